@@ -1,0 +1,8 @@
+//! The ACME protocol (RFC 8555): wire types, JWS, transport with retries,
+//! and the resource client. Knows nothing of files, hooks or terminals.
+
+pub mod client;
+pub mod jws;
+pub mod retry;
+pub mod transport;
+pub mod types;

@@ -1,0 +1,518 @@
+//! The one place that talks HTTP to the CA: a ureq agent, the nonce pool,
+//! JWS signing of every POST, and the retry rules (Retry-After on 503/429,
+//! badNonce, backoff for transient failures of requests safe to repeat).
+
+use super::jws::SigningKey;
+use super::retry::{RetryPolicy, parse_retry_after};
+use super::types::Problem;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+use rand::SeedableRng;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// Responses larger than this are refused: a directory, order or chain is a
+/// few KiB, so anything near this is a broken or hostile server.
+pub const MAX_RESPONSE_BYTES: u64 = 1 << 20;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whether a request may be sent again after a failure whose outcome at the
+/// server is unknown (5xx without Retry-After, connection dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Reads, challenge responses, newAccount/newOrder: repeating is harmless.
+    Safe,
+    /// finalize, keyChange, revokeCert: a lost response may hide a success,
+    /// so the caller re-reads state instead of blindly resending.
+    Unsafe,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub url: String,
+    pub status: u16,
+    pub location: Option<String>,
+    /// `Link` headers as (target, rel).
+    pub links: Vec<(String, String)>,
+    pub retry_after: Option<Duration>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| Error::Malformed {
+            url: self.url.clone(),
+            reason: format!(
+                "expected a JSON {} ({e}); body starts with {:?}",
+                std::any::type_name::<T>()
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or("document"),
+                String::from_utf8_lossy(&self.body[..self.body.len().min(80)])
+            ),
+        })
+    }
+
+    /// The problem document of an error response, or a synthetic one when the
+    /// server sent none (an HTML error page from a proxy, say).
+    pub fn problem(&self) -> Problem {
+        serde_json::from_slice::<Problem>(&self.body)
+            .ok()
+            .filter(|p| p.kind.is_some() || p.detail.is_some())
+            .unwrap_or_else(|| Problem {
+                kind: None,
+                detail: Some(format!(
+                    "HTTP {} without a problem document{}",
+                    self.status,
+                    if self.body.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ": {:?}",
+                            String::from_utf8_lossy(&self.body[..self.body.len().min(120)])
+                        )
+                    }
+                )),
+                status: Some(self.status),
+                ..Problem::default()
+            })
+    }
+
+    pub fn link(&self, rel: &str) -> Vec<&str> {
+        self.links
+            .iter()
+            .filter(|(_, r)| r == rel)
+            .map(|(t, _)| t.as_str())
+            .collect()
+    }
+}
+
+pub struct HttpSettings<'a> {
+    pub ca_bundle: Option<&'a Path>,
+}
+
+pub struct Transport {
+    agent: ureq::Agent,
+    new_nonce_url: Mutex<Option<String>>,
+    nonce: Mutex<Option<String>>,
+    pub policy: RetryPolicy,
+    pub clock: Arc<dyn Clock>,
+    pub progress: Arc<dyn Progress>,
+    requests: AtomicU32,
+    rng: Mutex<rand::rngs::StdRng>,
+}
+
+impl Transport {
+    pub fn new(
+        settings: HttpSettings<'_>,
+        policy: RetryPolicy,
+        clock: Arc<dyn Clock>,
+        progress: Arc<dyn Progress>,
+    ) -> Result<Transport> {
+        let roots = match settings.ca_bundle {
+            Some(path) => ureq::tls::RootCerts::Specific(Arc::new(load_roots(path)?)),
+            None => ureq::tls::RootCerts::PlatformVerifier,
+        };
+        let tls = ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::NativeTls)
+            .root_certs(roots)
+            .build();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .https_only(true)
+            // ACME never redirects; a 3xx is reported instead of followed.
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .user_agent(concat!("certwright/", env!("CARGO_PKG_VERSION")))
+            .timeout_global(Some(REQUEST_TIMEOUT))
+            .timeout_connect(Some(CONNECT_TIMEOUT))
+            .tls_config(tls)
+            .build()
+            .into();
+        Ok(Transport {
+            agent,
+            new_nonce_url: Mutex::new(None),
+            nonce: Mutex::new(None),
+            policy,
+            clock,
+            progress,
+            requests: AtomicU32::new(0),
+            rng: Mutex::new(rand::rngs::StdRng::from_rng(&mut rand::rng())),
+        })
+    }
+
+    pub fn set_new_nonce_url(&self, url: &str) {
+        *self.new_nonce_url.lock().expect("nonce mutex") = Some(url.to_string());
+    }
+
+    /// HTTP requests sent so far (for -v summaries and benchmarks).
+    pub fn request_count(&self) -> u32 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    fn sleep(&self, what: &str, d: Duration) {
+        if !d.is_zero() {
+            self.progress.waiting(what, d);
+            self.clock.sleep(d);
+        }
+    }
+
+    /// One exchange, no retries. Keeps any Replay-Nonce the server sends.
+    fn exchange(
+        &self,
+        method: &'static str,
+        url: &str,
+        body: Option<Vec<u8>>,
+        accept: &str,
+    ) -> Result<Response> {
+        let started = Instant::now();
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let result = match (method, body) {
+            ("POST", Some(body)) => self
+                .agent
+                .post(url)
+                .header("Content-Type", "application/jose+json")
+                .header("Accept", accept)
+                .send(&body[..]),
+            ("HEAD", _) => self.agent.head(url).call(),
+            _ => self.agent.get(url).header("Accept", accept).call(),
+        };
+        let mut resp = match result {
+            Ok(r) => r,
+            Err(e) => {
+                self.progress.request(method, url, None, started.elapsed());
+                return Err(transport_error(url, e));
+            }
+        };
+        let status = resp.status().as_u16();
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        if let Some(nonce) = header("replay-nonce").filter(|n| is_valid_nonce(n)) {
+            *self.nonce.lock().expect("nonce mutex") = Some(nonce);
+        }
+        let location = header("location");
+        let retry_after =
+            header("retry-after").and_then(|v| parse_retry_after(&v, self.clock.now()));
+        let content_type = header("content-type");
+        let links = resp
+            .headers()
+            .get_all("link")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(parse_link_header)
+            .collect();
+        let body = if method == "HEAD" {
+            Vec::new()
+        } else {
+            resp.body_mut()
+                .with_config()
+                .limit(MAX_RESPONSE_BYTES)
+                .read_to_vec()
+                .map_err(|e| match e {
+                    ureq::Error::BodyExceedsLimit(_) => Error::Malformed {
+                        url: url.to_string(),
+                        reason: format!("response body larger than {MAX_RESPONSE_BYTES} bytes"),
+                    },
+                    other => transport_error(url, other),
+                })?
+        };
+        self.progress
+            .request(method, url, Some(status), started.elapsed());
+        if (300..400).contains(&status) {
+            return Err(Error::Malformed {
+                url: url.to_string(),
+                reason: format!(
+                    "unexpected redirect (HTTP {status}) to {}; ACME servers do not redirect, check the directory URL",
+                    location.as_deref().unwrap_or("nowhere")
+                ),
+            });
+        }
+        Ok(Response {
+            url: url.to_string(),
+            status,
+            location,
+            links,
+            retry_after,
+            content_type,
+            body,
+        })
+    }
+
+    /// An unauthenticated GET (directory, renewalInfo), retried like any
+    /// safe request. Non-2xx answers become errors.
+    pub fn get(&self, url: &str) -> Result<Response> {
+        self.with_retries("GET", url, Repeat::Safe, || {
+            self.exchange("GET", url, None, "application/json")
+        })
+    }
+
+    fn take_nonce(&self) -> Result<String> {
+        if let Some(n) = self.nonce.lock().expect("nonce mutex").take() {
+            return Ok(n);
+        }
+        let url = self
+            .new_nonce_url
+            .lock()
+            .expect("nonce mutex")
+            .clone()
+            .ok_or_else(|| Error::Unsupported("no newNonce URL known yet".into()))?;
+        self.with_retries("HEAD", &url, Repeat::Safe, || {
+            self.exchange("HEAD", &url, None, "*/*")
+        })?;
+        self.nonce
+            .lock()
+            .expect("nonce mutex")
+            .take()
+            .ok_or_else(|| Error::Malformed {
+                url: url.clone(),
+                reason: "newNonce answered without a usable Replay-Nonce header".into(),
+            })
+    }
+
+    /// A signed POST. Each attempt is signed afresh with a new nonce, so a
+    /// retry after 503/429/badNonce is a new, valid request rather than a
+    /// replay.
+    pub fn post(
+        &self,
+        url: &str,
+        key: &SigningKey,
+        kid: Option<&str>,
+        payload: Option<&Value>,
+        repeat: Repeat,
+        accept: &str,
+    ) -> Result<Response> {
+        let mut bad_nonces = 0;
+        loop {
+            let result = self.with_retries("POST", url, repeat, || {
+                let nonce = self.take_nonce()?;
+                let jws = key.sign(url, kid, Some(&nonce), payload)?;
+                self.exchange("POST", url, Some(jws.to_string().into_bytes()), accept)
+            });
+            match result {
+                Err(Error::Acme { problem, .. })
+                    if problem.is("badNonce") && bad_nonces < self.policy.bad_nonce_retries =>
+                {
+                    bad_nonces += 1;
+                    self.progress.step(&format!(
+                        "server rejected the nonce, retrying ({bad_nonces})"
+                    ));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Runs `attempt` until it yields a 2xx, honoring Retry-After on 503/429,
+    /// backing off on other 5xx and transport errors when `repeat` is Safe.
+    fn with_retries(
+        &self,
+        method: &'static str,
+        url: &str,
+        repeat: Repeat,
+        mut attempt: impl FnMut() -> Result<Response>,
+    ) -> Result<Response> {
+        let mut attempts = 0u32;
+        let mut waited = Duration::ZERO;
+        loop {
+            attempts += 1;
+            let (wait, reason) = match attempt() {
+                Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
+                Ok(resp) => {
+                    let busy = resp.status == 503 || resp.status == 429;
+                    let problem = resp.problem();
+                    let final_error = || {
+                        if resp.status >= 500 && problem.kind.is_none() {
+                            Error::ServerError {
+                                url: url.to_string(),
+                                status: resp.status,
+                                attempts,
+                                detail: problem.detail.clone().unwrap_or_default(),
+                            }
+                        } else {
+                            Error::Acme {
+                                method,
+                                url: url.to_string(),
+                                problem: Box::new(problem.clone()),
+                            }
+                        }
+                    };
+                    if let (true, Some(after)) = (busy, resp.retry_after) {
+                        // The server explicitly asked us to come back: any
+                        // request may be resent (re-signed, fresh nonce).
+                        let reason = if resp.status == 429 {
+                            "rate limiting requests"
+                        } else {
+                            "busy"
+                        };
+                        if waited + after > self.policy.max_retry_wait {
+                            return Err(Error::RetryLater {
+                                url: url.to_string(),
+                                reason: reason.into(),
+                                retry_at: self.clock.now() + after,
+                                wait: after,
+                                max_wait: self.policy.max_retry_wait,
+                            });
+                        }
+                        if attempts >= self.policy.max_attempts {
+                            return Err(final_error());
+                        }
+                        (after, format!("CA {reason}, retrying"))
+                    } else if resp.status >= 500 || resp.status == 429 {
+                        if repeat == Repeat::Unsafe || attempts >= self.policy.max_attempts {
+                            return Err(final_error());
+                        }
+                        let d = self
+                            .policy
+                            .backoff(attempts, &mut *self.rng.lock().expect("rng mutex"));
+                        (d, format!("HTTP {} from the CA, retrying", resp.status))
+                    } else {
+                        return Err(final_error());
+                    }
+                }
+                Err(e @ Error::Transport { .. })
+                    if repeat == Repeat::Safe && attempts < self.policy.max_attempts =>
+                {
+                    let d = self
+                        .policy
+                        .backoff(attempts, &mut *self.rng.lock().expect("rng mutex"));
+                    self.progress.warn(&format!("{e}"));
+                    (d, "network error, retrying".to_string())
+                }
+                Err(e) => return Err(e),
+            };
+            waited += wait;
+            self.sleep(&reason, wait);
+        }
+    }
+}
+
+/// Replay-Nonce is base64url (RFC 8555 §6.5.1); anything else is ignored so
+/// a hostile header cannot inject into our JWS header.
+fn is_valid_nonce(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 512
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Parses `<url>;rel="alternate", <url2>;rel=up`.
+pub fn parse_link_header(value: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for part in value.split(',') {
+        let part = part.trim();
+        let Some(rest) = part.strip_prefix('<') else {
+            continue;
+        };
+        let Some((target, params)) = rest.split_once('>') else {
+            continue;
+        };
+        for param in params.split(';') {
+            let param = param.trim();
+            if let Some(rel) = param.strip_prefix("rel=") {
+                out.push((target.to_string(), rel.trim_matches('"').to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn transport_error(url: &str, e: ureq::Error) -> Error {
+    let detail = e.to_string();
+    let hint = match &e {
+        ureq::Error::NativeTls(_) | ureq::Error::Tls(_) => Some(
+            "the server's TLS certificate is not trusted; for a private or test CA pass --ca-bundle PATH (or set ca_bundle in the config)"
+                .to_string(),
+        ),
+        ureq::Error::RequireHttpsOnly(_) => {
+            Some("ACME servers must be reached over https://".to_string())
+        }
+        ureq::Error::HostNotFound => Some("check the --server URL and DNS".to_string()),
+        ureq::Error::ConnectionFailed | ureq::Error::Io(_) => {
+            Some("is the ACME server running and the --server URL right?".to_string())
+        }
+        _ => None,
+    };
+    Error::Transport {
+        url: url.to_string(),
+        detail,
+        hint,
+    }
+}
+
+fn load_roots(path: &Path) -> Result<Vec<ureq::tls::Certificate<'static>>> {
+    let pem = std::fs::read(path).map_err(Error::io(path))?;
+    let certs = openssl::x509::X509::stack_from_pem(&pem).map_err(|e| Error::BadFile {
+        path: path.to_path_buf(),
+        reason: format!("not a PEM certificate bundle ({e})"),
+    })?;
+    if certs.is_empty() {
+        return Err(Error::BadFile {
+            path: path.to_path_buf(),
+            reason: "the CA bundle holds no certificate".into(),
+        });
+    }
+    // Keep trusting the system's roots too: the bundle adds a CA, it does not
+    // replace the public ones.
+    let mut all = certs;
+    if let Ok(more) = std::fs::read(system_bundle_path())
+        .map_err(|_| ())
+        .and_then(|pem| openssl::x509::X509::stack_from_pem(&pem).map_err(|_| ()))
+    {
+        all.extend(more);
+    }
+    all.iter()
+        .map(|c| {
+            c.to_der()
+                .map(|der| ureq::tls::Certificate::from_der(&der).to_owned())
+                .map_err(crate::crypto::crypto("encoding a CA certificate"))
+        })
+        .collect()
+}
+
+fn system_bundle_path() -> std::path::PathBuf {
+    std::env::var_os("SSL_CERT_FILE")
+        .map(Into::into)
+        .unwrap_or_else(|| "/etc/ssl/certs/ca-certificates.crt".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_headers() {
+        let links = parse_link_header(
+            r#"<https://ca.test/cert/1/1>;rel="alternate", <https://ca.test/dir>; rel=index"#,
+        );
+        assert_eq!(
+            links,
+            vec![
+                (
+                    "https://ca.test/cert/1/1".to_string(),
+                    "alternate".to_string()
+                ),
+                ("https://ca.test/dir".to_string(), "index".to_string())
+            ]
+        );
+        assert!(parse_link_header("garbage").is_empty());
+    }
+
+    #[test]
+    fn nonces_must_be_base64url() {
+        assert!(is_valid_nonce("abc-DEF_123"));
+        assert!(!is_valid_nonce("abc\"def"));
+        assert!(!is_valid_nonce(""));
+    }
+}

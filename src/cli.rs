@@ -1,0 +1,186 @@
+//! The command line, as clap sees it. Nothing here acts: `commands` resolves
+//! these raw flags into settings and runs them.
+
+use crate::crypto::KeyType;
+use clap::{ArgAction, Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "certwright",
+    version,
+    about = "Obtain and renew TLS certificates from ACME certificate authorities",
+    long_about = "certwright obtains TLS certificates from ACME (RFC 8555) certificate \
+authorities such as Let's Encrypt, installs them under <config-dir>/live/<name>/, \
+and renews them unattended.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Where accounts, certificates and renewal settings live
+    /// [default: /etc/certwright for root, else the user's config dir]
+    #[arg(long, global = true, env = "CERTWRIGHT_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+
+    /// Never prompt; fail instead where input would be needed (implied when
+    /// stdin is not a terminal)
+    #[arg(long, global = true)]
+    pub non_interactive: bool,
+
+    /// More output: -v shows every request to the CA, -vv adds details
+    #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Print only errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Print one JSON document as the result (and JSON lines for progress
+    /// events on stderr)
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+/// How to reach the CA.
+#[derive(Debug, Args, Clone)]
+pub struct CaArgs {
+    /// ACME directory URL, or an alias: letsencrypt, letsencrypt-staging,
+    /// zerossl, google, google-staging
+    #[arg(long, env = "CERTWRIGHT_SERVER", value_name = "URL|ALIAS")]
+    pub server: Option<String>,
+
+    /// Extra PEM CA certificates to trust for the ACME server's own TLS
+    /// (private CAs, test servers such as Pebble)
+    #[arg(long, env = "CERTWRIGHT_CA_BUNDLE", value_name = "PATH")]
+    pub ca_bundle: Option<PathBuf>,
+
+    /// Longest total wait, in seconds, that certwright accepts when the CA
+    /// answers "busy, retry after N" before giving up [default: 300]
+    #[arg(long, env = "CERTWRIGHT_MAX_RETRY_WAIT", value_name = "SECONDS")]
+    pub max_retry_wait: Option<u64>,
+
+    /// Deadline, in seconds, for the CA to validate and issue one order
+    /// [default: 600]
+    #[arg(long, env = "CERTWRIGHT_ORDER_TIMEOUT", value_name = "SECONDS")]
+    pub order_timeout: Option<u64>,
+}
+
+/// Account creation flags shared by register and issue.
+#[derive(Debug, Args, Clone)]
+pub struct RegistrationArgs {
+    /// Contact email for the account (expiry and policy notices); repeatable
+    #[arg(short = 'm', long = "email", value_name = "EMAIL")]
+    pub email: Vec<String>,
+
+    /// Agree to the CA's terms of service
+    #[arg(long)]
+    pub agree_tos: bool,
+
+    /// Register without an email address (you will get no expiry notices)
+    #[arg(long, conflicts_with = "email")]
+    pub register_unsafely_without_email: bool,
+
+    /// Key type of a new account key
+    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256, value_name = "TYPE")]
+    pub account_key_type: KeyType,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create (or find) an account with the CA
+    #[command(after_help = "Example:\n  certwright register --email admin@example.com --agree-tos")]
+    Register(RegisterArgs),
+
+    /// Obtain a certificate and install it under live/<name>/
+    #[command(after_help = "Examples:\n  \
+        certwright issue -d example.com -d www.example.com --webroot -w /var/www/html\n  \
+        certwright issue -d example.com --standalone --email admin@example.com --agree-tos")]
+    Issue(IssueArgs),
+
+    /// List the certificates certwright manages
+    #[command(after_help = "Example:\n  certwright certificates --json")]
+    Certificates(CertificatesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    #[command(flatten)]
+    pub ca: CaArgs,
+    #[command(flatten)]
+    pub registration: RegistrationArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    #[command(flatten)]
+    pub ca: CaArgs,
+
+    /// A name for the certificate (DNS name, *.wildcard, or IP address);
+    /// repeatable, the first one names the lineage
+    #[arg(
+        short = 'd',
+        long = "domain",
+        value_name = "NAME",
+        required = true,
+        value_delimiter = ','
+    )]
+    pub domains: Vec<String>,
+
+    /// Answer http-01 with a built-in web server (needs the port free)
+    #[arg(long, conflicts_with = "webroot")]
+    pub standalone: bool,
+
+    /// Answer http-01 by writing files into a running web server's root
+    #[arg(long, requires = "webroot_path")]
+    pub webroot: bool,
+
+    /// The web server's document root, for --webroot
+    #[arg(short = 'w', long = "webroot-path", value_name = "DIR")]
+    pub webroot_path: Option<PathBuf>,
+
+    /// Port of the standalone server (the CA always connects to port 80;
+    /// change this only behind a port forward or for test CAs)
+    #[arg(long = "http-01-port", value_name = "PORT")]
+    pub http_01_port: Option<u16>,
+
+    /// Address the standalone server listens on [default: all]
+    #[arg(long = "http-01-address", value_name = "ADDR")]
+    pub http_01_address: Option<String>,
+
+    /// Name of the lineage [default: the first domain]
+    #[arg(long, value_name = "NAME")]
+    pub cert_name: Option<String>,
+
+    /// Key type of the certificate
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub key_type: Option<KeyType>,
+
+    /// Account to use when several exist for the server
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+
+    /// Prefer the alternate chain whose top issuer has this common name
+    #[arg(long, value_name = "ISSUER_CN")]
+    pub preferred_chain: Option<String>,
+
+    /// Replace the lineage's certificate even if one is installed
+    #[arg(long)]
+    pub force_renewal: bool,
+
+    #[command(flatten)]
+    pub registration: RegistrationArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CertificatesArgs {
+    /// Only these lineages
+    #[arg(long = "cert-name", value_name = "NAME")]
+    pub cert_names: Vec<String>,
+}

@@ -1,0 +1,403 @@
+//! The issuance flow: order, authorizations, challenges, finalize, download,
+//! verify, install. Resumes an order left in flight by an interrupted run, so
+//! a crash never costs a second issuance or a new key.
+
+use crate::acme::client::{Account, PollTarget};
+use crate::acme::jws::{b64, b64_decode};
+use crate::acme::types::*;
+use crate::crypto::{self, CertInfo, KeyType};
+use crate::error::{Error, Result};
+use crate::solver::{ChallengeTask, Solver};
+use crate::store::{Pem, PendingOrder, Store, Version};
+use openssl::pkey::{PKey, Private};
+use openssl::x509::X509;
+
+pub struct IssueRequest {
+    pub name: String,
+    pub domains: Vec<String>,
+    pub key_type: KeyType,
+    /// PEM of a key to reuse instead of generating one.
+    pub reuse_key: Option<Vec<u8>>,
+    pub preferred_chain: Option<String>,
+    /// RFC 9773 certID of the certificate this one replaces.
+    pub replaces: Option<String>,
+    pub profile: Option<String>,
+    /// Account id as stored, recorded with a pending order.
+    pub account_id: String,
+}
+
+pub struct Issued {
+    pub version: Version,
+    pub info: CertInfo,
+    /// True when an order left by an earlier run was completed.
+    pub resumed: bool,
+    pub order_url: String,
+}
+
+/// An order as last read, with the Retry-After the server sent with it.
+type OrderSnapshot = (Order, Option<std::time::Duration>);
+
+struct OrderInFlight {
+    url: String,
+    key: PKey<Private>,
+    csr: Vec<u8>,
+    resumed: bool,
+}
+
+pub fn issue(
+    account: &Account<'_>,
+    store: &Store,
+    solver: &mut dyn Solver,
+    req: &IssueRequest,
+) -> Result<Issued> {
+    let transport = &account.client.transport;
+    let progress = &transport.progress;
+    let identifiers: Vec<Identifier> = req
+        .domains
+        .iter()
+        .map(|d| Identifier::from_name(d))
+        .collect();
+
+    let (flight, mut order) = match resume(account, store, req)? {
+        Some(found) => found,
+        None => {
+            progress.step(&format!("creating an order for {}", req.domains.join(", ")));
+            let (url, order) = new_order(account, &identifiers, req)?;
+            let key = match &req.reuse_key {
+                Some(pem) => crypto::parse_private_key(pem, &store.archive_dir(&req.name))?,
+                None => req.key_type.generate()?,
+            };
+            let csr = crypto::build_csr(&key, &req.domains)?;
+            // Persist before any step the CA might complete without us
+            // seeing the answer, so the next run picks this order up.
+            store.save_pending(
+                &req.name,
+                &PendingOrder {
+                    order_url: url.clone(),
+                    server: account.client.directory_url.clone(),
+                    account: req.account_id.clone(),
+                    domains: req.domains.clone(),
+                    csr: b64(&csr),
+                    created: crate::clock::rfc3339(transport.clock.now()),
+                },
+                &crypto::private_key_pem(&key)?,
+            )?;
+            (
+                OrderInFlight {
+                    url,
+                    key,
+                    csr,
+                    resumed: false,
+                },
+                (order, None),
+            )
+        }
+    };
+
+    loop {
+        let (current, retry_after) = order;
+        order = match current.status {
+            OrderStatus::Pending => (authorize(account, solver, &flight.url, &current)?, None),
+            OrderStatus::Ready => {
+                progress.step("finalizing the order");
+                match account.finalize(&current.finalize, &flight.csr) {
+                    Ok(o) => o,
+                    // A lost or failed finalize may still have been applied:
+                    // re-read the order rather than guessing.
+                    Err(e @ (Error::Transport { .. } | Error::ServerError { .. })) => {
+                        progress.warn(&format!("finalize failed ({e}); checking the order"));
+                        account.order(&flight.url)?
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            OrderStatus::Processing => {
+                let o = account.poll_order(
+                    &flight.url,
+                    Some((current, retry_after)),
+                    PollTarget {
+                        what: "waiting for the CA to issue the certificate",
+                    },
+                    |s| s != OrderStatus::Processing,
+                )?;
+                (o, None)
+            }
+            OrderStatus::Valid => {
+                let issued = download_and_install(account, store, req, &flight, &current)?;
+                store.clear_pending(&req.name)?;
+                return Ok(issued);
+            }
+            OrderStatus::Invalid => {
+                store.clear_pending(&req.name)?;
+                return Err(invalid_order_error(account, &flight.url, &current));
+            }
+        };
+    }
+}
+
+fn new_order(
+    account: &Account<'_>,
+    identifiers: &[Identifier],
+    req: &IssueRequest,
+) -> Result<(String, Order)> {
+    match account.new_order(identifiers, req.replaces.as_deref(), req.profile.as_deref()) {
+        // RFC 9773 §5: the replaced certificate was already renewed by
+        // another order; ask again without `replaces`.
+        Err(Error::Acme { problem, .. }) if problem.is("alreadyReplaced") => {
+            account.new_order(identifiers, None, req.profile.as_deref())
+        }
+        other => other,
+    }
+}
+
+/// Picks up an order a previous run left in flight for this lineage, if it
+/// is for the same server, account and names and still usable.
+fn resume(
+    account: &Account<'_>,
+    store: &Store,
+    req: &IssueRequest,
+) -> Result<Option<(OrderInFlight, OrderSnapshot)>> {
+    let Some((pending, key_pem)) = store.pending(&req.name)? else {
+        return Ok(None);
+    };
+    let progress = &account.client.transport.progress;
+    let same = pending.server == account.client.directory_url
+        && pending.account == req.account_id
+        && pending.domains == req.domains;
+    if !same {
+        progress.warn("discarding an unfinished order for different names or another CA");
+        store.clear_pending(&req.name)?;
+        return Ok(None);
+    }
+    let key = crypto::parse_private_key(&key_pem, &store.archive_dir(&req.name))?;
+    let csr = b64_decode(&pending.csr).ok_or_else(|| Error::BadFile {
+        path: store.archive_dir(&req.name).join("pending/order.json"),
+        reason: "the saved CSR is not base64url".into(),
+    })?;
+    match account.order(&pending.order_url) {
+        Ok((order, retry_after)) if !matches!(order.status, OrderStatus::Invalid) => {
+            progress.step(&format!(
+                "resuming the unfinished order {}",
+                pending.order_url
+            ));
+            Ok(Some((
+                OrderInFlight {
+                    url: pending.order_url,
+                    key,
+                    csr,
+                    resumed: true,
+                },
+                (order, retry_after),
+            )))
+        }
+        Ok(_) | Err(Error::Acme { .. }) => {
+            progress.warn(
+                "the unfinished order from an earlier run is no longer usable; starting a new one",
+            );
+            store.clear_pending(&req.name)?;
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Presents every pending challenge, tells the CA, and waits (polling the
+/// order, not each authorization) until validation is over. Cleanup always
+/// runs.
+fn authorize(
+    account: &Account<'_>,
+    solver: &mut dyn Solver,
+    order_url: &str,
+    order: &Order,
+) -> Result<Order> {
+    let progress = &account.client.transport.progress;
+    let thumbprint = account.key.thumbprint()?;
+    let mut to_answer = Vec::new();
+    let result = (|| {
+        for authz_url in &order.authorizations {
+            let authz = account.authorization(authz_url)?;
+            match authz.status {
+                AuthorizationStatus::Valid => continue,
+                AuthorizationStatus::Pending => {}
+                AuthorizationStatus::Invalid => {
+                    return Err(authorization_error(&authz));
+                }
+                AuthorizationStatus::Deactivated
+                | AuthorizationStatus::Expired
+                | AuthorizationStatus::Revoked => {
+                    return Err(Error::OrderInvalid {
+                        url: order_url.to_string(),
+                        problem: Some(Box::new(Problem {
+                            detail: Some(format!(
+                                "the authorization for {} is {:?}; run again to start a new order",
+                                authz.identifier, authz.status
+                            )),
+                            ..Problem::default()
+                        })),
+                    });
+                }
+            }
+            let wanted = solver.challenge_type();
+            let challenge = authz
+                .challenges
+                .iter()
+                .find(|c| c.kind == wanted)
+                .ok_or_else(|| {
+                    Error::Unsupported(format!(
+                        "the CA offers no {wanted} challenge for {} (offered: {})",
+                        authz.identifier,
+                        authz
+                            .challenges
+                            .iter()
+                            .map(|c| c.kind.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+            let token = challenge.token.clone().ok_or_else(|| Error::Malformed {
+                url: authz_url.clone(),
+                reason: format!("the {wanted} challenge has no token"),
+            })?;
+            crate::solver::check_token(&token)?;
+            progress.step(&format!("preparing {wanted} for {}", authz.identifier));
+            solver.present(&ChallengeTask {
+                identifier: authz.identifier.clone(),
+                key_authorization: format!("{token}.{thumbprint}"),
+                token,
+            })?;
+            to_answer.push((
+                authz.identifier.clone(),
+                challenge.url.clone(),
+                challenge.status,
+            ));
+        }
+        if !to_answer.is_empty() {
+            solver.ready()?;
+        }
+        for (identifier, url, status) in &to_answer {
+            if *status == ChallengeStatus::Pending {
+                progress.step(&format!("asking the CA to validate {identifier}"));
+                account.respond(url)?;
+            }
+        }
+        account.poll_order(
+            order_url,
+            None,
+            PollTarget {
+                what: "waiting for the CA to validate",
+            },
+            |s| s != OrderStatus::Pending,
+        )
+    })();
+    let cleanup = solver.cleanup();
+    match (result, cleanup) {
+        (Err(e), Err(c)) => {
+            progress.warn(&format!("cleaning up challenges failed too: {c}"));
+            Err(e)
+        }
+        (Err(e), Ok(())) | (Ok(_), Err(e)) => Err(e),
+        (Ok(order), Ok(())) => Ok(order),
+    }
+}
+
+fn authorization_error(authz: &Authorization) -> Error {
+    let problem = authz
+        .challenges
+        .iter()
+        .find_map(|c| c.error.clone())
+        .unwrap_or_else(|| Problem {
+            detail: Some(format!("the authorization is {:?}", authz.status).to_lowercase()),
+            ..Problem::default()
+        });
+    Error::ValidationFailed {
+        identifier: authz.identifier.value.clone(),
+        problem: Box::new(problem),
+    }
+}
+
+/// Builds the most useful error for an invalid order: the failed
+/// challenge's problem when one can be found, else the order's own.
+fn invalid_order_error(account: &Account<'_>, url: &str, order: &Order) -> Error {
+    for authz_url in &order.authorizations {
+        if let Ok(authz) = account.authorization(authz_url)
+            && authz.status == AuthorizationStatus::Invalid
+        {
+            return authorization_error(&authz);
+        }
+    }
+    Error::OrderInvalid {
+        url: url.to_string(),
+        problem: order.error.clone().map(Box::new),
+    }
+}
+
+fn download_and_install(
+    account: &Account<'_>,
+    store: &Store,
+    req: &IssueRequest,
+    flight: &OrderInFlight,
+    order: &Order,
+) -> Result<Issued> {
+    let transport = &account.client.transport;
+    let cert_url = order
+        .certificate
+        .as_deref()
+        .ok_or_else(|| Error::Malformed {
+            url: flight.url.clone(),
+            reason: "the order is valid but has no certificate URL".into(),
+        })?;
+    transport.progress.step("downloading the certificate");
+    let (mut pem, alternates) = account.download(cert_url)?;
+    if let Some(preferred) = &req.preferred_chain
+        && !chain_top_issuer_matches(&pem, preferred)
+    {
+        for alt in &alternates {
+            let (alt_pem, _) = account.download(alt)?;
+            if chain_top_issuer_matches(&alt_pem, preferred) {
+                pem = alt_pem;
+                break;
+            }
+        }
+    }
+    let chain = crypto::split_pem_chain(&pem)?;
+    let info =
+        crypto::verify_issued_chain(&chain, &flight.key, &req.domains, transport.clock.now())?;
+    let to_pem = |certs: &[X509]| -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        for c in certs {
+            out.extend(
+                c.to_pem()
+                    .map_err(crypto::crypto("encoding a certificate"))?,
+            );
+        }
+        Ok(out)
+    };
+    let version = store.install(
+        &req.name,
+        Pem {
+            cert: &to_pem(&chain[..1])?,
+            chain: &to_pem(&chain[1..])?,
+            fullchain: &to_pem(&chain)?,
+            privkey: &crypto::private_key_pem(&flight.key)?,
+        },
+    )?;
+    Ok(Issued {
+        version,
+        info,
+        resumed: flight.resumed,
+        order_url: flight.url.clone(),
+    })
+}
+
+/// certbot's rule: a chain matches when the issuer CN of its topmost
+/// certificate is the preferred name.
+fn chain_top_issuer_matches(pem: &[u8], preferred: &str) -> bool {
+    crypto::split_pem_chain(pem)
+        .ok()
+        .and_then(|chain| {
+            chain
+                .last()
+                .and_then(|top| crypto::common_name(top.issuer_name()))
+        })
+        .is_some_and(|cn| cn == preferred)
+}

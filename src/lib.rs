@@ -1,0 +1,19 @@
+//! certwright: an ACME (RFC 8555) client. `main` only parses arguments and
+//! calls [`commands::run`]; everything else lives here so it can be tested.
+
+pub mod account;
+pub mod acme;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod issue;
+pub mod names;
+pub mod output;
+pub mod progress;
+pub mod solver;
+pub mod store;
+
+pub use error::{Error, Result};

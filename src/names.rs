@@ -1,0 +1,119 @@
+//! Checks names from the user before they reach the CA or the disk.
+
+use crate::error::{Error, Result};
+use std::net::IpAddr;
+
+/// Normalises and checks one requested name: a DNS name (optionally
+/// `*.`-wildcard) or an IP address. Returns the form sent to the CA.
+pub fn normalize_domain(raw: &str) -> Result<String> {
+    let name = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+    if let Ok(ip) = name.parse::<IpAddr>() {
+        return Ok(ip.to_string());
+    }
+    let bad = |why: &str| Error::Usage(format!("invalid domain name {raw:?}: {why}"));
+    if !name.is_ascii() {
+        return Err(bad(
+            "non-ASCII names must be given in their punycode (xn--) form",
+        ));
+    }
+    let host = name.strip_prefix("*.").unwrap_or(&name);
+    if host.contains('*') {
+        return Err(bad(
+            "a wildcard is only allowed as the whole leftmost label (*.example.com)",
+        ));
+    }
+    if host.len() > 253 {
+        return Err(bad("longer than 253 characters"));
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() < 2 {
+        return Err(bad("CAs only issue for fully qualified names (with a dot)"));
+    }
+    for label in &labels {
+        if label.is_empty() || label.len() > 63 {
+            return Err(bad("every label must have 1 to 63 characters"));
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(bad("only letters, digits and '-' are allowed in a label"));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(bad("a label cannot start or end with '-'"));
+        }
+    }
+    Ok(name)
+}
+
+/// Normalises a list of names, dropping duplicates but keeping order.
+pub fn normalize_domains(raw: &[String]) -> Result<Vec<String>> {
+    const MAX_NAMES: usize = 100;
+    let mut out: Vec<String> = Vec::new();
+    for r in raw {
+        let n = normalize_domain(r)?;
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::Usage("no domain names given (use -d NAME)".into()));
+    }
+    if out.len() > MAX_NAMES {
+        return Err(Error::Usage(format!(
+            "{} names requested; CAs accept at most {MAX_NAMES} per certificate",
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+/// The default lineage name for a set of names: the first, minus `*.`.
+pub fn default_lineage_name(domains: &[String]) -> String {
+    let first = domains.first().map(String::as_str).unwrap_or("cert");
+    first.strip_prefix("*.").unwrap_or(first).replace(':', "_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_and_normalises() {
+        assert_eq!(
+            normalize_domain("WWW.Example.COM.").unwrap(),
+            "www.example.com"
+        );
+        assert_eq!(normalize_domain("*.example.com").unwrap(), "*.example.com");
+        assert_eq!(normalize_domain("192.0.2.1").unwrap(), "192.0.2.1");
+        assert_eq!(normalize_domain("2001:DB8::1").unwrap(), "2001:db8::1");
+    }
+
+    #[test]
+    fn rejects_bad_names() {
+        for bad in [
+            "",
+            "localhost",
+            "a..b",
+            "foo_bar.com",
+            "-a.com",
+            "a*.example.com",
+            "www.*.example.com",
+            "exa mple.com",
+            "bücher.de",
+            "../etc.com",
+            "a/b.com",
+        ] {
+            assert!(normalize_domain(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn lineage_names_drop_wildcards() {
+        assert_eq!(
+            default_lineage_name(&["*.example.com".into()]),
+            "example.com"
+        );
+        assert_eq!(default_lineage_name(&["2001:db8::1".into()]), "2001_db8__1");
+    }
+}

@@ -1,0 +1,303 @@
+//! http-01 (RFC 8555 §8.3): a built-in standalone HTTP server, or files
+//! written into an existing web server's document root.
+
+use super::{ChallengeTask, Solver, check_token};
+use crate::acme::types::ChallengeType;
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub const CHALLENGE_PATH: &str = "/.well-known/acme-challenge/";
+pub const DEFAULT_HTTP_PORT: u16 = 80;
+
+type Tokens = Arc<Mutex<HashMap<String, String>>>;
+
+/// Serves key authorizations on its own port until dropped or cleaned up.
+pub struct Standalone {
+    tokens: Tokens,
+    stop: Arc<AtomicBool>,
+    addr: SocketAddr,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Standalone {
+    /// Binds at once so a busy port is reported before anything is sent to
+    /// the CA. An address of `::` also accepts IPv4 where the OS allows.
+    pub fn bind(address: &str, port: u16) -> Result<Standalone> {
+        let listener = bind_listener(address, port)?;
+        let addr = listener.local_addr().map_err(|e| {
+            Error::Solver(format!("cannot read the standalone server's address: {e}"))
+        })?;
+        let tokens: Tokens = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let tokens = Arc::clone(&tokens);
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || serve(listener, tokens, stop))
+        };
+        Ok(Standalone {
+            tokens,
+            stop,
+            addr,
+            thread: Some(thread),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    fn shutdown(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let wake = match self.addr {
+            SocketAddr::V6(a) if a.ip().is_unspecified() => {
+                SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], a.port()))
+            }
+            SocketAddr::V4(a) if a.ip().is_unspecified() => {
+                SocketAddr::from(([127, 0, 0, 1], a.port()))
+            }
+            other => other,
+        };
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_millis(200));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn bind_listener(address: &str, port: u16) -> Result<TcpListener> {
+    let attempt = |addr: &str| TcpListener::bind((addr, port));
+    let result = match attempt(address) {
+        // Hosts without IPv6 cannot bind `::`; fall back to all IPv4.
+        Err(e) if address == "::" && e.kind() != std::io::ErrorKind::AddrInUse => {
+            attempt("0.0.0.0")
+        }
+        other => other,
+    };
+    result.map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::AddrInUse => format!(
+                "port {port} is already in use (is a web server running? use --webroot with it, or stop it)"
+            ),
+            std::io::ErrorKind::PermissionDenied => format!(
+                "no permission to listen on port {port} (run as root or give the binary CAP_NET_BIND_SERVICE)"
+            ),
+            _ => e.to_string(),
+        };
+        Error::Solver(format!(
+            "cannot start the standalone http-01 server on {address} port {port}: {hint}"
+        ))
+    })
+}
+
+fn serve(listener: TcpListener, tokens: Tokens, stop: Arc<AtomicBool>) {
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else { continue };
+        let tokens = Arc::clone(&tokens);
+        // One thread per connection: a CA's validators connect from several
+        // vantage points at once, and a slow client must not block them.
+        std::thread::spawn(move || {
+            let _ = answer(stream, &tokens);
+        });
+    }
+}
+
+fn answer(mut stream: TcpStream, tokens: &Tokens) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+    let mut buf = [0u8; 8192];
+    let mut len = 0;
+    while len < buf.len() {
+        let n = stream.read(&mut buf[len..])?;
+        if n == 0 {
+            break;
+        }
+        len += n;
+        if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let request = String::from_utf8_lossy(&buf[..len]);
+    let mut parts = request.lines().next().unwrap_or("").split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let body = if method == "GET" || method == "HEAD" {
+        path.strip_prefix(CHALLENGE_PATH)
+            .and_then(|token| tokens.lock().expect("token map mutex").get(token).cloned())
+    } else {
+        None
+    };
+    let response = match body {
+        Some(key_auth) => format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+            key_auth.len(),
+            if method == "HEAD" { "" } else { &key_auth }
+        ),
+        None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
+    };
+    stream.write_all(response.as_bytes())?;
+    stream.flush()
+}
+
+impl Solver for Standalone {
+    fn challenge_type(&self) -> ChallengeType {
+        ChallengeType::Http01
+    }
+
+    fn present(&mut self, task: &ChallengeTask) -> Result<()> {
+        check_token(&task.token)?;
+        self.tokens
+            .lock()
+            .expect("token map mutex")
+            .insert(task.token.clone(), task.key_authorization.clone());
+        Ok(())
+    }
+
+    fn cleanup(&mut self) -> Result<()> {
+        self.tokens.lock().expect("token map mutex").clear();
+        Ok(())
+    }
+}
+
+impl Drop for Standalone {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Writes `<webroot>/.well-known/acme-challenge/<token>` files for an
+/// existing web server and removes them (and the directories it created)
+/// afterwards.
+pub struct Webroot {
+    root: PathBuf,
+    written: Vec<PathBuf>,
+    created_dirs: Vec<PathBuf>,
+}
+
+impl Webroot {
+    pub fn new(root: &Path) -> Result<Webroot> {
+        if !root.is_dir() {
+            return Err(Error::Usage(format!(
+                "webroot {} does not exist or is not a directory",
+                root.display()
+            )));
+        }
+        Ok(Webroot {
+            root: root.to_path_buf(),
+            written: Vec::new(),
+            created_dirs: Vec::new(),
+        })
+    }
+}
+
+impl Solver for Webroot {
+    fn challenge_type(&self) -> ChallengeType {
+        ChallengeType::Http01
+    }
+
+    fn present(&mut self, task: &ChallengeTask) -> Result<()> {
+        check_token(&task.token)?;
+        let dir = self.root.join(CHALLENGE_PATH.trim_matches('/'));
+        for d in [self.root.join(".well-known"), dir.clone()] {
+            if !d.exists() {
+                std::fs::create_dir(&d).map_err(Error::io(&d))?;
+                // Readable by the web server whatever our umask.
+                std::fs::set_permissions(&d, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+                    .map_err(Error::io(&d))?;
+                self.created_dirs.push(d);
+            }
+        }
+        let path = dir.join(&task.token);
+        crate::store::atomic_write(&path, task.key_authorization.as_bytes(), 0o644)?;
+        self.written.push(path);
+        Ok(())
+    }
+
+    fn cleanup(&mut self) -> Result<()> {
+        let mut first_error = None;
+        for path in self.written.drain(..) {
+            if let Err(e) = std::fs::remove_file(&path)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                first_error.get_or_insert(Error::Io { path, source: e });
+            }
+        }
+        // Innermost first; a directory someone else put files in stays.
+        for dir in self.created_dirs.drain(..).rev() {
+            let _ = std::fs::remove_dir(&dir);
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::acme::types::Identifier;
+
+    fn task(token: &str) -> ChallengeTask {
+        ChallengeTask {
+            identifier: Identifier::from_name("example.com"),
+            token: token.into(),
+            key_authorization: format!("{token}.thumb"),
+        }
+    }
+
+    fn http_get(addr: SocketAddr, path: &str) -> String {
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: example.com\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn standalone_serves_key_authorization_then_forgets_it() {
+        let mut server = Standalone::bind("127.0.0.1", 0).unwrap();
+        let addr = server.local_addr();
+        server.present(&task("tok_1")).unwrap();
+        let resp = http_get(addr, "/.well-known/acme-challenge/tok_1");
+        assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+        assert!(resp.ends_with("tok_1.thumb"), "{resp}");
+        assert!(http_get(addr, "/.well-known/acme-challenge/other").starts_with("HTTP/1.1 404"));
+        server.cleanup().unwrap();
+        assert!(http_get(addr, "/.well-known/acme-challenge/tok_1").starts_with("HTTP/1.1 404"));
+    }
+
+    #[test]
+    fn standalone_reports_a_busy_port() {
+        let held = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = held.local_addr().unwrap().port();
+        let err = Standalone::bind("127.0.0.1", port).err().unwrap();
+        assert!(err.to_string().contains("already in use"), "{err}");
+    }
+
+    #[test]
+    fn webroot_writes_and_removes_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut solver = Webroot::new(tmp.path()).unwrap();
+        solver.present(&task("abc")).unwrap();
+        let file = tmp.path().join(".well-known/acme-challenge/abc");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "abc.thumb");
+        solver.cleanup().unwrap();
+        assert!(!file.exists());
+        assert!(!tmp.path().join(".well-known").exists());
+    }
+
+    #[test]
+    fn webroot_refuses_traversal() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut solver = Webroot::new(tmp.path()).unwrap();
+        assert!(solver.present(&task("../../escape")).is_err());
+        assert!(Webroot::new(&tmp.path().join("missing")).is_err());
+    }
+}

@@ -1,0 +1,589 @@
+//! The certificate store: the only code that touches the config directory.
+//!
+//! ```text
+//! <root>/accounts/<server-id>/<account-id>/account.json, account.key (0600)
+//! <root>/archive/<name>/<N>/cert.pem chain.pem fullchain.pem privkey.pem
+//! <root>/archive/<name>/pending/order.json, privkey.pem   (an order in flight)
+//! <root>/live/<name> -> ../archive/<name>/<N>
+//! <root>/renewal/<name>.toml
+//! ```
+//!
+//! Unlike certbot, `live/<name>` is one symlink to a complete version
+//! directory rather than four links to four files: switching versions is a
+//! single atomic rename, so a crash can never leave a new certificate paired
+//! with an old key. Paths like `live/<name>/fullchain.pem` are unchanged.
+//!
+//! Every write is atomic (temp file in the same directory, fsync, rename,
+//! fsync the directory); private keys are 0600 and their directories 0700.
+
+use crate::crypto::KeyType;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const PRIVATE_FILE_MODE: u32 = 0o600;
+pub const PUBLIC_FILE_MODE: u32 = 0o644;
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
+const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+pub struct Store {
+    root: PathBuf,
+}
+
+/// Writes `data` to `path` atomically with `mode`.
+pub fn atomic_write(path: &Path, data: &[u8], mode: u32) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{file_name}.tmp-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let result = (|| {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)
+            .map_err(Error::io(&tmp))?;
+        // The umask may have narrowed the mode; set exactly what was asked.
+        f.set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(Error::io(&tmp))?;
+        f.write_all(data).map_err(Error::io(&tmp))?;
+        f.sync_all().map_err(Error::io(&tmp))?;
+        fs::rename(&tmp, path).map_err(Error::io(path))?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(Error::io(dir))
+}
+
+pub fn create_dir(path: &Path, mode: u32) -> Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(mode)
+        .create(path)
+        .map_err(Error::io(path))
+}
+
+/// A stable directory name for an ACME server: host, port and path with
+/// separators flattened (`acme-v02.api.letsencrypt.org_directory`).
+pub fn server_id(directory_url: &str) -> String {
+    let rest = directory_url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(directory_url);
+    rest.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .trim_matches('_')
+        .to_string()
+}
+
+/// Checks a lineage name before it becomes a path component.
+pub fn validate_lineage_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 200
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "invalid certificate name {name:?}: use letters, digits, '-', '_' and '.', not starting with '.'"
+        )))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountRecord {
+    /// The account URL (the JWS `kid`).
+    pub url: String,
+    pub server: String,
+    #[serde(default)]
+    pub contact: Vec<String>,
+    pub created: String,
+    #[serde(default)]
+    pub terms_of_service: Option<String>,
+}
+
+/// How a lineage's challenges are answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum SolverConfig {
+    Standalone {
+        #[serde(default)]
+        http_port: Option<u16>,
+        #[serde(default)]
+        http_address: Option<String>,
+    },
+    Webroot {
+        webroot: PathBuf,
+    },
+}
+
+/// renewal/<name>.toml: everything needed to renew the lineage unattended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RenewalConfig {
+    pub name: String,
+    pub server: String,
+    pub account: String,
+    pub domains: Vec<String>,
+    pub key_type: KeyType,
+    #[serde(default)]
+    pub reuse_key: bool,
+    pub solver: SolverConfig,
+    #[serde(default)]
+    pub ca_bundle: Option<PathBuf>,
+    #[serde(default)]
+    pub preferred_chain: Option<String>,
+    /// Written by certwright; for humans reading the file.
+    #[serde(default)]
+    pub certwright_version: String,
+}
+
+/// An order that was finalized (or about to be) but not yet installed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingOrder {
+    pub order_url: String,
+    pub server: String,
+    pub account: String,
+    pub domains: Vec<String>,
+    /// base64url DER CSR, reused so a resumed order is finalized identically.
+    pub csr: String,
+    pub created: String,
+}
+
+/// Paths of one installed version.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub number: u32,
+    pub dir: PathBuf,
+}
+
+impl Version {
+    pub fn cert(&self) -> PathBuf {
+        self.dir.join("cert.pem")
+    }
+    pub fn chain(&self) -> PathBuf {
+        self.dir.join("chain.pem")
+    }
+    pub fn fullchain(&self) -> PathBuf {
+        self.dir.join("fullchain.pem")
+    }
+    pub fn privkey(&self) -> PathBuf {
+        self.dir.join("privkey.pem")
+    }
+}
+
+pub struct Pem<'a> {
+    pub cert: &'a [u8],
+    pub chain: &'a [u8],
+    pub fullchain: &'a [u8],
+    pub privkey: &'a [u8],
+}
+
+impl Store {
+    pub fn new(root: impl Into<PathBuf>) -> Store {
+        Store { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn accounts_dir(&self, server: &str) -> PathBuf {
+        self.root.join("accounts").join(server_id(server))
+    }
+
+    pub fn account_dir(&self, server: &str, id: &str) -> PathBuf {
+        self.accounts_dir(server).join(id)
+    }
+
+    pub fn archive_dir(&self, name: &str) -> PathBuf {
+        self.root.join("archive").join(name)
+    }
+
+    pub fn live_path(&self, name: &str) -> PathBuf {
+        self.root.join("live").join(name)
+    }
+
+    pub fn renewal_path(&self, name: &str) -> PathBuf {
+        self.root.join("renewal").join(format!("{name}.toml"))
+    }
+
+    fn pending_dir(&self, name: &str) -> PathBuf {
+        self.archive_dir(name).join("pending")
+    }
+
+    /// Takes the store's lock, waiting briefly for another run to finish.
+    /// The OS releases it when the holder dies, so a stale lock cannot stick.
+    pub fn lock(&self) -> Result<StoreLock> {
+        create_dir(&self.root, PRIVATE_DIR_MODE)?;
+        let path = self.root.join(".lock");
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(PRIVATE_FILE_MODE)
+            .open(&path)
+            .map_err(Error::io(&path))?;
+        let started = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    let holder = fs::read_to_string(&path)
+                        .ok()
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty());
+                    return Err(Error::LockHeld { path, holder });
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path)(e)),
+            }
+        }
+        file.set_len(0).map_err(Error::io(&path))?;
+        writeln!(file, "pid {}", std::process::id()).map_err(Error::io(&path))?;
+        Ok(StoreLock { _file: file })
+    }
+
+    // ---- accounts ----
+
+    pub fn save_account(
+        &self,
+        id: &str,
+        record: &AccountRecord,
+        key_pem: &[u8],
+    ) -> Result<PathBuf> {
+        let dir = self.account_dir(&record.server, id);
+        create_dir(&dir, PRIVATE_DIR_MODE)?;
+        // Key first: account.json's presence means the account is complete.
+        atomic_write(&dir.join("account.key"), key_pem, PRIVATE_FILE_MODE)?;
+        self.update_account(id, record)?;
+        Ok(dir)
+    }
+
+    pub fn update_account(&self, id: &str, record: &AccountRecord) -> Result<()> {
+        let dir = self.account_dir(&record.server, id);
+        let json = serde_json::to_vec_pretty(record).expect("account record serialises");
+        atomic_write(&dir.join("account.json"), &json, PRIVATE_FILE_MODE)
+    }
+
+    /// Accounts stored for a server, as (id, record), sorted by id.
+    pub fn accounts(&self, server: &str) -> Result<Vec<(String, AccountRecord)>> {
+        let dir = self.accounts_dir(server);
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&dir)(e)),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(Error::io(&dir))?;
+            let json_path = entry.path().join("account.json");
+            let Ok(data) = fs::read(&json_path) else {
+                continue;
+            };
+            let record: AccountRecord =
+                serde_json::from_slice(&data).map_err(|e| Error::BadFile {
+                    path: json_path.clone(),
+                    reason: format!("not a certwright account file ({e})"),
+                })?;
+            out.push((entry.file_name().to_string_lossy().into_owned(), record));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    pub fn account_key_pem(&self, server: &str, id: &str) -> Result<(PathBuf, Vec<u8>)> {
+        let path = self.account_dir(server, id).join("account.key");
+        let pem = fs::read(&path).map_err(Error::io(&path))?;
+        Ok((path, pem))
+    }
+
+    // ---- lineages ----
+
+    pub fn renewal_config(&self, name: &str) -> Result<Option<RenewalConfig>> {
+        let path = self.renewal_path(name);
+        match fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map(Some).map_err(|e| Error::BadFile {
+                path,
+                reason: e.to_string(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path)(e)),
+        }
+    }
+
+    pub fn save_renewal_config(&self, config: &RenewalConfig) -> Result<()> {
+        let path = self.renewal_path(&config.name);
+        create_dir(
+            path.parent().expect("renewal path has a parent"),
+            PRIVATE_DIR_MODE,
+        )?;
+        let text = toml::to_string_pretty(config).expect("renewal config serialises");
+        let text = format!(
+            "# How certwright renews this certificate. Edit with care; see docs/configuration.md.\n{text}"
+        );
+        atomic_write(&path, text.as_bytes(), PUBLIC_FILE_MODE)
+    }
+
+    /// Every lineage with a renewal file, sorted by name.
+    pub fn lineage_names(&self) -> Result<Vec<String>> {
+        let dir = self.root.join("renewal");
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&dir)(e)),
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".toml"))
+                    .filter(|n| !n.starts_with('.'))
+                    .map(str::to_string)
+            })
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// The version `live/<name>` points at.
+    pub fn current_version(&self, name: &str) -> Result<Option<Version>> {
+        let live = self.live_path(name);
+        let target = match fs::read_link(&live) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&live)(e)),
+        };
+        let number = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| Error::BadFile {
+                path: live.clone(),
+                reason: format!(
+                    "points at {} which is not a version directory",
+                    target.display()
+                ),
+            })?;
+        Ok(Some(Version {
+            number,
+            dir: self.archive_dir(name).join(number.to_string()),
+        }))
+    }
+
+    fn next_version(&self, name: &str) -> Result<u32> {
+        let dir = self.archive_dir(name);
+        let highest = match fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+                .max()
+                .unwrap_or(0),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(e) => return Err(Error::io(&dir)(e)),
+        };
+        Ok(highest + 1)
+    }
+
+    /// Installs a new version: writes it completely under archive/, then
+    /// swaps live/<name> to it in one rename.
+    pub fn install(&self, name: &str, pem: Pem<'_>) -> Result<Version> {
+        validate_lineage_name(name)?;
+        let archive = self.archive_dir(name);
+        create_dir(&archive, PRIVATE_DIR_MODE)?;
+        let number = self.next_version(name)?;
+        let staging = archive.join(format!(".{number}.partial"));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(Error::io(&staging))?;
+        }
+        create_dir(&staging, PRIVATE_DIR_MODE)?;
+        // The version dir is 0700 (it holds the key), but certificates are
+        // public and services often read them as another user via the path.
+        fs::set_permissions(&staging, fs::Permissions::from_mode(0o755))
+            .map_err(Error::io(&staging))?;
+        atomic_write(&staging.join("privkey.pem"), pem.privkey, PRIVATE_FILE_MODE)?;
+        atomic_write(&staging.join("cert.pem"), pem.cert, PUBLIC_FILE_MODE)?;
+        atomic_write(&staging.join("chain.pem"), pem.chain, PUBLIC_FILE_MODE)?;
+        atomic_write(
+            &staging.join("fullchain.pem"),
+            pem.fullchain,
+            PUBLIC_FILE_MODE,
+        )?;
+        let final_dir = archive.join(number.to_string());
+        fs::rename(&staging, &final_dir).map_err(Error::io(&final_dir))?;
+        sync_dir(&archive)?;
+
+        let live_dir = self.root.join("live");
+        create_dir(&live_dir, 0o755)?;
+        let link = live_dir.join(name);
+        let tmp_link = live_dir.join(format!(".{name}.new-{}", std::process::id()));
+        let _ = fs::remove_file(&tmp_link);
+        let target = Path::new("..")
+            .join("archive")
+            .join(name)
+            .join(number.to_string());
+        std::os::unix::fs::symlink(&target, &tmp_link).map_err(Error::io(&tmp_link))?;
+        fs::rename(&tmp_link, &link).map_err(Error::io(&link))?;
+        sync_dir(&live_dir)?;
+        Ok(Version {
+            number,
+            dir: final_dir,
+        })
+    }
+
+    // ---- orders in flight ----
+
+    pub fn save_pending(&self, name: &str, order: &PendingOrder, key_pem: &[u8]) -> Result<()> {
+        validate_lineage_name(name)?;
+        let dir = self.pending_dir(name);
+        create_dir(&dir, PRIVATE_DIR_MODE)?;
+        atomic_write(&dir.join("privkey.pem"), key_pem, PRIVATE_FILE_MODE)?;
+        let json = serde_json::to_vec_pretty(order).expect("pending order serialises");
+        atomic_write(&dir.join("order.json"), &json, PRIVATE_FILE_MODE)
+    }
+
+    pub fn pending(&self, name: &str) -> Result<Option<(PendingOrder, Vec<u8>)>> {
+        let dir = self.pending_dir(name);
+        let json_path = dir.join("order.json");
+        let data = match fs::read(&json_path) {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&json_path)(e)),
+        };
+        let order = serde_json::from_slice(&data).map_err(|e| Error::BadFile {
+            path: json_path,
+            reason: format!("not a pending order record ({e})"),
+        })?;
+        let key_path = dir.join("privkey.pem");
+        let key = fs::read(&key_path).map_err(Error::io(&key_path))?;
+        Ok(Some((order, key)))
+    }
+
+    pub fn clear_pending(&self, name: &str) -> Result<()> {
+        let dir = self.pending_dir(name);
+        match fs::remove_dir_all(&dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&dir)(e)),
+        }
+    }
+}
+
+/// Held for the duration of a run; released on drop or process death.
+pub struct StoreLock {
+    _file: fs::File,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pem<'a>(tag: &'a [u8]) -> Pem<'a> {
+        Pem {
+            cert: tag,
+            chain: tag,
+            fullchain: tag,
+            privkey: tag,
+        }
+    }
+
+    #[test]
+    fn install_swaps_live_link_atomically_and_keeps_old_versions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::new(tmp.path());
+        let v1 = store.install("example.com", pem(b"one")).unwrap();
+        let v2 = store.install("example.com", pem(b"two")).unwrap();
+        assert_eq!((v1.number, v2.number), (1, 2));
+        let live = store.live_path("example.com");
+        assert_eq!(fs::read(live.join("fullchain.pem")).unwrap(), b"two");
+        assert_eq!(fs::read(v1.fullchain()).unwrap(), b"one");
+        assert_eq!(
+            store
+                .current_version("example.com")
+                .unwrap()
+                .unwrap()
+                .number,
+            2
+        );
+        let mode = fs::metadata(v2.privkey()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn a_leftover_partial_version_is_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::new(tmp.path());
+        let partial = store.archive_dir("a.test").join(".1.partial");
+        create_dir(&partial, 0o700).unwrap();
+        fs::write(partial.join("cert.pem"), b"trunc").unwrap();
+        let v = store.install("a.test", pem(b"ok")).unwrap();
+        assert_eq!(v.number, 1);
+        assert_eq!(fs::read(v.cert()).unwrap(), b"ok");
+    }
+
+    #[test]
+    fn lineage_names_are_checked() {
+        for bad in ["", "../x", "a/b", ".hidden", "a\nb", "bücher.de"] {
+            assert!(validate_lineage_name(bad).is_err(), "{bad:?}");
+        }
+        validate_lineage_name("www.example.com").unwrap();
+    }
+
+    #[test]
+    fn server_ids_are_flat() {
+        assert_eq!(
+            server_id("https://acme-v02.api.letsencrypt.org/directory"),
+            "acme-v02.api.letsencrypt.org_directory"
+        );
+        assert_eq!(
+            server_id("https://127.0.0.1:14000/dir"),
+            "127.0.0.1_14000_dir"
+        );
+    }
+
+    #[test]
+    fn second_lock_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::new(tmp.path());
+        let _held = store.lock().unwrap();
+        // flock locks belong to the open file description, so a second open
+        // in the same process conflicts just like another process would.
+        match store.lock() {
+            Err(Error::LockHeld { holder, .. }) => {
+                assert_eq!(holder.unwrap(), format!("pid {}", std::process::id()))
+            }
+            other => panic!("expected LockHeld, got {:?}", other.err()),
+        }
+    }
+}
