@@ -38,8 +38,11 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 pub struct RetryPolicy {
     /// Most total time one request may spend waiting on Retry-After.
     pub max_retry_wait: Duration,
-    /// Attempts for one request on 5xx, 429 and transport errors.
+    /// Attempts for one request on 5xx and 429.
     pub max_attempts: u32,
+    /// Attempts for one request when the connection fails: a short blip is
+    /// worth riding out, a server that is down is better reported at once.
+    pub network_attempts: u32,
     /// Extra attempts on badNonce.
     pub bad_nonce_retries: u32,
     /// First backoff step when the server gives no Retry-After.
@@ -55,6 +58,7 @@ impl Default for RetryPolicy {
         RetryPolicy {
             max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
             max_attempts: 6,
+            network_attempts: 3,
             bad_nonce_retries: 5,
             backoff_base: Duration::from_secs(1),
             backoff_cap: Duration::from_secs(60),

@@ -382,7 +382,7 @@ impl Transport {
                     }
                 }
                 Err(e @ Error::Transport { .. })
-                    if repeat == Repeat::Safe && attempts < self.policy.max_attempts =>
+                    if repeat == Repeat::Safe && attempts < self.policy.network_attempts =>
                 {
                     let d = self
                         .policy

@@ -1,0 +1,471 @@
+//! Test harness: a throwaway TLS CA, a real Pebble and pebble-challtestsrv
+//! on free loopback ports (stopped on drop, also when a test panics), and a
+//! runner for the real certwright binary.
+#![allow(dead_code)]
+
+use openssl::asn1::Asn1Time;
+use openssl::bn::{BigNum, MsbOption};
+use openssl::ec::{EcGroup, EcKey};
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeName};
+use openssl::x509::{X509, X509NameBuilder};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_certwright");
+
+/// A CA for the test servers' own TLS, and a localhost certificate from it.
+pub struct TlsFixture {
+    pub ca_pem: PathBuf,
+    pub cert_pem: PathBuf,
+    pub key_pem: PathBuf,
+    pub ca_cert: X509,
+    pub ca_key: PKey<Private>,
+}
+
+fn ec_key() -> PKey<Private> {
+    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+    PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap()
+}
+
+fn name(cn: &str) -> openssl::x509::X509Name {
+    let mut b = X509NameBuilder::new().unwrap();
+    b.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
+    b.build()
+}
+
+fn serial() -> openssl::asn1::Asn1Integer {
+    let mut bn = BigNum::new().unwrap();
+    bn.rand(64, MsbOption::MAYBE_ZERO, false).unwrap();
+    bn.to_asn1_integer().unwrap()
+}
+
+impl TlsFixture {
+    pub fn create(dir: &Path) -> TlsFixture {
+        let ca_key = ec_key();
+        let mut ca = X509::builder().unwrap();
+        ca.set_version(2).unwrap();
+        ca.set_serial_number(&serial()).unwrap();
+        ca.set_subject_name(&name("certwright test TLS CA"))
+            .unwrap();
+        ca.set_issuer_name(&name("certwright test TLS CA")).unwrap();
+        ca.set_pubkey(&ca_key).unwrap();
+        ca.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        ca.set_not_after(&Asn1Time::days_from_now(30).unwrap())
+            .unwrap();
+        ca.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+            .unwrap();
+        ca.append_extension(
+            KeyUsage::new()
+                .critical()
+                .key_cert_sign()
+                .crl_sign()
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+        ca.sign(&ca_key, MessageDigest::sha256()).unwrap();
+        let ca_cert = ca.build();
+
+        let key = ec_key();
+        let mut leaf = X509::builder().unwrap();
+        leaf.set_version(2).unwrap();
+        leaf.set_serial_number(&serial()).unwrap();
+        leaf.set_subject_name(&name("localhost")).unwrap();
+        leaf.set_issuer_name(ca_cert.subject_name()).unwrap();
+        leaf.set_pubkey(&key).unwrap();
+        leaf.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        leaf.set_not_after(&Asn1Time::days_from_now(30).unwrap())
+            .unwrap();
+        let san = SubjectAlternativeName::new()
+            .dns("localhost")
+            .ip("127.0.0.1")
+            .build(&leaf.x509v3_context(Some(&ca_cert), None))
+            .unwrap();
+        leaf.append_extension(san).unwrap();
+        leaf.sign(&ca_key, MessageDigest::sha256()).unwrap();
+        let leaf = leaf.build();
+
+        let ca_pem = dir.join("tls-ca.pem");
+        let cert_pem = dir.join("tls-cert.pem");
+        let key_pem = dir.join("tls-key.pem");
+        std::fs::write(&ca_pem, ca_cert.to_pem().unwrap()).unwrap();
+        std::fs::write(&cert_pem, leaf.to_pem().unwrap()).unwrap();
+        std::fs::write(&key_pem, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+        TlsFixture {
+            ca_pem,
+            cert_pem,
+            key_pem,
+            ca_cert,
+            ca_key,
+        }
+    }
+}
+
+/// `n` distinct free loopback ports (all held while choosing, so they differ).
+pub fn free_ports(n: usize) -> Vec<u16> {
+    let held: Vec<TcpListener> = (0..n)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    held.iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect()
+}
+
+pub fn wait_for_port(port: u16, what: &str, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{what} exited early with {status}");
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("{what} did not listen on port {port} within 20 s");
+}
+
+fn require(binary: &str) {
+    let found = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(binary).is_file()))
+        .unwrap_or(false);
+    assert!(
+        found,
+        "{binary} is not installed: the integration tests need Debian's `pebble` package (apt-get install -y pebble)"
+    );
+}
+
+#[derive(Default)]
+pub struct PebbleOptions {
+    /// Extra environment for Pebble (e.g. PEBBLE_WFE_NONCEREJECT).
+    pub env: Vec<(&'static str, String)>,
+    /// Reject this percentage of nonces [default 0, so request counts are exact].
+    pub nonce_reject: u8,
+    pub eab_keys: Vec<(String, String)>,
+}
+
+/// A running Pebble plus pebble-challtestsrv as its DNS server.
+pub struct Pebble {
+    pub dir: tempfile::TempDir,
+    pub tls: TlsFixture,
+    pub directory: String,
+    pub management: String,
+    /// Port Pebble's VA connects to for http-01.
+    pub http_port: u16,
+    pub dns_port: u16,
+    /// pebble-challtestsrv's management API (set TXT records, etc.).
+    pub challtestsrv: String,
+    children: Vec<Child>,
+}
+
+impl Pebble {
+    pub fn start() -> Pebble {
+        Pebble::start_with(PebbleOptions::default())
+    }
+
+    pub fn start_with(options: PebbleOptions) -> Pebble {
+        require("pebble");
+        require("pebble-challtestsrv");
+        let dir = tempfile::tempdir().unwrap();
+        let tls = TlsFixture::create(dir.path());
+        let ports = free_ports(6);
+        let (acme, mgmt, http, tls_port, dns, cts_mgmt) =
+            (ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]);
+
+        let cts_log = std::fs::File::create(dir.path().join("challtestsrv.log")).unwrap();
+        let mut cts = Command::new("pebble-challtestsrv")
+            .args([
+                "-defaultIPv4",
+                "127.0.0.1",
+                "-defaultIPv6",
+                "",
+                "-dns01",
+                &format!("127.0.0.1:{dns}"),
+                "-management",
+                &format!("127.0.0.1:{cts_mgmt}"),
+                "-http01",
+                "",
+                "-https01",
+                "",
+                "-tlsalpn01",
+                "",
+            ])
+            .stdout(cts_log.try_clone().unwrap())
+            .stderr(cts_log)
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("start pebble-challtestsrv");
+        wait_for_port(cts_mgmt, "pebble-challtestsrv", &mut cts);
+
+        let mut config = serde_json::json!({"pebble": {
+            "listenAddress": format!("127.0.0.1:{acme}"),
+            "managementListenAddress": format!("127.0.0.1:{mgmt}"),
+            "certificate": tls.cert_pem,
+            "privateKey": tls.key_pem,
+            "httpPort": http,
+            "tlsPort": tls_port,
+            "ocspResponderURL": "",
+            "externalAccountBindingRequired": !options.eab_keys.is_empty(),
+        }});
+        if !options.eab_keys.is_empty() {
+            config["pebble"]["externalAccountMACKeys"] = serde_json::json!(
+                options
+                    .eab_keys
+                    .iter()
+                    .cloned()
+                    .collect::<std::collections::BTreeMap<_, _>>()
+            );
+        }
+        let config_path = dir.path().join("pebble-config.json");
+        std::fs::write(&config_path, config.to_string()).unwrap();
+        let log = std::fs::File::create(dir.path().join("pebble.log")).unwrap();
+        let mut cmd = Command::new("pebble");
+        cmd.arg("-config")
+            .arg(&config_path)
+            .arg("-dnsserver")
+            .arg(format!("127.0.0.1:{dns}"))
+            .env("PEBBLE_VA_NOSLEEP", "1")
+            .env("PEBBLE_WFE_NONCEREJECT", options.nonce_reject.to_string())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .stdin(Stdio::null());
+        for (k, v) in &options.env {
+            cmd.env(k, v);
+        }
+        let mut pebble = cmd.spawn().expect("start pebble");
+        wait_for_port(acme, "pebble", &mut pebble);
+
+        Pebble {
+            directory: format!("https://127.0.0.1:{acme}/dir"),
+            management: format!("https://127.0.0.1:{mgmt}"),
+            http_port: http,
+            dns_port: dns,
+            challtestsrv: format!("http://127.0.0.1:{cts_mgmt}"),
+            children: vec![cts, pebble],
+            tls,
+            dir,
+        }
+    }
+
+    pub fn ca_bundle(&self) -> &Path {
+        &self.tls.ca_pem
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("pebble.log")).unwrap_or_default()
+    }
+
+    /// A GET on Pebble's management interface (roots, intermediates, status).
+    pub fn management_get(&self, path: &str) -> (u16, Vec<u8>) {
+        http_get(
+            &format!("{}{path}", self.management),
+            Some(self.ca_bundle()),
+        )
+    }
+
+    /// PEM of Pebble's root for chain `n` (0 = default).
+    pub fn root_pem(&self, n: usize) -> Vec<u8> {
+        let (status, body) = self.management_get(&format!("/roots/{n}"));
+        assert_eq!(status, 200, "fetching Pebble's root {n}");
+        body
+    }
+
+    /// POSTs JSON to pebble-challtestsrv's management API.
+    pub fn challtestsrv_post(&self, path: &str, body: &serde_json::Value) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let resp = agent
+            .post(&format!("{}{path}", self.challtestsrv))
+            .send(body.to_string().as_bytes())
+            .expect("challtestsrv request");
+        assert_eq!(resp.status().as_u16(), 200, "challtestsrv {path}");
+    }
+}
+
+impl Drop for Pebble {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if std::thread::panicking() {
+            eprintln!("--- pebble.log ---\n{}", self.log());
+        }
+    }
+}
+
+/// A plain GET, trusting `ca` if given.
+pub fn http_get(url: &str, ca: Option<&Path>) -> (u16, Vec<u8>) {
+    let mut tls = ureq::tls::TlsConfig::builder().provider(ureq::tls::TlsProvider::NativeTls);
+    if let Some(ca) = ca {
+        let pem = std::fs::read(ca).unwrap();
+        let certs: Vec<ureq::tls::Certificate<'static>> = X509::stack_from_pem(&pem)
+            .unwrap()
+            .iter()
+            .map(|c| ureq::tls::Certificate::from_der(&c.to_der().unwrap()).to_owned())
+            .collect();
+        tls = tls.root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs)));
+    } else {
+        tls = tls.root_certs(ureq::tls::RootCerts::PlatformVerifier);
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .tls_config(tls.build())
+        .build()
+        .into();
+    let mut resp = agent.get(url).call().expect("GET");
+    let status = resp.status().as_u16();
+    (status, resp.body_mut().read_to_vec().unwrap())
+}
+
+/// The real binary with a private config dir; stdin closed (non-interactive).
+pub struct Certwright {
+    pub config_dir: PathBuf,
+    pub server: String,
+    pub ca_bundle: PathBuf,
+}
+
+impl Certwright {
+    pub fn new(config_dir: &Path, pebble: &Pebble) -> Certwright {
+        Certwright {
+            config_dir: config_dir.to_path_buf(),
+            server: pebble.directory.clone(),
+            ca_bundle: pebble.ca_bundle().to_path_buf(),
+        }
+    }
+
+    /// A command with the config dir, server and CA bundle in the
+    /// environment, the way a sysadmin's wrapper would set them.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.env("CERTWRIGHT_CONFIG_DIR", &self.config_dir)
+            .env("CERTWRIGHT_SERVER", &self.server)
+            .env("CERTWRIGHT_CA_BUNDLE", &self.ca_bundle)
+            .env_remove("CERTWRIGHT_MAX_RETRY_WAIT")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("run certwright")
+    }
+
+    /// Runs and asserts success, returning stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "certwright {args:?} failed with {}\nstdout:\n{}\nstderr:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn register(&self) {
+        self.ok(&["register", "--email", "admin@example.com", "--agree-tos"]);
+    }
+
+    pub fn live(&self, name: &str) -> PathBuf {
+        self.config_dir.join("live").join(name)
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Facts about an installed lineage, read with OpenSSL independently of
+/// certwright's own parsing.
+pub struct InstalledCert {
+    pub leaf: X509,
+    pub chain: Vec<X509>,
+    pub key: PKey<Private>,
+}
+
+impl InstalledCert {
+    pub fn read(live: &Path) -> InstalledCert {
+        let full =
+            X509::stack_from_pem(&std::fs::read(live.join("fullchain.pem")).unwrap()).unwrap();
+        let cert = X509::from_pem(&std::fs::read(live.join("cert.pem")).unwrap()).unwrap();
+        let chain = X509::stack_from_pem(&std::fs::read(live.join("chain.pem")).unwrap()).unwrap();
+        let key =
+            PKey::private_key_from_pem(&std::fs::read(live.join("privkey.pem")).unwrap()).unwrap();
+        assert_eq!(
+            full[0].to_der().unwrap(),
+            cert.to_der().unwrap(),
+            "fullchain starts with cert"
+        );
+        assert_eq!(full.len(), chain.len() + 1, "fullchain = cert + chain");
+        InstalledCert {
+            leaf: cert,
+            chain,
+            key,
+        }
+    }
+
+    pub fn sans(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .leaf
+            .subject_alt_names()
+            .map(|s| {
+                s.iter()
+                    .filter_map(|g| {
+                        g.dnsname().map(str::to_string).or_else(|| {
+                            g.ipaddress().map(|ip| match ip.len() {
+                                4 => std::net::IpAddr::from(<[u8; 4]>::try_from(ip).unwrap())
+                                    .to_string(),
+                                _ => std::net::IpAddr::from(<[u8; 16]>::try_from(ip).unwrap())
+                                    .to_string(),
+                            })
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    pub fn key_matches(&self) -> bool {
+        self.leaf.public_key().unwrap().public_eq(&self.key)
+    }
+
+    /// Verifies leaf + chain up to `root_pem` with OpenSSL's verifier.
+    pub fn verifies_to(&self, root_pem: &[u8]) -> bool {
+        use openssl::stack::Stack;
+        use openssl::x509::X509StoreContext;
+        use openssl::x509::store::X509StoreBuilder;
+        let mut store = X509StoreBuilder::new().unwrap();
+        for root in X509::stack_from_pem(root_pem).unwrap() {
+            store.add_cert(root).unwrap();
+        }
+        let store = store.build();
+        let mut chain = Stack::new().unwrap();
+        for c in &self.chain {
+            chain.push(c.clone()).unwrap();
+        }
+        let mut ctx = X509StoreContext::new().unwrap();
+        ctx.init(&store, &self.leaf, &chain, |c| c.verify_cert())
+            .unwrap()
+    }
+}
+
+pub fn file_mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
