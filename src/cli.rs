@@ -107,6 +107,90 @@ pub enum Command {
     /// List the certificates certwright manages
     #[command(after_help = "Example:\n  certwright certificates --json")]
     Certificates(CertificatesArgs),
+
+    /// Renew every certificate that is due (run it from cron or a timer)
+    #[command(after_help = "Examples:\n  \
+        certwright renew -q                      # from cron, twice a day\n  \
+        certwright renew --cert-name example.com --force-renewal\n  \
+        certwright renew --deploy-hook 'systemctl reload nginx'\n\n\
+        Exit status: 0 all renewals succeeded (or none was due), 1 all failed,\n\
+        3 some failed, 4 another certwright run holds the lock.")]
+    Renew(RenewArgs),
+}
+
+/// Hook commands, run with `sh -c`; values come in the environment.
+#[derive(Debug, Args, Clone, Default)]
+pub struct HookArgs {
+    /// Command run once before the first renewal of a run (e.g. to stop a
+    /// web server that holds port 80)
+    #[arg(long, value_name = "CMD")]
+    pub pre_hook: Option<String>,
+
+    /// Command run once after the last renewal of a run (runs whenever the
+    /// pre-hook ran, even if renewals failed)
+    #[arg(long, value_name = "CMD")]
+    pub post_hook: Option<String>,
+
+    /// Command run after each renewed certificate, with RENEWED_LINEAGE
+    /// (the live directory) and RENEWED_DOMAINS (space-separated) set
+    #[arg(long, value_name = "CMD")]
+    pub deploy_hook: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenewArgs {
+    /// Only these lineages (repeatable) [default: all]
+    #[arg(long = "cert-name", value_name = "NAME")]
+    pub cert_names: Vec<String>,
+
+    /// Renew even if not due, ignoring any backoff after failures
+    #[arg(long)]
+    pub force_renewal: bool,
+
+    /// Do not sleep a random time before contacting the CA
+    #[arg(long)]
+    pub no_random_sleep: bool,
+
+    /// Upper bound, in seconds, of the random sleep of non-interactive runs
+    /// [default: 480]
+    #[arg(long, env = "CERTWRIGHT_RANDOM_SLEEP_MAX", value_name = "SECONDS")]
+    pub random_sleep_max: Option<u64>,
+
+    /// Run the whole renewal but keep nothing: no new files in live/,
+    /// archive/ or renewal/, no deploy hooks
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Renew this long before expiry ("30d", "12h") or when this fraction of
+    /// the lifetime is left ("1/3", "0.5"), for lineages that set none
+    /// [default: ARI, else 1/3 (1/2 below 10 days of lifetime)]
+    #[arg(
+        long,
+        env = "CERTWRIGHT_RENEW_BEFORE",
+        value_name = "DURATION|FRACTION"
+    )]
+    pub renew_before: Option<String>,
+
+    /// Keep each lineage's private key instead of generating a new one
+    #[arg(long)]
+    pub reuse_key: bool,
+
+    /// Seconds to wait for another certwright run to finish [default: 5]
+    #[arg(long, env = "CERTWRIGHT_LOCK_WAIT", value_name = "SECONDS")]
+    pub lock_wait: Option<u64>,
+
+    /// Longest total wait, in seconds, that certwright accepts when the CA
+    /// answers "busy, retry after N" before giving up [default: 300]
+    #[arg(long, env = "CERTWRIGHT_MAX_RETRY_WAIT", value_name = "SECONDS")]
+    pub max_retry_wait: Option<u64>,
+
+    /// Deadline, in seconds, for the CA to validate and issue one order
+    /// [default: 600]
+    #[arg(long, env = "CERTWRIGHT_ORDER_TIMEOUT", value_name = "SECONDS")]
+    pub order_timeout: Option<u64>,
+
+    #[command(flatten)]
+    pub hooks: HookArgs,
 }
 
 #[derive(Debug, Args)]
@@ -173,6 +257,19 @@ pub struct IssueArgs {
     /// Replace the lineage's certificate even if one is installed
     #[arg(long)]
     pub force_renewal: bool,
+
+    /// Keep the private key across renewals (stored in the renewal file)
+    #[arg(long)]
+    pub reuse_key: bool,
+
+    /// When `renew` renews this certificate: "30d" before expiry, or "1/3"
+    /// of its lifetime left (stored in the renewal file)
+    #[arg(long, value_name = "DURATION|FRACTION")]
+    pub renew_before: Option<String>,
+
+    /// Hooks, run now and stored for `renew`
+    #[command(flatten)]
+    pub hooks: HookArgs,
 
     #[command(flatten)]
     pub registration: RegistrationArgs,

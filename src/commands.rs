@@ -3,7 +3,9 @@
 use crate::account::{self, LoadedAccount, Registration};
 use crate::acme::client::AcmeClient;
 use crate::acme::transport::{HttpSettings, Transport};
-use crate::cli::{CertificatesArgs, Cli, Command, IssueArgs, RegisterArgs, RegistrationArgs};
+use crate::cli::{
+    CertificatesArgs, Cli, Command, IssueArgs, RegisterArgs, RegistrationArgs, RenewArgs,
+};
 use crate::clock::{Clock, SystemClock, rfc3339};
 use crate::config::{CaSettings, config_dir};
 use crate::crypto::{self, KeyType};
@@ -57,6 +59,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Register(args) => register(&ctx, args),
         Command::Issue(args) => issue_command(&ctx, args),
         Command::Certificates(args) => certificates(&ctx, args),
+        Command::Renew(args) => renew_command(&ctx, args),
     };
     match result {
         Ok(code) => code,
@@ -219,6 +222,11 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         None => names::default_lineage_name(&domains),
     };
     crate::store::validate_lineage_name(&name)?;
+    let renew_before = args
+        .renew_before
+        .as_deref()
+        .map(crate::renewal_policy::RenewBefore::parse)
+        .transpose()?;
     let ca = CaSettings::from_args(&args.ca, None, None)?;
     let store = ctx.store()?;
     let _lock = store.lock()?;
@@ -245,6 +253,24 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             return Ok(exit::SUCCESS);
         }
     }
+    // Hooks given now replace the stored ones and are kept for `renew`.
+    let stored = existing.as_ref();
+    let pick = |given: &Option<String>, kept: Option<&Option<String>>| {
+        given.clone().or_else(|| kept.cloned().flatten())
+    };
+    let pre_hook = pick(&args.hooks.pre_hook, stored.map(|e| &e.pre_hook));
+    let post_hook = pick(&args.hooks.post_hook, stored.map(|e| &e.post_hook));
+    let deploy_hook = pick(&args.hooks.deploy_hook, stored.map(|e| &e.deploy_hook));
+    let reuse_key = args.reuse_key || stored.is_some_and(|e| e.reuse_key);
+    // The post-hook undoes the pre-hook (restarts what it stopped), so it
+    // runs on every way out of this function, failures included.
+    let _post_hook = post_hook
+        .as_deref()
+        .map(|cmd| crate::renew::PostHookGuard::new(cmd, &ctx.output));
+    if let Some(cmd) = &pre_hook {
+        ctx.output.step(&format!("running pre-hook: {cmd}"));
+        crate::hooks::run(cmd, &[], "pre-hook")?;
+    }
     let mut solver = build_solver(&solver_config)?;
     let client = ctx.connect(&ca)?;
     let acct = account_for_issue(
@@ -258,11 +284,15 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         .key_type
         .or(existing.as_ref().map(|e| e.key_type))
         .unwrap_or(KeyType::EcdsaP256);
+    let reuse_key_pem = match (reuse_key, store.current_version(&name)?) {
+        (true, Some(v)) => Some(std::fs::read(v.privkey()).map_err(Error::io(v.privkey()))?),
+        _ => None,
+    };
     let request = IssueRequest {
         name: name.clone(),
         domains: domains.clone(),
         key_type,
-        reuse_key: None,
+        reuse_key: reuse_key_pem,
         preferred_chain: args.preferred_chain.clone(),
         replaces: None,
         profile: None,
@@ -277,12 +307,26 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         account: acct.id.clone(),
         domains: domains.clone(),
         key_type,
-        reuse_key: false,
-        solver: solver_config,
+        reuse_key,
+        solver: solver_config.clone(),
         ca_bundle: ca.ca_bundle.clone(),
         preferred_chain: args.preferred_chain.clone(),
+        renew_before: renew_before.or(existing.as_ref().and_then(|e| e.renew_before)),
+        revoked: false,
+        pre_hook: pre_hook.clone(),
+        post_hook: post_hook.clone(),
+        deploy_hook: deploy_hook.clone(),
         certwright_version: env!("CARGO_PKG_VERSION").into(),
     })?;
+    if let Err(e) = crate::renew::remember_directory(&store, &client, ctx.clock.now()) {
+        ctx.output.warn(&e.to_string());
+    }
+    // A failing deploy hook is reported; the new certificate stays.
+    let deploy_error = deploy_hook.as_deref().and_then(|cmd| {
+        crate::renew::run_deploy_hook(&store, cmd, &name, &domains)
+            .err()
+            .inspect(|e| ctx.output.error_in(&name, e))
+    });
     let live = store.live_path(&name);
     let days_left = issued
         .info
@@ -316,9 +360,28 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             "privkey": live.join("privkey.pem"),
             "requests": client.transport.request_count(),
             "elapsed_ms": started.elapsed().as_millis() as u64,
+            "deploy_hook_error": deploy_error.as_ref().map(|e| e.to_string()),
         }),
     );
-    Ok(exit::SUCCESS)
+    Ok(if deploy_error.is_some() {
+        exit::FAILURE
+    } else {
+        exit::SUCCESS
+    })
+}
+
+fn renew_command(ctx: &Context, args: &RenewArgs) -> Result<u8> {
+    let settings = crate::renew::RenewSettings::from_args(args)?;
+    let store = ctx.store()?;
+    crate::renew::run(
+        &crate::renew::Env {
+            output: &ctx.output,
+            clock: &ctx.clock,
+            store: &store,
+            interactive: ctx.interactive,
+        },
+        &settings,
+    )
 }
 
 fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
@@ -339,7 +402,9 @@ fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
             continue;
         };
         let pem = std::fs::read(version.cert()).map_err(Error::io(version.cert()))?;
-        let info = crypto::cert_info(&crypto::split_pem_chain(&pem)?[0])?;
+        let leaf = crypto::split_pem_chain(&pem)?;
+        let info = crypto::cert_info(&leaf[0])?;
+        let (schedule, schedule_doc) = crate::renew::describe(&store, &config, &leaf[0], now);
         let days_left = info
             .not_after
             .duration_since(now)
@@ -353,7 +418,9 @@ fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
             days_left,
             store.live_path(&name).join("fullchain.pem").display()
         ));
+        human.push_str(&schedule);
         docs.push(json!({
+            "renewal": schedule_doc,
             "name": name,
             "installed": true,
             "domains": info.names,

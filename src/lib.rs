@@ -9,10 +9,13 @@ pub mod commands;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod hooks;
 pub mod issue;
 pub mod names;
 pub mod output;
 pub mod progress;
+pub mod renew;
+pub mod renewal_policy;
 pub mod solver;
 pub mod store;
 

@@ -110,6 +110,22 @@ impl Output {
         }
     }
 
+    /// An error that does not end the command (one lineage of several
+    /// failed): shown even with --quiet, as a JSON event with --json.
+    pub fn error_in(&self, context: &str, error: &crate::error::Error) {
+        match self.mode {
+            Mode::Json => {
+                let mut doc =
+                    json!({"event": "error", "context": context, "error": error.to_string()});
+                if let Some(p) = error.problem() {
+                    doc["problem"] = serde_json::to_value(p).unwrap_or(Value::Null);
+                }
+                self.event(doc);
+            }
+            Mode::Human | Mode::Quiet => self.line(&format!("error: {context}: {error}")),
+        }
+    }
+
     /// Asks a yes/no question on the terminal.
     pub fn confirm(&self, question: &str) -> bool {
         self.finish();

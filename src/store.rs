@@ -6,6 +6,7 @@
 //! <root>/archive/<name>/pending/order.json, privkey.pem   (an order in flight)
 //! <root>/live/<name> -> ../archive/<name>/<N>
 //! <root>/renewal/<name>.toml
+//! <root>/renewal/.state/<name>.json, servers/<server-id>.json  (renewal cache)
 //! ```
 //!
 //! Unlike certbot, `live/<name>` is one symlink to a complete version
@@ -18,6 +19,7 @@
 
 use crate::crypto::KeyType;
 use crate::error::{Error, Result};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::Write;
@@ -28,7 +30,8 @@ use std::time::Duration;
 pub const PRIVATE_FILE_MODE: u32 = 0o600;
 pub const PUBLIC_FILE_MODE: u32 = 0o644;
 pub const PRIVATE_DIR_MODE: u32 = 0o700;
-const LOCK_WAIT: Duration = Duration::from_secs(5);
+/// How long a command waits for another run to release the lock.
+pub const LOCK_WAIT: Duration = Duration::from_secs(5);
 
 pub struct Store {
     root: PathBuf,
@@ -160,6 +163,20 @@ pub struct RenewalConfig {
     pub ca_bundle: Option<PathBuf>,
     #[serde(default)]
     pub preferred_chain: Option<String>,
+    /// Renew this long before expiry ("30d") or at this fraction of the
+    /// lifetime left ("1/3"); overrides the global setting and ARI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renew_before: Option<crate::renewal_policy::RenewBefore>,
+    /// The current certificate was revoked: renew at the next run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revoked: bool,
+    /// Shell commands run around renewals (see docs/renewal.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_hook: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_hook: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_hook: Option<String>,
     /// Written by certwright; for humans reading the file.
     #[serde(default)]
     pub certwright_version: String,
@@ -242,6 +259,11 @@ impl Store {
     /// Takes the store's lock, waiting briefly for another run to finish.
     /// The OS releases it when the holder dies, so a stale lock cannot stick.
     pub fn lock(&self) -> Result<StoreLock> {
+        self.lock_with_wait(LOCK_WAIT)
+    }
+
+    /// [`Store::lock`], waiting at most `wait` (zero: fail at once).
+    pub fn lock_with_wait(&self, wait: Duration) -> Result<StoreLock> {
         create_dir(&self.root, PRIVATE_DIR_MODE)?;
         let path = self.root.join(".lock");
         let mut file = fs::OpenOptions::new()
@@ -256,7 +278,7 @@ impl Store {
         loop {
             match file.try_lock() {
                 Ok(()) => break,
-                Err(fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                Err(fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
                     std::thread::sleep(Duration::from_millis(100));
                 }
                 Err(fs::TryLockError::WouldBlock) => {
@@ -462,6 +484,41 @@ impl Store {
         })
     }
 
+    // ---- renewal state (a cache the renewal policy reads and updates) ----
+
+    fn state_dir(&self) -> PathBuf {
+        self.root.join("renewal").join(".state")
+    }
+
+    pub fn lineage_state_path(&self, name: &str) -> PathBuf {
+        self.state_dir().join(format!("{name}.json"))
+    }
+
+    pub fn server_state_path(&self, server: &str) -> PathBuf {
+        self.state_dir()
+            .join("servers")
+            .join(format!("{}.json", server_id(server)))
+    }
+
+    /// What the renewal runs remembered about a lineage; None if nothing.
+    pub fn lineage_state<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
+        read_json(&self.lineage_state_path(name))
+    }
+
+    pub fn save_lineage_state<T: Serialize>(&self, name: &str, state: &T) -> Result<()> {
+        validate_lineage_name(name)?;
+        write_json(&self.lineage_state_path(name), state)
+    }
+
+    /// What the renewal runs remembered about a CA's directory.
+    pub fn server_state<T: DeserializeOwned>(&self, server: &str) -> Result<Option<T>> {
+        read_json(&self.server_state_path(server))
+    }
+
+    pub fn save_server_state<T: Serialize>(&self, server: &str, state: &T) -> Result<()> {
+        write_json(&self.server_state_path(server), state)
+    }
+
     // ---- orders in flight ----
 
     pub fn save_pending(&self, name: &str, order: &PendingOrder, key_pem: &[u8]) -> Result<()> {
@@ -498,6 +555,28 @@ impl Store {
             Err(e) => Err(Error::io(&dir)(e)),
         }
     }
+}
+
+fn read_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    match fs::read(path) {
+        Ok(data) => serde_json::from_slice(&data)
+            .map(Some)
+            .map_err(|e| Error::BadFile {
+                path: path.to_path_buf(),
+                reason: format!("unreadable renewal state ({e}); delete the file to start afresh"),
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path)(e)),
+    }
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    create_dir(
+        path.parent().expect("state path has a parent"),
+        PRIVATE_DIR_MODE,
+    )?;
+    let json = serde_json::to_vec_pretty(value).expect("renewal state serialises");
+    atomic_write(path, &json, PRIVATE_FILE_MODE)
 }
 
 /// Held for the duration of a run; released on drop or process death.

@@ -1,6 +1,7 @@
 //! The ACME protocol (RFC 8555): wire types, JWS, transport with retries,
 //! and the resource client. Knows nothing of files, hooks or terminals.
 
+pub mod ari;
 pub mod client;
 pub mod jws;
 pub mod retry;

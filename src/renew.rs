@@ -1,0 +1,1072 @@
+//! `certwright renew`: scan every lineage, decide which are due (see
+//! `renewal_policy`), and renew those with the settings they were issued
+//! with. Built for cron and timers on many machines:
+//!
+//! - a run with nothing to do reads a few small files per lineage and sends
+//!   no request at all (the CA's ARI support and answers are cached);
+//! - a non-interactive run that must reach the CA first sleeps a random
+//!   time, so a fleet on the same schedule does not arrive at once;
+//! - lineages are independent: one failure is reported, backs off, and the
+//!   others still run.
+
+use crate::account;
+use crate::acme::ari;
+use crate::acme::client::AcmeClient;
+use crate::acme::retry::RetryPolicy;
+use crate::acme::transport::{HttpSettings, Transport};
+use crate::cli::RenewArgs;
+use crate::clock::{Clock, human_duration, rfc3339};
+use crate::config::resolve_server;
+use crate::crypto;
+use crate::error::{Error, Result};
+use crate::hooks;
+use crate::issue::{IssueRequest, issue};
+use crate::output::Output;
+use crate::progress::Progress;
+use crate::renewal_policy::{
+    self as policy, CertFacts, Decision, LineageState, PolicyInput, Reason, RenewBefore,
+    ServerState,
+};
+use crate::store::{self, RenewalConfig, Store, Version};
+use openssl::x509::{X509, X509Ref};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// Everything `renew` needs from the command line, resolved.
+#[derive(Debug, Clone)]
+pub struct RenewSettings {
+    pub cert_names: Vec<String>,
+    pub force: bool,
+    pub dry_run: bool,
+    pub random_sleep: bool,
+    pub random_sleep_max: Duration,
+    /// Global margin; a lineage's own `renew_before` wins over it.
+    pub renew_before: Option<RenewBefore>,
+    pub reuse_key: bool,
+    pub lock_wait: Duration,
+    pub policy: RetryPolicy,
+    pub pre_hook: Option<String>,
+    pub post_hook: Option<String>,
+    pub deploy_hook: Option<String>,
+}
+
+impl RenewSettings {
+    pub fn from_args(args: &RenewArgs) -> Result<RenewSettings> {
+        for name in &args.cert_names {
+            store::validate_lineage_name(name)?;
+        }
+        let mut policy = RetryPolicy::default();
+        if let Some(s) = args.max_retry_wait {
+            policy.max_retry_wait = Duration::from_secs(s);
+        }
+        if let Some(s) = args.order_timeout {
+            policy.order_timeout = Duration::from_secs(s);
+        }
+        Ok(RenewSettings {
+            cert_names: args.cert_names.clone(),
+            force: args.force_renewal,
+            dry_run: args.dry_run,
+            random_sleep: !args.no_random_sleep,
+            random_sleep_max: args
+                .random_sleep_max
+                .map(Duration::from_secs)
+                .unwrap_or(policy::DEFAULT_RANDOM_SLEEP_MAX),
+            renew_before: args
+                .renew_before
+                .as_deref()
+                .map(RenewBefore::parse)
+                .transpose()?,
+            reuse_key: args.reuse_key,
+            lock_wait: args
+                .lock_wait
+                .map(Duration::from_secs)
+                .unwrap_or(store::LOCK_WAIT),
+            policy,
+            pre_hook: args.hooks.pre_hook.clone(),
+            post_hook: args.hooks.post_hook.clone(),
+            deploy_hook: args.hooks.deploy_hook.clone(),
+        })
+    }
+}
+
+/// What the command shares with the rest of the binary.
+pub struct Env<'a> {
+    pub output: &'a Arc<Output>,
+    pub clock: &'a Arc<dyn Clock>,
+    pub store: &'a Store,
+    pub interactive: bool,
+}
+
+/// ARI is advice: a CA that is slow to give it should not hold up a run
+/// for minutes. One retry, a short Retry-After ceiling, then the fallback
+/// rule decides and the next check backs off.
+fn ari_policy(base: &RetryPolicy) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 2,
+        network_attempts: 1,
+        max_retry_wait: base.max_retry_wait.min(Duration::from_secs(30)),
+        ..base.clone()
+    }
+}
+
+// ---- reading a lineage ----
+
+/// The facts the policy needs from a certificate.
+pub fn cert_facts(cert: &X509Ref) -> Result<CertFacts> {
+    let bad = |what: &str| Error::BadCertificate {
+        reason: format!("cannot read the certificate's {what}"),
+    };
+    Ok(CertFacts {
+        not_before: crypto::asn1_to_system_time(cert.not_before())
+            .ok_or_else(|| bad("notBefore"))?,
+        not_after: crypto::asn1_to_system_time(cert.not_after()).ok_or_else(|| bad("notAfter"))?,
+        serial: cert
+            .serial_number()
+            .to_bn()
+            .and_then(|bn| bn.to_hex_str().map(|s| s.to_string()))
+            .map_err(|_| bad("serial number"))?,
+        cert_id: ari::cert_id(cert),
+    })
+}
+
+/// A lineage as read from the store, with the policy's verdict.
+struct Lineage {
+    name: String,
+    config: RenewalConfig,
+    version: Version,
+    cert: CertFacts,
+    state: LineageState,
+    /// The state differs from the file and must be saved.
+    dirty: bool,
+    decision: Decision,
+}
+
+/// Server states read during a run, each file read once.
+#[derive(Default)]
+struct Servers {
+    known: HashMap<String, Option<ServerState>>,
+}
+
+impl Servers {
+    fn get(
+        &mut self,
+        store: &Store,
+        progress: &dyn Progress,
+        server: &str,
+    ) -> Option<&ServerState> {
+        self.known
+            .entry(server.to_string())
+            .or_insert_with(|| match store.server_state(server) {
+                Ok(s) => s,
+                Err(e) => {
+                    progress.warn(&format!("ignoring the cached directory facts: {e}"));
+                    None
+                }
+            })
+            .as_ref()
+    }
+}
+
+fn read_cert(version: &Version) -> Result<X509> {
+    let path = version.cert();
+    let pem = std::fs::read(&path).map_err(Error::io(&path))?;
+    X509::from_pem(&pem).map_err(|e| Error::BadFile {
+        path,
+        reason: format!("not a PEM certificate ({e})"),
+    })
+}
+
+fn load_lineage(
+    env: &Env<'_>,
+    settings: &RenewSettings,
+    servers: &mut Servers,
+    name: &str,
+    now: SystemTime,
+) -> Result<Lineage> {
+    let store = env.store;
+    let config = store.renewal_config(name)?.ok_or_else(|| Error::BadFile {
+        path: store.renewal_path(name),
+        reason: "the renewal file disappeared during the run".into(),
+    })?;
+    let version = store.current_version(name)?.ok_or_else(|| Error::BadFile {
+        path: store.live_path(name),
+        reason: format!(
+            "no certificate is installed for this lineage; run `certwright issue --cert-name {name} ...` or remove {}",
+            store.renewal_path(name).display()
+        ),
+    })?;
+    let cert = cert_facts(&*read_cert(&version)?)?;
+    let stored = store.lineage_state(name).unwrap_or_else(|e| {
+        env.output.warn(&format!("{name}: {e}"));
+        None
+    });
+    let state = LineageState::for_cert(stored, &cert);
+    let decision = policy::decide(&PolicyInput {
+        now,
+        cert: &cert,
+        revoked: config.revoked,
+        renew_before: config.renew_before.or(settings.renew_before),
+        state: &state,
+        server: servers.get(store, env.output.as_ref(), &config.server),
+        force: settings.force || settings.dry_run,
+    });
+    Ok(Lineage {
+        name: name.to_string(),
+        config,
+        version,
+        cert,
+        state,
+        dirty: false,
+        decision,
+    })
+}
+
+/// The lineages a run looks at, checked up front so a typo fails before
+/// anything happens.
+fn select_names(store: &Store, wanted: &[String]) -> Result<Vec<String>> {
+    let all = store.lineage_names()?;
+    if wanted.is_empty() {
+        return Ok(all);
+    }
+    for w in wanted {
+        if all.binary_search(w).is_err() {
+            return Err(Error::Usage(format!(
+                "no certificate named {w:?} in {} (see `certwright certificates`)",
+                store.root().display()
+            )));
+        }
+    }
+    Ok(all.into_iter().filter(|n| wanted.contains(n)).collect())
+}
+
+// ---- outcomes ----
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Renewed,
+    Failed,
+    NotDue,
+    BackingOff,
+}
+
+impl Action {
+    fn as_str(self) -> &'static str {
+        match self {
+            Action::Renewed => "renewed",
+            Action::Failed => "failed",
+            Action::NotDue => "not_due",
+            Action::BackingOff => "backing_off",
+        }
+    }
+}
+
+struct Outcome {
+    name: String,
+    action: Action,
+    reason: Option<Reason>,
+    /// Not due / backing off: when the next run has something to do.
+    next: Option<SystemTime>,
+    version: Option<u32>,
+    not_after: Option<SystemTime>,
+    error: Option<String>,
+    deploy_error: Option<String>,
+}
+
+impl Outcome {
+    fn new(name: &str, action: Action) -> Outcome {
+        Outcome {
+            name: name.to_string(),
+            action,
+            reason: None,
+            next: None,
+            version: None,
+            not_after: None,
+            error: None,
+            deploy_error: None,
+        }
+    }
+
+    fn json(&self) -> Value {
+        let mut doc = json!({"name": self.name, "action": self.action.as_str()});
+        if let Some(r) = self.reason {
+            doc["reason"] = json!(r.as_str());
+        }
+        if let Some(t) = self.next {
+            doc["next"] = json!(rfc3339(t));
+        }
+        if let Some(v) = self.version {
+            doc["version"] = json!(v);
+        }
+        if let Some(t) = self.not_after {
+            doc["not_after"] = json!(rfc3339(t));
+        }
+        if let Some(e) = &self.error {
+            doc["error"] = json!(e);
+        }
+        if let Some(e) = &self.deploy_error {
+            doc["deploy_hook_error"] = json!(e);
+        }
+        doc
+    }
+}
+
+// ---- the run ----
+
+/// A scan of every selected lineage: the few that need the CA, and the
+/// verdicts for the rest.
+struct Scan {
+    work: Vec<Lineage>,
+    done: Vec<Outcome>,
+    /// Lineages that could not be read.
+    broken: Vec<(String, Error)>,
+}
+
+fn scan(env: &Env<'_>, settings: &RenewSettings, names: &[String]) -> Scan {
+    let now = env.clock.now();
+    let mut servers = Servers::default();
+    let mut out = Scan {
+        work: Vec::new(),
+        done: Vec::new(),
+        broken: Vec::new(),
+    };
+    for name in names {
+        match load_lineage(env, settings, &mut servers, name, now) {
+            Ok(l) if l.decision.contacts_ca() => out.work.push(l),
+            Ok(l) => out.done.push(idle_outcome(&l)),
+            Err(e) => {
+                let mut o = Outcome::new(name, Action::Failed);
+                o.error = Some(e.to_string());
+                out.done.push(o);
+                out.broken.push((name.clone(), e));
+            }
+        }
+    }
+    out
+}
+
+fn idle_outcome(l: &Lineage) -> Outcome {
+    let (action, reason) = match &l.decision {
+        Decision::BackingOff { .. } => (Action::BackingOff, None),
+        Decision::NotDue { reason, .. } => (Action::NotDue, Some(*reason)),
+        // Only idle decisions reach here.
+        _ => (Action::NotDue, None),
+    };
+    let mut o = Outcome::new(&l.name, action);
+    o.reason = reason;
+    o.next = policy::next_action(&l.decision, &l.state);
+    o.not_after = Some(l.cert.not_after);
+    if action == Action::BackingOff {
+        o.error = l
+            .state
+            .failure
+            .as_ref()
+            .map(|f| format!("{} failed renewal(s), last: {}", f.count, f.error));
+    }
+    o
+}
+
+/// Runs `renew`; returns the exit code.
+pub fn run(env: &Env<'_>, settings: &RenewSettings) -> Result<u8> {
+    let store = env.store;
+    let names = select_names(store, &settings.cert_names)?;
+    let mut lock = store.lock_with_wait(settings.lock_wait)?;
+    let mut found = scan(env, settings, &names);
+    let must_contact_ca = found.work.iter().any(|l| l.decision.contacts_ca());
+    let slept = policy::random_sleep(
+        env.interactive,
+        settings.random_sleep,
+        settings.random_sleep_max,
+        must_contact_ca,
+        &mut rand::rng(),
+    );
+    if let Some(delay) = slept {
+        // Sleep without the lock, so an admin's `issue` is not blocked for
+        // minutes; the store may change meanwhile, so look again after.
+        drop(lock);
+        env.output.waiting(
+            "random delay before contacting the CA (spreads a fleet's renewals; --no-random-sleep skips it)",
+            delay,
+        );
+        env.clock.sleep(delay);
+        lock = store.lock_with_wait(settings.lock_wait)?;
+        found = scan(env, settings, &names);
+    }
+    let mut runner = Runner::new(env, settings);
+    for (name, e) in &found.broken {
+        env.output.error_in(name, e);
+    }
+    runner.failures = found.broken.len() as u32;
+    runner.outcomes = found.done;
+    for lineage in found.work {
+        runner.process(lineage);
+    }
+    runner.run_post_hooks();
+    drop(lock);
+    Ok(runner.report(names.len(), slept))
+}
+
+type ClientSlot = std::result::Result<Rc<AcmeClient>, String>;
+
+struct Runner<'a> {
+    env: &'a Env<'a>,
+    settings: &'a RenewSettings,
+    servers: Servers,
+    clients: HashMap<(String, Option<PathBuf>), ClientSlot>,
+    ari_transports: HashMap<Option<PathBuf>, Rc<Transport>>,
+    /// Pre-hooks already run (command, whether it succeeded).
+    pre_hooks: Vec<(String, std::result::Result<(), String>)>,
+    post_hooks: Vec<String>,
+    outcomes: Vec<Outcome>,
+    renewed: u32,
+    failures: u32,
+}
+
+impl<'a> Runner<'a> {
+    fn new(env: &'a Env<'a>, settings: &'a RenewSettings) -> Runner<'a> {
+        Runner {
+            env,
+            settings,
+            servers: Servers::default(),
+            clients: HashMap::new(),
+            ari_transports: HashMap::new(),
+            pre_hooks: Vec::new(),
+            post_hooks: Vec::new(),
+            outcomes: Vec::new(),
+            renewed: 0,
+            failures: 0,
+        }
+    }
+
+    fn now(&self) -> SystemTime {
+        self.env.clock.now()
+    }
+
+    fn progress(&self) -> Arc<dyn Progress> {
+        Arc::clone(self.env.output) as Arc<dyn Progress>
+    }
+
+    fn process(&mut self, mut l: Lineage) {
+        // Each check makes the next decision final (the cache is fresh),
+        // so this settles in at most two checks; the bound is a safeguard.
+        for _ in 0..4 {
+            match l.decision.clone() {
+                Decision::CheckDirectory => self.learn_directory(&l.config),
+                Decision::CheckAri { url } => self.check_ari(&mut l, &url),
+                Decision::Renew(reason) => return self.renew(l, reason),
+                Decision::NotDue { .. } | Decision::BackingOff { .. } => break,
+            }
+            l.decision = self.decide(&l);
+        }
+        self.save_state(&l);
+        let mut o = idle_outcome(&l);
+        if l.decision.contacts_ca() {
+            o.error = Some("could not settle whether renewal is due".into());
+        }
+        self.outcomes.push(o);
+    }
+
+    fn decide(&mut self, l: &Lineage) -> Decision {
+        let now = self.now();
+        policy::decide(&PolicyInput {
+            now,
+            cert: &l.cert,
+            revoked: l.config.revoked,
+            renew_before: l.config.renew_before.or(self.settings.renew_before),
+            state: &l.state,
+            server: self
+                .servers
+                .get(self.env.store, self.env.output.as_ref(), &l.config.server),
+            force: self.settings.force || self.settings.dry_run,
+        })
+    }
+
+    fn save_state(&self, l: &Lineage) {
+        if !l.dirty || self.settings.dry_run {
+            return;
+        }
+        if let Err(e) = self.env.store.save_lineage_state(&l.name, &l.state) {
+            self.env.output.error_in(&l.name, &e);
+        }
+    }
+
+    fn ca_key(config: &RenewalConfig) -> (String, Option<PathBuf>) {
+        (config.server.clone(), config.ca_bundle.clone())
+    }
+
+    /// The connected client for a lineage's CA, at most one directory
+    /// request per CA per run (a failure is not retried within the run).
+    fn client(&mut self, config: &RenewalConfig) -> Result<Rc<AcmeClient>> {
+        let key = Self::ca_key(config);
+        if let Some(slot) = self.clients.get(&key) {
+            return slot.clone().map_err(|detail| Error::Transport {
+                url: config.server.clone(),
+                detail,
+                hint: None,
+            });
+        }
+        let result = self.connect(config);
+        let now = self.now();
+        let server_state = match &result {
+            Ok(c) => {
+                ServerState::answered(&c.directory_url, c.directory.renewal_info.as_deref(), now)
+            }
+            Err(e) => ServerState::failed(
+                self.servers
+                    .get(self.env.store, self.env.output.as_ref(), &config.server),
+                &config.server,
+                &e.to_string(),
+                now,
+            ),
+        };
+        if !self.settings.dry_run
+            && let Err(e) = self
+                .env
+                .store
+                .save_server_state(&config.server, &server_state)
+        {
+            self.env.output.warn(&e.to_string());
+        }
+        self.servers
+            .known
+            .insert(config.server.clone(), Some(server_state));
+        match result {
+            Ok(c) => {
+                let c = Rc::new(c);
+                self.clients.insert(key, Ok(Rc::clone(&c)));
+                Ok(c)
+            }
+            Err(e) => {
+                self.clients.insert(key, Err(e.to_string()));
+                Err(e)
+            }
+        }
+    }
+
+    fn connect(&self, config: &RenewalConfig) -> Result<AcmeClient> {
+        let server = resolve_server(Some(&config.server))?;
+        let transport = Transport::new(
+            HttpSettings {
+                ca_bundle: config.ca_bundle.as_deref(),
+            },
+            self.settings.policy.clone(),
+            Arc::clone(self.env.clock),
+            self.progress(),
+        )?;
+        self.env.output.step(&format!("contacting {server}"));
+        AcmeClient::connect(&server, transport)
+    }
+
+    fn learn_directory(&mut self, config: &RenewalConfig) {
+        if let Err(e) = self.client(config) {
+            self.env.output.warn(&format!(
+                "cannot read {}'s directory to learn whether it offers ARI ({e}); deciding by certificate lifetime",
+                config.server
+            ));
+        }
+    }
+
+    fn check_ari(&mut self, l: &mut Lineage, url: &str) {
+        let transport = match self.ari_transport(&l.config) {
+            Ok(t) => t,
+            Err(e) => {
+                l.state.ari_failed(url, &e.to_string(), None, self.now());
+                l.dirty = true;
+                return;
+            }
+        };
+        self.env
+            .output
+            .step(&format!("asking the CA when to renew {}", l.name));
+        let result = ari::fetch(&transport, url);
+        let now = self.now();
+        match result {
+            Ok(info) => l.state.ari_answered(
+                url,
+                (info.start, info.end),
+                info.explanation_url,
+                info.retry_after,
+                now,
+                &mut rand::rng(),
+            ),
+            Err(e) => {
+                self.env.output.warn(&format!(
+                    "{}: no renewal information from the CA ({e}); deciding by certificate lifetime",
+                    l.name
+                ));
+                let retry_after = match &e {
+                    Error::RetryLater { wait, .. } => Some(*wait),
+                    _ => None,
+                };
+                l.state.ari_failed(url, &e.to_string(), retry_after, now);
+            }
+        }
+        l.dirty = true;
+    }
+
+    fn ari_transport(&mut self, config: &RenewalConfig) -> Result<Rc<Transport>> {
+        if let Some(t) = self.ari_transports.get(&config.ca_bundle) {
+            return Ok(Rc::clone(t));
+        }
+        let t = Rc::new(Transport::new(
+            HttpSettings {
+                ca_bundle: config.ca_bundle.as_deref(),
+            },
+            ari_policy(&self.settings.policy),
+            Arc::clone(self.env.clock),
+            self.progress(),
+        )?);
+        self.ari_transports
+            .insert(config.ca_bundle.clone(), Rc::clone(&t));
+        Ok(t)
+    }
+
+    /// Runs the lineage's pre-hook unless this run already did.
+    fn pre_hook(&mut self, config: &RenewalConfig) -> Result<()> {
+        let Some(cmd) = self.settings.pre_hook.clone().or(config.pre_hook.clone()) else {
+            return Ok(());
+        };
+        let outcome = match self.pre_hooks.iter().find(|(c, _)| *c == cmd) {
+            Some((_, outcome)) => outcome.clone(),
+            None => {
+                self.env.output.step(&format!("running pre-hook: {cmd}"));
+                let outcome = hooks::run(&cmd, &[], "pre-hook").map_err(|e| e.to_string());
+                self.pre_hooks.push((cmd.clone(), outcome.clone()));
+                outcome
+            }
+        };
+        outcome.map_err(|detail| Error::Hook {
+            what: "pre-hook".into(),
+            detail: detail
+                .strip_prefix("pre-hook failed: ")
+                .unwrap_or(&detail)
+                .to_string(),
+        })
+    }
+
+    fn renew(&mut self, mut l: Lineage, reason: Reason) {
+        let name = l.name.clone();
+        self.env.output.step(&format!(
+            "renewing {name} ({})",
+            match reason {
+                Reason::Forced if self.settings.dry_run => "dry run",
+                Reason::Forced => "forced",
+                Reason::Expired => "expired",
+                Reason::Revoked => "revoked",
+                Reason::AriWindow => "the CA's suggested window",
+                Reason::RenewBefore => "renewal margin reached",
+            }
+        ));
+        if let Some(post) = self
+            .settings
+            .post_hook
+            .clone()
+            .or(l.config.post_hook.clone())
+            && !self.post_hooks.contains(&post)
+        {
+            self.post_hooks.push(post);
+        }
+        let result = self.pre_hook(&l.config).and_then(|()| self.issue(&l));
+        let mut o = Outcome::new(&name, Action::Renewed);
+        o.reason = Some(reason);
+        match result {
+            Ok((version, not_after)) => {
+                self.renewed += 1;
+                o.version = version;
+                o.not_after = Some(not_after);
+                if !self.settings.dry_run {
+                    self.installed(&l);
+                    if let Err(e) = self.deploy_hook(&l.config) {
+                        self.env.output.error_in(&name, &e);
+                        o.deploy_error = Some(e.to_string());
+                        self.failures += 1;
+                    }
+                }
+            }
+            Err(e) => {
+                self.env.output.error_in(&format!("renewing {name}"), &e);
+                self.failures += 1;
+                o.action = Action::Failed;
+                o.error = Some(e.to_string());
+                let now = self.now();
+                l.state.renewal_failed(&e.to_string(), &l.cert, now);
+                o.next = l.state.failure.as_ref().map(|f| f.retry_at);
+                l.dirty = true;
+                self.save_state(&l);
+            }
+        }
+        self.outcomes.push(o);
+    }
+
+    /// One renewal through the issuance flow; returns the installed
+    /// version (None in a dry run) and the new expiry.
+    fn issue(&mut self, l: &Lineage) -> Result<(Option<u32>, SystemTime)> {
+        let config = &l.config;
+        // Bind the port / check the webroot before the CA hears from us.
+        let mut solver = crate::commands::build_solver(&config.solver)?;
+        let client = self.client(config)?;
+        let store = self.env.store;
+        let acct = account::load(store, &client.directory_url, Some(&config.account))?.ok_or_else(
+            || Error::NoAccount {
+                server: client.directory_url.clone(),
+                dir: store.root().to_path_buf(),
+            },
+        )?;
+        let reuse_key = if config.reuse_key || self.settings.reuse_key {
+            let path = l.version.privkey();
+            Some(std::fs::read(&path).map_err(Error::io(&path))?)
+        } else {
+            None
+        };
+        // RFC 9773 §5: name the certificate this one replaces, so the CA can
+        // relax limits for it. Not from a dry run, which would mark the real
+        // certificate as replaced by one that is thrown away.
+        let replaces = match (&client.directory.renewal_info, self.settings.dry_run) {
+            (Some(_), false) => l.cert.cert_id.clone(),
+            _ => None,
+        };
+        let request = IssueRequest {
+            name: l.name.clone(),
+            domains: config.domains.clone(),
+            key_type: config.key_type,
+            reuse_key,
+            preferred_chain: config.preferred_chain.clone(),
+            replaces,
+            profile: None,
+            account_id: acct.id.clone(),
+        };
+        let account = client.account(&acct.key, &acct.record.url);
+        if self.settings.dry_run {
+            let scratch = ScratchStore::create()?;
+            let issued = issue(&account, &scratch.store, solver.as_mut(), &request)?;
+            return Ok((None, issued.info.not_after));
+        }
+        let issued = issue(&account, store, solver.as_mut(), &request)?;
+        Ok((Some(issued.version.number), issued.info.not_after))
+    }
+
+    /// Bookkeeping after a new certificate is live: a fresh state for it,
+    /// and the revoked mark cleared.
+    fn installed(&mut self, l: &Lineage) {
+        let store = self.env.store;
+        let result = (|| {
+            if let Some(version) = store.current_version(&l.name)? {
+                let cert = cert_facts(&*read_cert(&version)?)?;
+                store.save_lineage_state(&l.name, &LineageState::for_cert(None, &cert))?;
+            }
+            if l.config.revoked {
+                let mut config = l.config.clone();
+                config.revoked = false;
+                config.certwright_version = env!("CARGO_PKG_VERSION").into();
+                store.save_renewal_config(&config)?;
+            }
+            Ok::<(), Error>(())
+        })();
+        if let Err(e) = result {
+            self.env.output.warn(&format!("{}: {e}", l.name));
+        }
+    }
+
+    fn deploy_hook(&self, config: &RenewalConfig) -> Result<()> {
+        let Some(cmd) = self
+            .settings
+            .deploy_hook
+            .as_deref()
+            .or(config.deploy_hook.as_deref())
+        else {
+            return Ok(());
+        };
+        run_deploy_hook(self.env.store, cmd, &config.name, &config.domains)
+    }
+
+    fn run_post_hooks(&mut self) {
+        // A post-hook undoes a pre-hook (restarts the web server it
+        // stopped), so it runs even when renewals failed.
+        for cmd in std::mem::take(&mut self.post_hooks) {
+            self.env.output.step(&format!("running post-hook: {cmd}"));
+            if let Err(e) = hooks::run(&cmd, &[], "post-hook") {
+                self.env.output.error_in("post-hook", &e);
+                self.failures += 1;
+            }
+        }
+    }
+
+    fn requests(&self) -> u32 {
+        let clients: u32 = self
+            .clients
+            .values()
+            .filter_map(|c| c.as_ref().ok())
+            .map(|c| c.transport.request_count())
+            .sum();
+        let ari: u32 = self
+            .ari_transports
+            .values()
+            .map(|t| t.request_count())
+            .sum();
+        clients + ari
+    }
+
+    /// Prints the result; returns the exit code.
+    fn report(&self, checked: usize, slept: Option<Duration>) -> u8 {
+        use crate::commands::exit;
+        let dry = self.settings.dry_run;
+        let mut lines = Vec::new();
+        for o in &self.outcomes {
+            match o.action {
+                Action::Renewed if dry => {
+                    lines.push(format!("{}: dry run succeeded (nothing was kept)", o.name))
+                }
+                Action::Renewed => lines.push(format!(
+                    "{}: renewed (version {}, expires {}){}",
+                    o.name,
+                    o.version.unwrap_or_default(),
+                    o.not_after.map(rfc3339).unwrap_or_default(),
+                    if o.deploy_error.is_some() {
+                        "; the deploy hook failed"
+                    } else {
+                        ""
+                    }
+                )),
+                Action::Failed => lines.push(format!(
+                    "{}: renewal failed{}",
+                    o.name,
+                    o.next
+                        .map(|t| format!("; next attempt after {}", rfc3339(t)))
+                        .unwrap_or_default()
+                )),
+                Action::BackingOff => lines.push(format!(
+                    "{}: skipped, backing off until {} ({})",
+                    o.name,
+                    o.next.map(rfc3339).unwrap_or_default(),
+                    o.error.as_deref().unwrap_or("earlier failures")
+                )),
+                Action::NotDue => {}
+            }
+        }
+        let not_due: Vec<&Outcome> = self
+            .outcomes
+            .iter()
+            .filter(|o| o.action == Action::NotDue)
+            .collect();
+        if let Some(next) = not_due
+            .iter()
+            .filter_map(|o| o.next.map(|t| (t, o)))
+            .min_by_key(|(t, _)| *t)
+        {
+            let (t, o) = next;
+            let wait = t.duration_since(self.now()).unwrap_or_default();
+            lines.push(format!(
+                "{} of {checked} certificate(s) not due; next check: {} at {} (in {})",
+                not_due.len(),
+                o.name,
+                rfc3339(t),
+                human_duration(wait)
+            ));
+        }
+        if checked == 0 {
+            lines.push("No certificates to renew (none issued yet).".into());
+        }
+        let exit = match (self.failures, self.renewed) {
+            (0, _) => exit::SUCCESS,
+            (_, 0) => exit::FAILURE,
+            _ => exit::PARTIAL,
+        };
+        self.env.output.result(
+            &lines.join("\n"),
+            json!({
+                "ok": self.failures == 0,
+                "dry_run": dry,
+                "checked": checked,
+                "renewed": self.renewed,
+                "failed": self.failures,
+                "requests": self.requests(),
+                "slept_ms": slept.map_or(0, |d| d.as_millis() as u64),
+                "certificates": self.outcomes.iter().map(Outcome::json).collect::<Vec<_>>(),
+            }),
+        );
+        exit
+    }
+}
+
+/// Runs a deploy hook for a lineage that just got a new certificate.
+pub fn run_deploy_hook(store: &Store, cmd: &str, name: &str, domains: &[String]) -> Result<()> {
+    let live = store.live_path(name);
+    let live = std::path::absolute(&live).unwrap_or(live);
+    hooks::run(
+        cmd,
+        &[
+            (
+                "RENEWED_LINEAGE".to_string(),
+                live.to_string_lossy().into_owned(),
+            ),
+            ("RENEWED_DOMAINS".to_string(), domains.join(" ")),
+        ],
+        &format!("deploy hook for {name}"),
+    )
+}
+
+/// Runs a post-hook when dropped, so `issue` runs it on every way out;
+/// a failure is reported, it cannot change the outcome any more.
+pub struct PostHookGuard<'a> {
+    command: &'a str,
+    output: &'a Output,
+}
+
+impl<'a> PostHookGuard<'a> {
+    pub fn new(command: &'a str, output: &'a Output) -> PostHookGuard<'a> {
+        PostHookGuard { command, output }
+    }
+}
+
+impl Drop for PostHookGuard<'_> {
+    fn drop(&mut self) {
+        self.output
+            .step(&format!("running post-hook: {}", self.command));
+        if let Err(e) = hooks::run(self.command, &[], "post-hook") {
+            self.output.error_in("post-hook", &e);
+        }
+    }
+}
+
+/// Remembers what a CA's directory says about ARI, so later runs with
+/// nothing to do need not ask. Called whenever certwright has the
+/// directory anyway (issue, renew).
+pub fn remember_directory(store: &Store, client: &AcmeClient, now: SystemTime) -> Result<()> {
+    store.save_server_state(
+        &client.directory_url,
+        &ServerState::answered(
+            &client.directory_url,
+            client.directory.renewal_info.as_deref(),
+            now,
+        ),
+    )
+}
+
+/// A throwaway store for dry runs, removed when dropped: the issuance flow
+/// runs unchanged and the real store is never written.
+struct ScratchStore {
+    store: Store,
+}
+
+impl ScratchStore {
+    fn create() -> Result<ScratchStore> {
+        let dir = std::env::temp_dir().join(format!(
+            "certwright-dry-run-{}-{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        store::create_dir(&dir, store::PRIVATE_DIR_MODE)?;
+        Ok(ScratchStore {
+            store: Store::new(dir),
+        })
+    }
+}
+
+impl Drop for ScratchStore {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.store.root());
+    }
+}
+
+// ---- `certificates` ----
+
+/// The renewal schedule of one lineage for `certwright certificates`: no
+/// network, only what the cache knows.
+pub fn describe(
+    store: &Store,
+    config: &RenewalConfig,
+    leaf: &X509Ref,
+    now: SystemTime,
+) -> (String, Value) {
+    let Ok(cert) = cert_facts(leaf) else {
+        return (String::new(), Value::Null);
+    };
+    let state = LineageState::for_cert(store.lineage_state(&config.name).ok().flatten(), &cert);
+    let server: Option<ServerState> = store.server_state(&config.server).ok().flatten();
+    let decision = policy::decide(&PolicyInput {
+        now,
+        cert: &cert,
+        revoked: config.revoked,
+        renew_before: config.renew_before,
+        state: &state,
+        server: server.as_ref(),
+        force: false,
+    });
+    let fallback = policy::fallback_due_at(&cert, config.renew_before);
+    let mut human = String::new();
+    let mut doc = json!({"fallback_due": rfc3339(fallback)});
+    let planned = match &decision {
+        Decision::Renew(r) => {
+            doc["due_now"] = json!(r.as_str());
+            "due now".to_string()
+        }
+        Decision::NotDue { at, reason } => {
+            doc["next_renewal"] = json!(rfc3339(*at));
+            doc["basis"] = json!(reason.as_str());
+            format!(
+                "{} ({})",
+                rfc3339(*at),
+                if *reason == Reason::AriWindow {
+                    "CA's suggested window"
+                } else {
+                    "lifetime margin"
+                }
+            )
+        }
+        Decision::BackingOff { until } => {
+            doc["backing_off_until"] = json!(rfc3339(*until));
+            format!("backing off until {}", rfc3339(*until))
+        }
+        Decision::CheckDirectory | Decision::CheckAri { .. } => {
+            doc["next_renewal"] = json!(rfc3339(fallback));
+            doc["basis"] = json!("pending_ari_check");
+            format!(
+                "{} unless the CA's ARI answer says otherwise",
+                rfc3339(fallback)
+            )
+        }
+    };
+    human.push_str(&format!("  renewal:  {planned}\n"));
+    if let Some(a) = &state.ari {
+        if let (Some(s), Some(e)) = (a.window_start, a.window_end) {
+            human.push_str(&format!(
+                "  ARI:      window {} .. {}{}\n",
+                rfc3339(s),
+                rfc3339(e),
+                if a.answered {
+                    ""
+                } else {
+                    " (last check failed)"
+                }
+            ));
+        }
+        doc["ari"] = json!({
+            "window_start": a.window_start.map(rfc3339),
+            "window_end": a.window_end.map(rfc3339),
+            "selected": a.selected.map(rfc3339),
+            "answered": a.answered,
+            "next_check": rfc3339(a.next_check),
+            "explanation_url": a.explanation_url,
+            "last_error": a.last_error,
+        });
+    }
+    if let Some(f) = &state.failure {
+        human.push_str(&format!(
+            "  failures: {} (last {}: {}); next attempt after {}\n",
+            f.count,
+            rfc3339(f.last_at),
+            f.error,
+            rfc3339(f.retry_at)
+        ));
+        doc["failure"] = json!({
+            "count": f.count,
+            "last_at": rfc3339(f.last_at),
+            "retry_at": rfc3339(f.retry_at),
+            "error": f.error,
+        });
+    }
+    (human, doc)
+}
