@@ -535,3 +535,263 @@ fn interrupted_finalize_resumes_the_same_order() {
             .exists()
     );
 }
+
+// ------------------------------------------------------------ progress ----
+
+fn busy_new_order() -> FaultServer {
+    FaultServer::start(Script::new().fail(
+        Endpoint::NewOrder,
+        1,
+        Fault::Busy(Some(RetryAfter::Seconds(1))),
+    ))
+}
+
+#[test]
+fn waits_are_json_events_with_json_and_silent_with_quiet() {
+    let server = busy_new_order();
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    let out = run(&cw, &issue_args("events.example.test"), &["--json", "-v"]);
+    let doc = assert_ok(&out, &server);
+    assert_eq!(doc["issued"], true);
+    // stderr is nothing but JSON lines, one per event.
+    let events: Vec<serde_json::Value> = stderr(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect();
+    let waits: Vec<&serde_json::Value> = events.iter().filter(|e| e["event"] == "wait").collect();
+    assert!(
+        waits
+            .iter()
+            .any(|w| w["reason"] == "CA busy, retrying newOrder" && w["seconds"] == 1.0),
+        "{waits:?}"
+    );
+    // -v: every request with its status, the 503 included.
+    let requests: Vec<(String, u64)> = events
+        .iter()
+        .filter(|e| e["event"] == "request")
+        .map(|e| {
+            (
+                e["url"].as_str().unwrap().to_string(),
+                e["status"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(requests.len(), server.log().len(), "{requests:?}");
+    let new_order = format!("{}/new-order", server.base);
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|(u, _)| *u == new_order)
+            .map(|(_, s)| *s)
+            .collect::<Vec<_>>(),
+        [503, 201]
+    );
+
+    let server = busy_new_order();
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    let out = run(&cw, &issue_args("quiet.example.test"), &["-q"]);
+    assert!(out.status.success(), "{}", describe(&out, &server));
+    assert_eq!(server.count(Endpoint::NewOrder), 2, "the wait did happen");
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    assert!(out.stderr.is_empty(), "-q must be silent: {}", stderr(&out));
+}
+
+#[test]
+fn verbose_shows_each_request_and_no_secret() {
+    let server = busy_new_order();
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    let out = run(&cw, &issue_args("verbose.example.test"), &["-v"]);
+    assert!(out.status.success(), "{}", describe(&out, &server));
+    let err = stderr(&out);
+    for r in server.log() {
+        let line = format!("{} {}{} -> {}", r.method, server.base, r.path, r.status);
+        assert!(err.contains(&line), "missing {line:?} in\n{err}");
+    }
+    assert!(
+        err.contains("CA busy, retrying newOrder: waiting 1 s"),
+        "{err}"
+    );
+    // No part of any JWS (header with nonce, payload with the CSR,
+    // signature) and no key reaches the log.
+    for r in server.log().iter().filter(|r| r.method == "POST") {
+        let jws: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        for part in ["protected", "payload", "signature"] {
+            let text = jws[part].as_str().unwrap();
+            assert!(
+                text.is_empty() || !err.contains(text),
+                "{part} of {} leaked",
+                r.path
+            );
+        }
+        if let Some(nonce) = &r.nonce {
+            assert!(!err.contains(nonce.as_str()), "a nonce leaked");
+        }
+    }
+    assert!(!err.contains("PRIVATE KEY"), "{err}");
+}
+
+#[test]
+fn spinner_on_a_terminal_names_what_is_awaited() {
+    let server = busy_new_order();
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    // `script` (util-linux) runs certwright on a pseudo-terminal, as from an
+    // interactive shell: stderr is a TTY, so the spinner is drawn.
+    let command = std::iter::once(BIN.to_string())
+        .chain(issue_args("tty.example.test"))
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .env("CERTWRIGHT_CONFIG_DIR", &cw.config_dir)
+        .env("CERTWRIGHT_SERVER", &cw.server)
+        .env("CERTWRIGHT_CA_BUNDLE", &cw.ca_bundle)
+        .stdin(Stdio::null())
+        .output()
+        .expect("`script` from util-linux runs the binary on a pseudo-terminal");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}\n{}", server.dump());
+    assert!(
+        screen.contains("CA busy, retrying newOrder (next check in 1 s)"),
+        "{screen:?}"
+    );
+    assert!(
+        screen.contains("Certificate for tty.example.test issued"),
+        "{screen:?}"
+    );
+}
+
+// --------------------------------------------- transport, with a fake clock ----
+// Exhausting every attempt takes half a minute of real backoff; the library's
+// transport with a FakeClock shows the same bounds without the wait.
+
+mod transport {
+    use super::*;
+    use certwright::acme::jws::SigningKey;
+    use certwright::acme::retry::RetryPolicy;
+    use certwright::acme::transport::{HttpSettings, Repeat, Transport};
+    use certwright::clock::FakeClock;
+    use certwright::crypto::KeyType;
+    use certwright::error::Error;
+    use certwright::progress::Silent;
+    use std::sync::Arc;
+
+    fn transport(server: &FaultServer) -> (Transport, Arc<FakeClock>) {
+        let clock = Arc::new(FakeClock::new(SystemTime::now()));
+        let t = Transport::new(
+            HttpSettings {
+                ca_bundle: Some(server.ca_bundle()),
+            },
+            RetryPolicy::default(),
+            clock.clone(),
+            Arc::new(Silent),
+        )
+        .unwrap();
+        t.set_new_nonce_url(&format!("{}/nonce", server.base));
+        (t, clock)
+    }
+
+    /// Each sleep is the jittered backoff of its attempt: within
+    /// [2^(n-1)/2, 2^(n-1)] seconds.
+    fn assert_backoff(sleeps: &[Duration]) {
+        for (i, d) in sleeps.iter().enumerate() {
+            let full = Duration::from_secs(1 << i);
+            assert!(
+                *d >= full / 2 && *d <= full,
+                "sleep {i}: {d:?} of {sleeps:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn server_errors_on_a_safe_request_stop_after_six_attempts() {
+        let server =
+            FaultServer::start(Script::new().fail(Endpoint::Directory, 100, Fault::Status(502)));
+        let (t, clock) = transport(&server);
+        let err = t.get(&server.directory).err().expect("every attempt fails");
+        assert!(
+            matches!(
+                err,
+                Error::ServerError {
+                    status: 502,
+                    attempts: 6,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("HTTP 502 after 6 attempts"),
+            "{err}"
+        );
+        assert_eq!(server.count(Endpoint::Directory), 6);
+        assert_eq!(clock.sleeps().len(), 5);
+        assert_backoff(&clock.sleeps());
+        eprintln!("backoff: {:?}", clock.sleeps());
+    }
+
+    #[test]
+    fn connection_failures_stop_after_three_attempts() {
+        let server =
+            FaultServer::start(Script::new().fail(Endpoint::Directory, 100, Fault::HangUp));
+        let (t, clock) = transport(&server);
+        let err = t.get(&server.directory).err().expect("every attempt fails");
+        assert!(matches!(err, Error::Transport { .. }), "{err}");
+        assert_eq!(server.count(Endpoint::Directory), 3);
+        assert_eq!(clock.sleeps().len(), 2);
+        assert_backoff(&clock.sleeps());
+    }
+
+    #[test]
+    fn an_unsafe_post_is_never_resent_blindly_but_a_busy_one_is() {
+        let server = FaultServer::start(
+            Script::new()
+                .fail(Endpoint::Finalize, 1, Fault::Status(500))
+                .fail(Endpoint::Finalize, 1, Fault::HangUp)
+                .fail(
+                    Endpoint::Finalize,
+                    1,
+                    Fault::Busy(Some(RetryAfter::Seconds(7))),
+                ),
+        );
+        let (t, clock) = transport(&server);
+        let key = SigningKey::new(KeyType::EcdsaP256.generate().unwrap()).unwrap();
+        let url = format!("{}/finalize/1", server.base);
+        let post = || {
+            t.post(
+                &url,
+                &key,
+                Some("https://ca.test/acct/1"),
+                Some(&serde_json::json!({"csr": "x"})),
+                Repeat::Unsafe,
+                "application/json",
+            )
+        };
+        // 500, then a dropped connection: one request each, no wait.
+        let err = post().err().unwrap();
+        assert!(
+            matches!(err, Error::ServerError { attempts: 1, .. }),
+            "{err}"
+        );
+        assert!(matches!(post().err().unwrap(), Error::Transport { .. }));
+        assert_eq!(server.count(Endpoint::Finalize), 2);
+        assert!(clock.sleeps().is_empty());
+        // 503 + Retry-After: the CA said it did nothing, so even finalize is
+        // sent again, after exactly the time asked. (The retried request is
+        // then refused for its unknown kid: this server checks accounts.)
+        let _ = post();
+        assert_eq!(clock.sleeps(), [Duration::from_secs(7)]);
+        let finalizes = server.requests(Endpoint::Finalize);
+        assert_eq!(
+            statuses(&finalizes),
+            [500, 0, 503, 400],
+            "{}",
+            server.dump()
+        );
+        assert_ne!(finalizes[2].nonce, finalizes[3].nonce);
+    }
+}
