@@ -712,7 +712,7 @@ mod transport {
         let server =
             FaultServer::start(Script::new().fail(Endpoint::Directory, 100, Fault::Status(502)));
         let (t, clock) = transport(&server);
-        let err = t.get(&server.directory).err().expect("every attempt fails");
+        let err = t.get(&server.directory).expect_err("every attempt fails");
         assert!(
             matches!(
                 err,
@@ -739,7 +739,7 @@ mod transport {
         let server =
             FaultServer::start(Script::new().fail(Endpoint::Directory, 100, Fault::HangUp));
         let (t, clock) = transport(&server);
-        let err = t.get(&server.directory).err().expect("every attempt fails");
+        let err = t.get(&server.directory).expect_err("every attempt fails");
         assert!(matches!(err, Error::Transport { .. }), "{err}");
         assert_eq!(server.count(Endpoint::Directory), 3);
         assert_eq!(clock.sleeps().len(), 2);
