@@ -404,7 +404,7 @@ fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
         let pem = std::fs::read(version.cert()).map_err(Error::io(version.cert()))?;
         let leaf = crypto::split_pem_chain(&pem)?;
         let info = crypto::cert_info(&leaf[0])?;
-        let (schedule, schedule_doc) = crate::renew::describe(&store, &config, &leaf[0], now);
+        let (schedule, schedule_doc) = crate::renew::describe(&store, &config, &pem, now);
         let days_left = info
             .not_after
             .duration_since(now)

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod acme;
+pub mod cert_scan;
 pub mod cli;
 pub mod clock;
 pub mod commands;

@@ -14,10 +14,10 @@ use crate::acme::ari;
 use crate::acme::client::AcmeClient;
 use crate::acme::retry::RetryPolicy;
 use crate::acme::transport::{HttpSettings, Transport};
+use crate::cert_scan;
 use crate::cli::RenewArgs;
 use crate::clock::{Clock, human_duration, rfc3339};
 use crate::config::resolve_server;
-use crate::crypto;
 use crate::error::{Error, Result};
 use crate::hooks;
 use crate::issue::{IssueRequest, issue};
@@ -28,7 +28,6 @@ use crate::renewal_policy::{
     ServerState,
 };
 use crate::store::{self, RenewalConfig, Store, Version};
-use openssl::x509::{X509, X509Ref};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -115,15 +114,18 @@ fn ari_policy(base: &RetryPolicy) -> RetryPolicy {
 
 // ---- reading a lineage ----
 
-/// The facts the policy needs from a certificate.
-pub fn cert_facts(cert: &X509Ref) -> Result<CertFacts> {
+/// [`cert_scan`]'s result computed with OpenSSL instead: the reference
+/// the fast scan is tested against.
+#[cfg(test)]
+pub(crate) fn cert_facts_openssl(cert: &openssl::x509::X509Ref) -> Result<CertFacts> {
     let bad = |what: &str| Error::BadCertificate {
         reason: format!("cannot read the certificate's {what}"),
     };
     Ok(CertFacts {
-        not_before: crypto::asn1_to_system_time(cert.not_before())
+        not_before: crate::crypto::asn1_to_system_time(cert.not_before())
             .ok_or_else(|| bad("notBefore"))?,
-        not_after: crypto::asn1_to_system_time(cert.not_after()).ok_or_else(|| bad("notAfter"))?,
+        not_after: crate::crypto::asn1_to_system_time(cert.not_after())
+            .ok_or_else(|| bad("notAfter"))?,
         serial: cert
             .serial_number()
             .to_bn()
@@ -171,13 +173,12 @@ impl Servers {
     }
 }
 
-fn read_cert(version: &Version) -> Result<X509> {
+/// The installed certificate's facts, read without OpenSSL (see
+/// `cert_scan` for why).
+fn read_facts(version: &Version) -> Result<CertFacts> {
     let path = version.cert();
     let pem = std::fs::read(&path).map_err(Error::io(&path))?;
-    X509::from_pem(&pem).map_err(|e| Error::BadFile {
-        path,
-        reason: format!("not a PEM certificate ({e})"),
-    })
+    Ok(cert_scan::read_pem(&pem, &path)?.facts())
 }
 
 fn load_lineage(
@@ -199,7 +200,7 @@ fn load_lineage(
             store.renewal_path(name).display()
         ),
     })?;
-    let cert = cert_facts(&*read_cert(&version)?)?;
+    let cert = read_facts(&version)?;
     let stored = store.lineage_state(name).unwrap_or_else(|e| {
         env.output.warn(&format!("{name}: {e}"));
         None
@@ -314,13 +315,49 @@ impl Outcome {
     }
 }
 
+/// The outcomes of a run. Lineages that are simply not due are only
+/// counted (plus the soonest one) unless the JSON report lists them all,
+/// so a run over 10,000 lineages keeps its memory flat.
+struct Outcomes {
+    listed: Vec<Outcome>,
+    list_not_due: bool,
+    not_due: usize,
+    soonest: Option<(SystemTime, String)>,
+}
+
+impl Outcomes {
+    fn new(list_not_due: bool) -> Outcomes {
+        Outcomes {
+            listed: Vec::new(),
+            list_not_due,
+            not_due: 0,
+            soonest: None,
+        }
+    }
+
+    fn push(&mut self, o: Outcome) {
+        if o.action == Action::NotDue {
+            self.not_due += 1;
+            if let Some(t) = o.next
+                && self.soonest.as_ref().is_none_or(|(s, _)| t < *s)
+            {
+                self.soonest = Some((t, o.name.clone()));
+            }
+            if !self.list_not_due {
+                return;
+            }
+        }
+        self.listed.push(o);
+    }
+}
+
 // ---- the run ----
 
 /// A scan of every selected lineage: the few that need the CA, and the
 /// verdicts for the rest.
 struct Scan {
     work: Vec<Lineage>,
-    done: Vec<Outcome>,
+    done: Outcomes,
     /// Lineages that could not be read.
     broken: Vec<(String, Error)>,
 }
@@ -330,7 +367,7 @@ fn scan(env: &Env<'_>, settings: &RenewSettings, names: &[String]) -> Scan {
     let mut servers = Servers::default();
     let mut out = Scan {
         work: Vec::new(),
-        done: Vec::new(),
+        done: Outcomes::new(env.output.mode == crate::output::Mode::Json),
         broken: Vec::new(),
     };
     for name in names {
@@ -420,7 +457,7 @@ struct Runner<'a> {
     /// Pre-hooks already run (command, whether it succeeded).
     pre_hooks: Vec<(String, std::result::Result<(), String>)>,
     post_hooks: Vec<String>,
-    outcomes: Vec<Outcome>,
+    outcomes: Outcomes,
     renewed: u32,
     failures: u32,
 }
@@ -435,7 +472,7 @@ impl<'a> Runner<'a> {
             ari_transports: HashMap::new(),
             pre_hooks: Vec::new(),
             post_hooks: Vec::new(),
-            outcomes: Vec::new(),
+            outcomes: Outcomes::new(false),
             renewed: 0,
             failures: 0,
         }
@@ -754,7 +791,7 @@ impl<'a> Runner<'a> {
         let store = self.env.store;
         let result = (|| {
             if let Some(version) = store.current_version(&l.name)? {
-                let cert = cert_facts(&*read_cert(&version)?)?;
+                let cert = read_facts(&version)?;
                 store.save_lineage_state(&l.name, &LineageState::for_cert(None, &cert))?;
             }
             if l.config.revoked {
@@ -814,7 +851,7 @@ impl<'a> Runner<'a> {
         use crate::commands::exit;
         let dry = self.settings.dry_run;
         let mut lines = Vec::new();
-        for o in &self.outcomes {
+        for o in &self.outcomes.listed {
             match o.action {
                 Action::Renewed if dry => {
                     lines.push(format!("{}: dry run succeeded (nothing was kept)", o.name))
@@ -846,23 +883,12 @@ impl<'a> Runner<'a> {
                 Action::NotDue => {}
             }
         }
-        let not_due: Vec<&Outcome> = self
-            .outcomes
-            .iter()
-            .filter(|o| o.action == Action::NotDue)
-            .collect();
-        if let Some(next) = not_due
-            .iter()
-            .filter_map(|o| o.next.map(|t| (t, o)))
-            .min_by_key(|(t, _)| *t)
-        {
-            let (t, o) = next;
+        if let Some((t, name)) = &self.outcomes.soonest {
             let wait = t.duration_since(self.now()).unwrap_or_default();
             lines.push(format!(
-                "{} of {checked} certificate(s) not due; next check: {} at {} (in {})",
-                not_due.len(),
-                o.name,
-                rfc3339(t),
+                "{} of {checked} certificate(s) not due; next check: {name} at {} (in {})",
+                self.outcomes.not_due,
+                rfc3339(*t),
                 human_duration(wait)
             ));
         }
@@ -884,7 +910,8 @@ impl<'a> Runner<'a> {
                 "failed": self.failures,
                 "requests": self.requests(),
                 "slept_ms": slept.map_or(0, |d| d.as_millis() as u64),
-                "certificates": self.outcomes.iter().map(Outcome::json).collect::<Vec<_>>(),
+                "not_due": self.outcomes.not_due,
+                "certificates": self.outcomes.listed.iter().map(Outcome::json).collect::<Vec<_>>(),
             }),
         );
         exit
@@ -978,10 +1005,11 @@ impl Drop for ScratchStore {
 pub fn describe(
     store: &Store,
     config: &RenewalConfig,
-    leaf: &X509Ref,
+    cert_pem: &[u8],
     now: SystemTime,
 ) -> (String, Value) {
-    let Ok(cert) = cert_facts(leaf) else {
+    let Ok(cert) = cert_scan::read_pem(cert_pem, &store.live_path(&config.name)).map(|l| l.facts())
+    else {
         return (String::new(), Value::Null);
     };
     let state = LineageState::for_cert(store.lineage_state(&config.name).ok().flatten(), &cert);

@@ -265,8 +265,21 @@ fn a_failing_lineage_does_not_stop_the_others_and_backs_off() {
         (Some(2), Some(1))
     );
     assert_eq!(entry(&doc, "b.example.test")["action"], "failed");
+    // The CA's problem is reported (for either of b's two names), in the
+    // result and as an error event as it happens.
+    let error = entry(&doc, "b.example.test")["error"].as_str().unwrap();
     assert!(
-        stderr(&out).contains("validation of b.example.test failed"),
+        error.starts_with("validation of") && error.contains("b.example.test failed: "),
+        "{error}"
+    );
+    let events: Vec<Value> = stderr(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "error" && e["context"] == "renewing b.example.test"),
         "{}",
         describe(&out)
     );
