@@ -269,7 +269,7 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         .map(|cmd| crate::renew::PostHookGuard::new(cmd, &ctx.output));
     if let Some(cmd) = &pre_hook {
         ctx.output.step(&format!("running pre-hook: {cmd}"));
-        crate::hooks::run(cmd, &[], "pre-hook")?;
+        crate::renew::run_hook("pre-hook", cmd, &[])?;
     }
     let mut solver = build_solver(&solver_config)?;
     let client = ctx.connect(&ca)?;

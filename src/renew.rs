@@ -666,22 +666,19 @@ impl<'a> Runner<'a> {
         let Some(cmd) = self.settings.pre_hook.clone().or(config.pre_hook.clone()) else {
             return Ok(());
         };
-        let outcome = match self.pre_hooks.iter().find(|(c, _)| *c == cmd) {
-            Some((_, outcome)) => outcome.clone(),
-            None => {
-                self.env.output.step(&format!("running pre-hook: {cmd}"));
-                let outcome = hooks::run(&cmd, &[], "pre-hook").map_err(|e| e.to_string());
-                self.pre_hooks.push((cmd.clone(), outcome.clone()));
-                outcome
-            }
-        };
-        outcome.map_err(|detail| Error::Hook {
-            what: "pre-hook".into(),
-            detail: detail
-                .strip_prefix("pre-hook failed: ")
-                .unwrap_or(&detail)
-                .to_string(),
-        })
+        if let Some((_, earlier)) = self.pre_hooks.iter().find(|(c, _)| *c == cmd) {
+            // Each pre-hook runs once per run; a failure counts for every
+            // lineage that needed it.
+            return earlier.clone().map_err(|detail| Error::Hook {
+                what: "pre-hook".into(),
+                detail: format!("it failed earlier in this run ({detail})"),
+            });
+        }
+        self.env.output.step(&format!("running pre-hook: {cmd}"));
+        let result = run_hook("pre-hook", &cmd, &[]);
+        self.pre_hooks
+            .push((cmd, result.as_ref().map(|_| ()).map_err(|e| e.to_string())));
+        result
     }
 
     fn renew(&mut self, mut l: Lineage, reason: Reason) {
@@ -824,7 +821,7 @@ impl<'a> Runner<'a> {
         // stopped), so it runs even when renewals failed.
         for cmd in std::mem::take(&mut self.post_hooks) {
             self.env.output.step(&format!("running post-hook: {cmd}"));
-            if let Err(e) = hooks::run(&cmd, &[], "post-hook") {
+            if let Err(e) = run_hook("post-hook", &cmd, &[]) {
                 self.env.output.error_in("post-hook", &e);
                 self.failures += 1;
             }
@@ -918,11 +915,18 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// The one call into the hook runner (`hooks`), so `issue` and `renew`
+/// run hooks the same way and a change of runner touches one place.
+pub fn run_hook(what: &str, cmd: &str, env: &[(String, String)]) -> Result<()> {
+    hooks::run(cmd, env, what)
+}
+
 /// Runs a deploy hook for a lineage that just got a new certificate.
 pub fn run_deploy_hook(store: &Store, cmd: &str, name: &str, domains: &[String]) -> Result<()> {
     let live = store.live_path(name);
     let live = std::path::absolute(&live).unwrap_or(live);
-    hooks::run(
+    run_hook(
+        &format!("deploy hook for {name}"),
         cmd,
         &[
             (
@@ -931,7 +935,6 @@ pub fn run_deploy_hook(store: &Store, cmd: &str, name: &str, domains: &[String])
             ),
             ("RENEWED_DOMAINS".to_string(), domains.join(" ")),
         ],
-        &format!("deploy hook for {name}"),
     )
 }
 
@@ -952,7 +955,7 @@ impl Drop for PostHookGuard<'_> {
     fn drop(&mut self) {
         self.output
             .step(&format!("running post-hook: {}", self.command));
-        if let Err(e) = hooks::run(self.command, &[], "post-hook") {
+        if let Err(e) = run_hook("post-hook", self.command, &[]) {
             self.output.error_in("post-hook", &e);
         }
     }

@@ -553,3 +553,58 @@ fn unknown_cert_name_and_bad_margin_are_usage_errors() {
         .unwrap();
     assert!(out.status.success(), "{}", describe(&out));
 }
+
+#[test]
+fn hook_failures_are_reported_without_losing_the_certificate() {
+    let setup = Setup::new();
+    setup.issue("hooks.example.test", &[]);
+    let post = setup.scratch("post-ran");
+    // A failing pre-hook: no renewal is attempted (nothing is sent to the
+    // CA), the post-hook still runs to undo whatever the pre-hook did.
+    let out = setup.renew(&[
+        "--json",
+        "--force-renewal",
+        "--pre-hook",
+        "echo 'cannot stop nginx' >&2; exit 7",
+        "--post-hook",
+        &format!("touch '{}'", post.display()),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let doc = json_of(&out);
+    assert_eq!(doc["requests"], 0, "{doc:#}");
+    let error = entry(&doc, "hooks.example.test")["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("pre-hook failed") && error.contains("status 7"),
+        "{error}"
+    );
+    assert!(error.contains("cannot stop nginx"), "{error}");
+    assert!(
+        post.exists(),
+        "the post-hook must run after a failed pre-hook"
+    );
+    assert_eq!(setup.version("hooks.example.test"), "1");
+
+    // A failing deploy hook: the new certificate stays installed, the run
+    // reports the failure (exit 3: the renewal itself worked).
+    let out = setup.renew(&[
+        "--json",
+        "--force-renewal",
+        "--deploy-hook",
+        "echo 'reload failed' >&2; exit 3",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", describe(&out));
+    let doc = json_of(&out);
+    let e = entry(&doc, "hooks.example.test");
+    assert_eq!(e["action"], "renewed");
+    assert!(
+        e["deploy_hook_error"]
+            .as_str()
+            .unwrap()
+            .contains("reload failed"),
+        "{doc:#}"
+    );
+    assert_eq!(setup.version("hooks.example.test"), "2");
+}
