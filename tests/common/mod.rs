@@ -3,6 +3,8 @@
 //! runner for the real certwright binary.
 #![allow(dead_code)]
 
+pub mod fault_server;
+
 use openssl::asn1::Asn1Time;
 use openssl::bn::{BigNum, MsbOption};
 use openssl::ec::{EcGroup, EcKey};
