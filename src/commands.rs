@@ -1,6 +1,6 @@
 //! One function per subcommand: resolve settings, call the library, report.
 
-use crate::account::{self, LoadedAccount, Registration};
+use crate::account::{self, EabCredentials, LoadedAccount, Registration};
 use crate::acme::client::AcmeClient;
 use crate::acme::transport::{HttpSettings, Transport};
 use crate::cli::{CertificatesArgs, Cli, Command, IssueArgs, RegisterArgs, RegistrationArgs};
@@ -14,6 +14,7 @@ use crate::output::{Mode, Output};
 use crate::progress::Progress;
 use crate::solver::Solver;
 use crate::solver::http01::{DEFAULT_HTTP_PORT, Standalone, Webroot};
+use crate::staging::{Mode as TargetMode, Target};
 use crate::store::{RenewalConfig, SolverConfig, Store};
 use serde_json::json;
 use std::io::IsTerminal;
@@ -57,6 +58,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Register(args) => register(&ctx, args),
         Command::Issue(args) => issue_command(&ctx, args),
         Command::Certificates(args) => certificates(&ctx, args),
+        Command::Revoke(args) => crate::revoke::run(&ctx, args),
+        Command::Account(cmd) => crate::account_commands::run(&ctx, cmd),
     };
     match result {
         Ok(code) => code,
@@ -67,19 +70,21 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-struct Context {
-    interactive: bool,
-    output: Arc<Output>,
-    clock: Arc<dyn Clock>,
+/// What every command needs from the run: how to talk to the user, the
+/// clock, and where the store is.
+pub(crate) struct Context {
+    pub(crate) interactive: bool,
+    pub(crate) output: Arc<Output>,
+    pub(crate) clock: Arc<dyn Clock>,
     config_dir: Option<std::path::PathBuf>,
 }
 
 impl Context {
-    fn store(&self) -> Result<Store> {
+    pub(crate) fn store(&self) -> Result<Store> {
         Ok(Store::new(config_dir(self.config_dir.as_deref())?))
     }
 
-    fn connect(&self, ca: &CaSettings) -> Result<AcmeClient> {
+    pub(crate) fn connect(&self, ca: &CaSettings) -> Result<AcmeClient> {
         let transport = Transport::new(
             HttpSettings {
                 ca_bundle: ca.ca_bundle.as_deref(),
@@ -114,13 +119,25 @@ impl Context {
             contact: args.email.clone(),
             agree_tos,
             key_type: args.account_key_type,
+            eab: eab_credentials(args)?,
         })
+    }
+}
+
+fn eab_credentials(args: &RegistrationArgs) -> Result<Option<EabCredentials>> {
+    match (&args.eab_kid, &args.eab_hmac_key) {
+        (Some(kid), Some(key)) => Ok(Some(EabCredentials::parse(kid, key)?)),
+        (None, None) => Ok(None),
+        _ => Err(Error::Usage(
+            "--eab-kid and --eab-hmac-key go together: pass both".into(),
+        )),
     }
 }
 
 fn register(ctx: &Context, args: &RegisterArgs) -> Result<u8> {
     let ca = CaSettings::from_args(&args.ca, None, None)?;
-    let store = ctx.store()?;
+    let target = Target::resolve(ctx.store()?, ca, &args.staging, false)?;
+    let (ca, store) = (target.ca, target.account_store);
     let _lock = store.lock()?;
     let client = ctx.connect(&ca)?;
     let (acct, created) = match account::load(&store, &ca.server, None) {
@@ -145,6 +162,7 @@ fn register(ctx: &Context, args: &RegisterArgs) -> Result<u8> {
             "created": created,
             "account": {"id": acct.id, "url": acct.record.url, "server": ca.server,
                         "contact": acct.record.contact},
+            "staging": target.mode == TargetMode::Staging,
             "requests": client.transport.request_count(),
         }),
     );
@@ -205,9 +223,70 @@ fn account_for_issue(
     Ok(account::register(client, store, &registration)?.0)
 }
 
+/// The account a dry run signs with: the staging account, registered on
+/// first use with the contacts given, else the production account's, else
+/// none. Agreeing to the staging CA's terms is implied by --agree-tos or by
+/// a production account with the same CA (whose terms were agreed to).
+fn dry_run_account(
+    ctx: &Context,
+    client: &AcmeClient,
+    target: &Target,
+    live: &Store,
+    args: &IssueArgs,
+) -> Result<LoadedAccount> {
+    if let Some(found) = account::load(&target.account_store, &client.directory_url, None)? {
+        return Ok(found);
+    }
+    let production = account::load(live, &target.production.server, args.account.as_deref())
+        .ok()
+        .flatten();
+    let contact: Vec<String> = if !args.registration.email.is_empty() {
+        for e in &args.registration.email {
+            account::check_email(e)?;
+        }
+        args.registration.email.clone()
+    } else {
+        production
+            .as_ref()
+            .map(|p| {
+                p.record
+                    .contact
+                    .iter()
+                    .filter_map(|c| c.strip_prefix("mailto:").map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let agree_tos = args.registration.agree_tos
+        || production.is_some()
+        || client.meta().terms_of_service.is_none()
+        || (ctx.interactive
+            && ctx.output.confirm(&format!(
+                "Do you agree to the staging CA's terms of service at {}?",
+                client.meta().terms_of_service.unwrap_or_default()
+            )));
+    ctx.output
+        .step("registering a staging account for the dry run");
+    let registration = Registration {
+        contact,
+        agree_tos,
+        key_type: args.registration.account_key_type,
+        eab: eab_credentials(&args.registration)?,
+    };
+    Ok(account::register(client, &target.account_store, &registration)?.0)
+}
+
 fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     // Everything checkable is checked before the CA hears from us.
-    let domains = names::normalize_domains(&args.domains)?;
+    let csr_input = match (&args.csr, &args.key_path) {
+        (Some(csr), Some(key)) => Some(crate::csr::CsrInput::load(csr, key)?),
+        (None, None) => None,
+        _ => return Err(Error::Usage("--csr and --key-path go together".into())),
+    };
+    let domains = match &csr_input {
+        Some(input) => input.names.clone(),
+        None => names::normalize_domains(&args.domains)?,
+    };
     let solver_config = solver_config(args)?;
     if let Some(wild) = domains.iter().find(|d| d.starts_with("*.")) {
         return Err(Error::Usage(format!(
@@ -220,12 +299,17 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     };
     crate::store::validate_lineage_name(&name)?;
     let ca = CaSettings::from_args(&args.ca, None, None)?;
-    let store = ctx.store()?;
-    let _lock = store.lock()?;
+    let live = ctx.store()?;
+    let target = Target::resolve(Store::new(live.root()), ca, &args.staging, args.dry_run)?;
+    let dry_run = target.mode == TargetMode::DryRun;
+    let ca = &target.ca;
+    let store = &target.lineage_store;
+    let _lock = target.account_store.lock()?;
     let existing = store.renewal_config(&name)?;
     if let (Some(existing), false) = (&existing, args.force_renewal)
         && existing.domains == domains
         && existing.server == ca.server
+        && !existing.revoked
         && let Some(version) = store.current_version(&name)?
     {
         let pem = std::fs::read(version.cert()).map_err(Error::io(version.cert()))?;
@@ -246,74 +330,120 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         }
     }
     let mut solver = build_solver(&solver_config)?;
-    let client = ctx.connect(&ca)?;
-    let acct = account_for_issue(
-        ctx,
-        &client,
-        &store,
-        args.account.as_deref(),
-        &args.registration,
-    )?;
-    let key_type = args
-        .key_type
-        .or(existing.as_ref().map(|e| e.key_type))
-        .unwrap_or(KeyType::EcdsaP256);
+    let client = ctx.connect(ca)?;
+    if let Some(profile) = &args.profile {
+        crate::profiles::check_profile(&client.meta(), &ca.server, profile)?;
+    }
+    let acct = if dry_run {
+        dry_run_account(ctx, &client, &target, &live, args)?
+    } else {
+        account_for_issue(
+            ctx,
+            &client,
+            &target.account_store,
+            args.account.as_deref(),
+            &args.registration,
+        )?
+    };
+    let key_type = match &csr_input {
+        Some(input) => input.key_type,
+        None => args
+            .key_type
+            .or(existing.as_ref().map(|e| e.key_type))
+            .unwrap_or(KeyType::EcdsaP256),
+    };
     let request = IssueRequest {
         name: name.clone(),
         domains: domains.clone(),
         key_type,
-        reuse_key: None,
+        reuse_key: csr_input.as_ref().map(|c| c.key_pem()).transpose()?,
         preferred_chain: args.preferred_chain.clone(),
         replaces: None,
-        profile: None,
+        profile: args.profile.clone(),
+        csr: csr_input.as_ref().map(|c| c.der.clone()),
         account_id: acct.id.clone(),
     };
     let account = client.account(&acct.key, &acct.record.url);
     let started = std::time::Instant::now();
-    let issued = issue(&account, &store, solver.as_mut(), &request)?;
-    store.save_renewal_config(&RenewalConfig {
-        name: name.clone(),
-        server: ca.server.clone(),
-        account: acct.id.clone(),
-        domains: domains.clone(),
-        key_type,
-        reuse_key: false,
-        solver: solver_config,
-        ca_bundle: ca.ca_bundle.clone(),
-        preferred_chain: args.preferred_chain.clone(),
-        certwright_version: env!("CARGO_PKG_VERSION").into(),
-    })?;
-    let live = store.live_path(&name);
+    let issued = issue(&account, store, solver.as_mut(), &request)?;
+    if !dry_run {
+        store.save_renewal_config(&RenewalConfig {
+            name: name.clone(),
+            server: ca.server.clone(),
+            account: acct.id.clone(),
+            domains: domains.clone(),
+            key_type,
+            reuse_key: false,
+            solver: solver_config,
+            ca_bundle: ca.ca_bundle.clone(),
+            preferred_chain: args.preferred_chain.clone(),
+            profile: args.profile.clone(),
+            csr_path: csr_input.as_ref().map(|c| c.csr_path.clone()),
+            key_path: csr_input.as_ref().map(|c| c.key_path.clone()),
+            revoked: false,
+            certwright_version: env!("CARGO_PKG_VERSION").into(),
+        })?;
+    }
+    // For a dry run, name where the real run would install, not the scratch
+    // store that is about to vanish.
+    let live_store = if dry_run { &live } else { store };
+    let live_path = live_store.live_path(&name);
     let days_left = issued
         .info
         .not_after
         .duration_since(SystemTime::now())
         .map(|d| d.as_secs() / 86400)
         .unwrap_or(0);
-    ctx.output.result(
-        &format!(
-            "Certificate for {} issued{} and installed:\n  certificate: {}\n  private key: {}\n  expires {} ({days_left} days)",
+    let human = if dry_run {
+        format!(
+            "dry run: would have installed a certificate for {} at {} (issued by {}, expires {}); nothing was written to {}",
             domains.join(", "),
-            if issued.resumed { " (resumed an unfinished order)" } else { "" },
-            live.join("fullchain.pem").display(),
-            live.join("privkey.pem").display(),
+            live_path.join("fullchain.pem").display(),
+            ca.server,
             rfc3339(issued.info.not_after),
-        ),
+            live.root().display(),
+        )
+    } else {
+        format!(
+            "Certificate for {} issued{}{} and installed:\n  certificate: {}\n  private key: {}\n  expires {} ({days_left} days)",
+            domains.join(", "),
+            if issued.resumed {
+                " (resumed an unfinished order)"
+            } else {
+                ""
+            },
+            if target.mode == TargetMode::Staging {
+                " by the staging CA"
+            } else {
+                ""
+            },
+            live_path.join("fullchain.pem").display(),
+            live_path.join("privkey.pem").display(),
+            rfc3339(issued.info.not_after),
+        )
+    };
+    ctx.output.result(
+        &human,
         json!({
             "ok": true,
             "issued": true,
+            "dry_run": dry_run,
+            "staging": target.mode == TargetMode::Staging,
+            "server": ca.server,
             "name": name,
             "domains": domains,
             "key_type": key_type,
+            "profile": args.profile,
             "version": issued.version.number,
             "resumed": issued.resumed,
             "order_url": issued.order_url,
             "serial": issued.info.serial_hex,
+            "issuer": issued.info.issuer,
             "not_before": rfc3339(issued.info.not_before),
             "not_after": rfc3339(issued.info.not_after),
-            "live": live,
-            "fullchain": live.join("fullchain.pem"),
-            "privkey": live.join("privkey.pem"),
+            "live": live_path,
+            "fullchain": live_path.join("fullchain.pem"),
+            "privkey": live_path.join("privkey.pem"),
             "requests": client.transport.request_count(),
             "elapsed_ms": started.elapsed().as_millis() as u64,
         }),

@@ -2,18 +2,23 @@
 //! calls [`commands::run`]; everything else lives here so it can be tested.
 
 pub mod account;
+pub mod account_commands;
 pub mod acme;
 pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod crypto;
+pub mod csr;
 pub mod error;
 pub mod issue;
 pub mod names;
 pub mod output;
+pub mod profiles;
 pub mod progress;
+pub mod revoke;
 pub mod solver;
+pub mod staging;
 pub mod store;
 
 pub use error::{Error, Result};

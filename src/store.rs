@@ -128,6 +128,9 @@ pub struct AccountRecord {
     pub created: String,
     #[serde(default)]
     pub terms_of_service: Option<String>,
+    /// Set by `account deactivate`: the CA refuses this account for good.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deactivated: bool,
 }
 
 /// How a lineage's challenges are answered.
@@ -160,6 +163,18 @@ pub struct RenewalConfig {
     pub ca_bundle: Option<PathBuf>,
     #[serde(default)]
     pub preferred_chain: Option<String>,
+    /// ACME profile requested in newOrder (Let's Encrypt's profiles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The user's CSR (`issue --csr`), reused as is on renewal, with
+    /// `key_path` as its key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csr_path: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_path: Option<PathBuf>,
+    /// The current certificate was revoked: renewal treats it as due.
+    #[serde(default)]
+    pub revoked: bool,
     /// Written by certwright; for humans reading the file.
     #[serde(default)]
     pub certwright_version: String,
@@ -503,6 +518,108 @@ impl Store {
 /// Held for the duration of a run; released on drop or process death.
 pub struct StoreLock {
     _file: fs::File,
+}
+
+// ---- account lifecycle and lineage removal (revoke, account commands) ----
+
+/// Name of the next account key while a key change is in flight.
+const NEXT_ACCOUNT_KEY: &str = "account.key.next";
+
+impl Store {
+    /// Every stored account for every server, as (id, record), sorted by
+    /// server then id. Reads only; for `account list`.
+    pub fn all_accounts(&self) -> Result<Vec<(String, AccountRecord)>> {
+        let dir = self.root.join("accounts");
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&dir)(e)),
+        };
+        let mut servers = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(Error::io(&dir))?;
+            // The server URL is in each account.json; read one to get it.
+            for sub in fs::read_dir(entry.path()).map_err(Error::io(entry.path()))? {
+                let sub = sub.map_err(Error::io(entry.path()))?;
+                let json_path = sub.path().join("account.json");
+                if let Ok(data) = fs::read(&json_path) {
+                    let record: AccountRecord =
+                        serde_json::from_slice(&data).map_err(|e| Error::BadFile {
+                            path: json_path.clone(),
+                            reason: format!("not a certwright account file ({e})"),
+                        })?;
+                    servers.push(record.server);
+                    break;
+                }
+            }
+        }
+        servers.sort();
+        servers.dedup();
+        let mut out = Vec::new();
+        for server in servers {
+            out.extend(self.accounts(&server)?);
+        }
+        Ok(out)
+    }
+
+    /// Writes the key a key change will install, before the CA hears of
+    /// it: if the run dies after the CA switched keys, the key survives.
+    pub fn save_next_account_key(&self, server: &str, id: &str, key_pem: &[u8]) -> Result<()> {
+        let path = self.account_dir(server, id).join(NEXT_ACCOUNT_KEY);
+        atomic_write(&path, key_pem, PRIVATE_FILE_MODE)
+    }
+
+    /// A key change left unfinished by an earlier run, if any.
+    pub fn next_account_key(&self, server: &str, id: &str) -> Result<Option<(PathBuf, Vec<u8>)>> {
+        let path = self.account_dir(server, id).join(NEXT_ACCOUNT_KEY);
+        match fs::read(&path) {
+            Ok(pem) => Ok(Some((path, pem))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path)(e)),
+        }
+    }
+
+    /// Makes the saved next key the account key (one rename: atomic).
+    pub fn commit_next_account_key(&self, server: &str, id: &str) -> Result<()> {
+        let dir = self.account_dir(server, id);
+        let next = dir.join(NEXT_ACCOUNT_KEY);
+        let key = dir.join("account.key");
+        fs::rename(&next, &key).map_err(Error::io(&key))?;
+        sync_dir(&dir)
+    }
+
+    pub fn discard_next_account_key(&self, server: &str, id: &str) -> Result<()> {
+        let path = self.account_dir(server, id).join(NEXT_ACCOUNT_KEY);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&path)(e)),
+        }
+    }
+
+    /// Removes a lineage: the live link first (so nothing points into a
+    /// half-deleted archive), then the archive, then the renewal file.
+    pub fn delete_lineage(&self, name: &str) -> Result<()> {
+        validate_lineage_name(name)?;
+        let live = self.live_path(name);
+        match fs::remove_file(&live) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&live)(e)),
+        }
+        let archive = self.archive_dir(name);
+        match fs::remove_dir_all(&archive) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&archive)(e)),
+        }
+        let renewal = self.renewal_path(name);
+        match fs::remove_file(&renewal) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&renewal)(e)),
+        }
+    }
 }
 
 #[cfg(test)]

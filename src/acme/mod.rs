@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod jws;
+pub mod lifecycle;
 pub mod retry;
 pub mod transport;
 pub mod types;
