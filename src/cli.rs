@@ -162,6 +162,10 @@ pub struct RegisterArgs {
     pub ca: CaArgs,
     #[command(flatten)]
     pub registration: RegistrationArgs,
+    /// Create a further account even when one exists for this server
+    /// (choose between them later with --account ID)
+    #[arg(long)]
+    pub new_account: bool,
     #[command(flatten)]
     pub staging: StagingArgs,
 }

@@ -140,7 +140,12 @@ fn register(ctx: &Context, args: &RegisterArgs) -> Result<u8> {
     let (ca, store) = (target.ca, target.account_store);
     let _lock = store.lock()?;
     let client = ctx.connect(&ca)?;
-    let (acct, created) = match account::load(&store, &ca.server, None) {
+    let existing = if args.new_account {
+        Ok(None)
+    } else {
+        account::load(&store, &ca.server, None)
+    };
+    let (acct, created) = match existing {
         Ok(Some(existing)) => (existing, false),
         Ok(None) => {
             let registration = ctx.registration(&args.registration, &client)?;

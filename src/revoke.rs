@@ -129,17 +129,30 @@ pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
     let outcome = match &cert_key {
         Some(key) => client.revoke_with_certificate_key(key, &der, reason),
         None => {
-            let wanted = args
-                .account
-                .as_deref()
-                .or(lineage.as_ref().map(|c| c.account.as_str()));
-            let acct = account::load(&store, &ca.server, wanted)?.ok_or_else(|| {
+            let lost = || {
                 Error::Usage(format!(
-                    "no account for {} in {}: revoke with the certificate's own key instead (--key-path privkey.pem)",
+                    "no account for {} in {} to sign with: revoke with the certificate's own key instead (--key-path privkey.pem)",
                     ca.server,
                     store.root().display()
                 ))
-            })?;
+            };
+            // The renewal file names the account that obtained the
+            // certificate; if it is gone, say how to revoke without it.
+            let wanted = match (&args.account, &lineage) {
+                (Some(id), _) => Some(id.as_str()),
+                (None, Some(config)) => {
+                    if !store
+                        .accounts(&ca.server)?
+                        .iter()
+                        .any(|(id, _)| *id == config.account)
+                    {
+                        return Err(lost());
+                    }
+                    Some(config.account.as_str())
+                }
+                (None, None) => None,
+            };
+            let acct = account::load(&store, &ca.server, wanted)?.ok_or_else(lost)?;
             client
                 .account(&acct.key, &acct.record.url)
                 .revoke(&der, reason)
