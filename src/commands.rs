@@ -401,7 +401,7 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         .unwrap_or(0);
     let human = if dry_run {
         format!(
-            "dry run: would have installed a certificate for {} at {} (issued by {}, expires {}); nothing was written to {}",
+            "dry run: would have installed a certificate for {} at {} (the staging CA {} issued one, expires {}); live/, archive/ and renewal/ in {} are unchanged",
             domains.join(", "),
             live_path.join("fullchain.pem").display(),
             ca.server,
@@ -439,7 +439,7 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             "domains": domains,
             "key_type": key_type,
             "profile": args.profile,
-            "version": issued.version.number,
+            "version": if dry_run { None } else { Some(issued.version.number) },
             "resumed": issued.resumed,
             "order_url": issued.order_url,
             "serial": issued.info.serial_hex,

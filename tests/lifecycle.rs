@@ -658,6 +658,26 @@ fn dry_run_and_staging_never_touch_production() {
         !config.join("staging/live").exists(),
         "a dry run installs nothing"
     );
+    assert_eq!(doc["version"], Value::Null);
+    // `register --staging` finds that same staging account.
+    let found = json_ok(
+        &cw,
+        &args(
+            &[
+                "register",
+                "--staging",
+                "--staging-server",
+                &staging.directory,
+            ],
+            &[],
+        ),
+    );
+    assert_eq!(found["created"], false);
+    assert_eq!(found["staging"], true);
+    assert_eq!(
+        found["account"]["id"].as_str(),
+        Some(staging_accounts[0].0.as_str())
+    );
     // The human form says what would have happened.
     let human = stdout(&run(&cw, &a));
     assert!(
