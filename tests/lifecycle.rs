@@ -744,9 +744,8 @@ fn preferred_chain_picks_the_alternate_root_and_falls_back_to_the_default() {
             .next()
             .unwrap()
             .data()
-            .as_utf8()
-            .unwrap()
             .to_string()
+            .unwrap()
     };
     let alternate_cn = cn(&root1);
     assert_ne!(alternate_cn, cn(&root0));
