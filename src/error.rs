@@ -19,7 +19,7 @@ pub enum Error {
 
     /// The CA asked us to come back later than we are willing to wait.
     #[error(
-        "the CA is {reason} and asked to retry {url} after {} (in {}), more than max_retry_wait ({}); run again after that time",
+        "the CA is {reason} and asked to retry {url} after {} (in {}); waiting that long would pass --max-retry-wait ({}), so certwright stopped: run again after that time",
         crate::clock::rfc3339(*retry_at),
         crate::clock::human_duration(*wait),
         crate::clock::human_duration(*max_wait)

@@ -100,17 +100,36 @@ pub fn issue(
         }
     };
 
+    // Finalize attempts whose outcome was unknown and that the order, read
+    // afterwards, showed were not applied.
+    let mut finalize_failures = 0u32;
     loop {
         let (current, retry_after) = order;
         order = match current.status {
             OrderStatus::Pending => (authorize(account, solver, &flight.url, &current)?, None),
             OrderStatus::Ready => {
+                if finalize_failures > 0 {
+                    // The order is still `ready`, so the CA never acted on
+                    // the CSR and sending it again cannot issue twice.
+                    let pause = transport
+                        .policy
+                        .backoff(finalize_failures, &mut rand::rng());
+                    progress.waiting("the CA to recover before finalizing again", pause);
+                    transport.clock.sleep(pause);
+                }
                 progress.step("finalizing the order");
                 match account.finalize(&current.finalize, &flight.csr) {
                     Ok(o) => o,
                     // A lost or failed finalize may still have been applied:
-                    // re-read the order rather than guessing.
-                    Err(e @ (Error::Transport { .. } | Error::ServerError { .. })) => {
+                    // re-read the order rather than resending blindly.
+                    Err(mut e) if outcome_unknown(&e) => {
+                        finalize_failures += 1;
+                        if finalize_failures >= MAX_FINALIZE_ATTEMPTS {
+                            if let Error::ServerError { attempts, .. } = &mut e {
+                                *attempts = finalize_failures;
+                            }
+                            return Err(e);
+                        }
                         progress.warn(&format!("finalize failed ({e}); checking the order"));
                         account.order(&flight.url)?
                     }
@@ -122,7 +141,7 @@ pub fn issue(
                     &flight.url,
                     Some((current, retry_after)),
                     PollTarget {
-                        what: "waiting for the CA to issue the certificate",
+                        what: "the CA to issue the certificate",
                     },
                     |s| s != OrderStatus::Processing,
                 )?;
@@ -138,6 +157,22 @@ pub fn issue(
                 return Err(invalid_order_error(account, &flight.url, &current));
             }
         };
+    }
+}
+
+/// Finalize requests sent for one order when the CA keeps failing them
+/// (answer lost or 5xx) while the order shows they were not applied.
+pub const MAX_FINALIZE_ATTEMPTS: u32 = 3;
+
+/// Whether a failed request may have been carried out by the CA anyway: the
+/// connection broke, or the server failed (5xx) somewhere along the way.
+fn outcome_unknown(e: &Error) -> bool {
+    match e {
+        Error::Transport { .. } | Error::ServerError { .. } => true,
+        Error::Acme { problem, .. } => {
+            problem.is("serverInternal") || problem.status.is_some_and(|s| s >= 500)
+        }
+        _ => false,
     }
 }
 
@@ -290,7 +325,7 @@ fn authorize(
             order_url,
             None,
             PollTarget {
-                what: "waiting for the CA to validate",
+                what: "the CA to validate",
             },
             |s| s != OrderStatus::Pending,
         )

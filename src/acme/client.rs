@@ -5,6 +5,7 @@
 use super::jws::{SigningKey, b64, external_account_binding};
 use super::transport::{Repeat, Response, Transport};
 use super::types::*;
+use crate::clock::human_duration;
 use crate::error::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -15,6 +16,7 @@ const PEM_CHAIN: &str = "application/pem-certificate-chain";
 
 /// What to poll for and how to describe it to the user.
 pub struct PollTarget<'a> {
+    /// What is awaited, to follow "waiting for": "the CA to validate".
     pub what: &'a str,
 }
 
@@ -47,6 +49,18 @@ impl AcmeClient {
             }
         }
         transport.set_new_nonce_url(&directory.new_nonce);
+        transport.name_resources(&[
+            (&directory.new_nonce, "newNonce"),
+            (&directory.new_account, "newAccount"),
+            (&directory.new_order, "newOrder"),
+            (directory.revoke_cert.as_deref().unwrap_or(""), "revokeCert"),
+            (directory.key_change.as_deref().unwrap_or(""), "keyChange"),
+            (
+                directory.renewal_info.as_deref().unwrap_or(""),
+                "renewalInfo",
+            ),
+            (directory_url, "the directory"),
+        ]);
         Ok(AcmeClient {
             transport,
             directory_url: directory_url.to_string(),
@@ -215,13 +229,25 @@ impl Account<'_> {
                 .unwrap_or_default();
             // Never sleep past the deadline: fail now if the next poll would.
             if waited + delay > policy.order_timeout {
+                let limit = human_duration(policy.order_timeout);
+                let what = match retry_after {
+                    // The CA's Retry-After, not our schedule, decided it.
+                    Some(after) if after > policy.poll_delay(polls, None) => format!(
+                        "{} (the CA asked to check again in {}, past the order timeout of {limit})",
+                        target.what,
+                        human_duration(after)
+                    ),
+                    _ => format!("{} (order timeout {limit})", target.what),
+                };
                 return Err(Error::Timeout {
-                    what: target.what.to_string(),
+                    what,
                     waited,
                     last_status: Some(format!("{:?}", order.status).to_lowercase()),
                 });
             }
-            transport.progress.waiting(target.what, delay);
+            transport
+                .progress
+                .waiting(&format!("waiting for {}", target.what), delay);
             transport.clock.sleep(delay);
             polls += 1;
             (order, retry_after) = self.order(url)?;

@@ -81,16 +81,19 @@ impl RetryPolicy {
         half + Duration::from_millis(jitter_ms)
     }
 
-    /// The wait before poll number `n` (0-based): the server's Retry-After
-    /// when it sent one, else the schedule (its last step repeats).
+    /// The wait before poll number `n` (0-based): the schedule's step (its
+    /// last step repeats), or the server's Retry-After when that is longer.
+    /// Retry-After is a minimum (RFC 9110 §10.2.3), so a server answering
+    /// `Retry-After: 0` on every poll still gets our backoff, not a tight
+    /// loop until the order deadline.
     pub fn poll_delay(&self, n: usize, retry_after: Option<Duration>) -> Duration {
-        retry_after.unwrap_or_else(|| {
-            self.poll_schedule
-                .get(n)
-                .or(self.poll_schedule.last())
-                .copied()
-                .unwrap_or(Duration::from_secs(1))
-        })
+        let step = self
+            .poll_schedule
+            .get(n)
+            .or(self.poll_schedule.last())
+            .copied()
+            .unwrap_or(Duration::from_secs(1));
+        retry_after.map_or(step, |after| after.max(step))
     }
 }
 
@@ -163,13 +166,26 @@ mod tests {
     }
 
     #[test]
-    fn poll_delay_prefers_retry_after_and_repeats_last_step() {
+    fn poll_delay_honors_retry_after_as_a_minimum_and_repeats_last_step() {
         let policy = RetryPolicy::default();
-        assert_eq!(policy.poll_delay(0, None), Duration::from_millis(250));
-        assert_eq!(policy.poll_delay(99, None), Duration::from_secs(8));
+        let schedule: Vec<Duration> = (0..8).map(|n| policy.poll_delay(n, None)).collect();
+        assert_eq!(
+            schedule,
+            [250, 500, 1000, 2000, 4000, 8000, 8000, 8000].map(Duration::from_millis)
+        );
+        // Let's Encrypt's `Retry-After: 3` on a processing order.
         assert_eq!(
             policy.poll_delay(0, Some(Duration::from_secs(3))),
             Duration::from_secs(3)
+        );
+        // A Retry-After shorter than the schedule never speeds polling up.
+        assert_eq!(
+            policy.poll_delay(5, Some(Duration::ZERO)),
+            Duration::from_secs(8)
+        );
+        assert_eq!(
+            policy.poll_delay(3, Some(Duration::from_secs(1))),
+            Duration::from_secs(2)
         );
     }
 }

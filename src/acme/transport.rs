@@ -103,6 +103,9 @@ pub struct Transport {
     agent: ureq::Agent,
     new_nonce_url: Mutex<Option<String>>,
     nonce: Mutex<Option<String>>,
+    /// Directory URLs and their resource names, so waits and warnings can
+    /// say "retrying newOrder" instead of printing a URL.
+    names: Mutex<Vec<(String, &'static str)>>,
     pub policy: RetryPolicy,
     pub clock: Arc<dyn Clock>,
     pub progress: Arc<dyn Progress>,
@@ -141,6 +144,7 @@ impl Transport {
             agent,
             new_nonce_url: Mutex::new(None),
             nonce: Mutex::new(None),
+            names: Mutex::new(Vec::new()),
             policy,
             clock,
             progress,
@@ -151,6 +155,30 @@ impl Transport {
 
     pub fn set_new_nonce_url(&self, url: &str) {
         *self.new_nonce_url.lock().expect("nonce mutex") = Some(url.to_string());
+    }
+
+    /// Names the directory's resources for progress messages. A URL that
+    /// starts with a named one (renewalInfo/<certID>) gets its name too.
+    pub fn name_resources(&self, names: &[(&str, &'static str)]) {
+        *self.names.lock().expect("names mutex") = names
+            .iter()
+            .filter(|(url, _)| !url.is_empty())
+            .map(|(url, name)| (url.to_string(), *name))
+            .collect();
+    }
+
+    /// What a request is, for people: its directory name, else its URL.
+    fn describe(&self, url: &str) -> String {
+        let names = self.names.lock().expect("names mutex");
+        names
+            .iter()
+            .find(|(known, _)| url == known)
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|(known, _)| url.starts_with(&format!("{known}/")))
+            })
+            .map_or_else(|| url.to_string(), |(_, name)| name.to_string())
     }
 
     /// HTTP requests sent so far (for -v summaries and benchmarks).
@@ -306,7 +334,9 @@ impl Transport {
                 {
                     bad_nonces += 1;
                     self.progress.step(&format!(
-                        "server rejected the nonce, retrying ({bad_nonces})"
+                        "the CA rejected the nonce of {}, retrying ({bad_nonces}/{})",
+                        self.describe(url),
+                        self.policy.bad_nonce_retries
                     ));
                 }
                 other => return other,
@@ -356,6 +386,7 @@ impl Transport {
                         } else {
                             "busy"
                         };
+                        let what = self.describe(url);
                         if waited + after > self.policy.max_retry_wait {
                             return Err(Error::RetryLater {
                                 url: url.to_string(),
@@ -368,7 +399,7 @@ impl Transport {
                         if attempts >= self.policy.max_attempts {
                             return Err(final_error());
                         }
-                        (after, format!("CA {reason}, retrying"))
+                        (after, format!("CA {reason}, retrying {what}"))
                     } else if resp.status >= 500 || resp.status == 429 {
                         if repeat == Repeat::Unsafe || attempts >= self.policy.max_attempts {
                             return Err(final_error());
@@ -376,7 +407,14 @@ impl Transport {
                         let d = self
                             .policy
                             .backoff(attempts, &mut *self.rng.lock().expect("rng mutex"));
-                        (d, format!("HTTP {} from the CA, retrying", resp.status))
+                        (
+                            d,
+                            format!(
+                                "HTTP {} from the CA, retrying {}",
+                                resp.status,
+                                self.describe(url)
+                            ),
+                        )
                     } else {
                         return Err(final_error());
                     }
@@ -388,7 +426,7 @@ impl Transport {
                         .policy
                         .backoff(attempts, &mut *self.rng.lock().expect("rng mutex"));
                     self.progress.warn(&format!("{e}"));
-                    (d, "network error, retrying".to_string())
+                    (d, format!("network error, retrying {}", self.describe(url)))
                 }
                 Err(e) => return Err(e),
             };

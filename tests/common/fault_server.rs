@@ -253,6 +253,8 @@ pub struct Request {
     pub faulted: bool,
     /// The `Retry-After` header sent back, verbatim.
     pub retry_after: Option<String>,
+    /// The `Replay-Nonce` sent back.
+    pub replay_nonce: Option<String>,
     /// From the JWS protected header of a POST.
     pub nonce: Option<String>,
     pub kid: Option<String>,
@@ -583,6 +585,7 @@ fn serve_connection(stream: TcpStream, acceptor: &SslAcceptor, shared: &Shared) 
     record.status = if response.hang_up { 0 } else { response.status };
     record.faulted = response.faulted;
     record.retry_after = response.get_header("Retry-After").map(str::to_string);
+    record.replay_nonce = response.get_header("Replay-Nonce").map(str::to_string);
     shared.state.lock().unwrap().log.push(record);
     let mut tls = reader.into_inner();
     if response.hang_up {
@@ -810,6 +813,7 @@ impl Shared {
             status: 0,
             faulted: false,
             retry_after: None,
+            replay_nonce: None,
             nonce: None,
             kid: None,
             payload: None,
@@ -844,8 +848,7 @@ impl Shared {
             }
             state.posts_with_valid_nonce += 1;
             if let Some(k) = state.script.bad_nonce_every
-                && k > 0
-                && state.posts_with_valid_nonce % k == 0
+                && state.posts_with_valid_nonce.is_multiple_of(k)
             {
                 let r = fault_response(&Fault::BadNonce);
                 return (self.with_nonce(&mut state, r), record);
