@@ -433,6 +433,48 @@ fn rollover_replaces_the_key_and_the_ca_refuses_the_old_one() {
     let out = old_cw.run(&["account", "show"]);
     fails_with(&out, 1, &["urn:ietf:params:acme:error:"]);
 
+    // A run that died after the CA accepted a key change left the new key
+    // as account.key.next: the next rollover finishes it instead of losing
+    // the account (simulated on the copy holding the old key).
+    let old_key_path = old
+        .path()
+        .join("accounts")
+        .join(server_dir(old.path()))
+        .join(&id)
+        .join("account.key");
+    std::fs::write(old_key_path.with_file_name("account.key.next"), &new_key).unwrap();
+    let settled = json_ok(&old_cw, &args(&["account", "rollover"], &[]));
+    assert_eq!(settled["completed_interrupted"], true);
+    assert_eq!(std::fs::read(&old_key_path).unwrap(), new_key);
+    assert_eq!(
+        json_ok(&old_cw, &args(&["account", "show"], &[]))["account"]["status"],
+        "valid"
+    );
+    // A leftover next key the CA never saw is discarded, and a fresh key
+    // change goes through.
+    let stray = PKey::from_ec_key(
+        openssl::ec::EcKey::generate(
+            &openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        key_path.with_file_name("account.key.next"),
+        stray.private_key_to_pem_pkcs8().unwrap(),
+    )
+    .unwrap();
+    let again = json_ok(&cw, &args(&["account", "rollover"], &[]));
+    assert_eq!(again["completed_interrupted"], false);
+    let newest = std::fs::read(&key_path).unwrap();
+    assert_ne!(newest, new_key);
+    assert!(
+        !PKey::private_key_from_pem(&newest)
+            .unwrap()
+            .public_eq(&stray)
+    );
+    assert!(!key_path.with_file_name("account.key.next").exists());
+
     // The new key works for a real issuance.
     let shown = json_ok(&cw, &args(&["account", "show"], &[]));
     assert_eq!(shown["account"]["status"], "valid");

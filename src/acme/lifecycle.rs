@@ -12,6 +12,23 @@ use serde_json::json;
 
 const JSON: &str = "application/json";
 
+/// The inner JWS of a key change (RFC 8555 §7.3.5): signed by the new key
+/// with its `jwk` in the header and no nonce, `url` = the keyChange URL,
+/// payload `{"account": <account URL>, "oldKey": <old JWK>}`.
+pub fn key_change_inner(
+    new_key: &SigningKey,
+    old_key: &SigningKey,
+    account_url: &str,
+    key_change_url: &str,
+) -> Result<serde_json::Value> {
+    new_key.sign(
+        key_change_url,
+        None,
+        None,
+        Some(&json!({"account": account_url, "oldKey": old_key.jwk()?})),
+    )
+}
+
 impl AcmeClient {
     /// The account URL the CA holds for `key`, if any (newAccount with
     /// `onlyReturnExisting`, RFC 8555 §7.3.1). Creates nothing.
@@ -67,12 +84,7 @@ impl Account<'_> {
                 client.directory_url
             ))
         })?;
-        let inner = new_key.sign(
-            url,
-            None,
-            None,
-            Some(&json!({"account": self.kid, "oldKey": self.key.jwk()?})),
-        )?;
+        let inner = key_change_inner(new_key, self.key, self.kid, url)?;
         match self.post(url, &inner, Repeat::Unsafe) {
             Ok(_) => Ok(()),
             Err(e @ (Error::Transport { .. } | Error::ServerError { .. })) => {
@@ -102,5 +114,39 @@ impl Account<'_> {
             });
         }
         Ok(resource)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::acme::jws::b64_decode;
+    use crate::crypto::KeyType;
+    use serde_json::Value;
+
+    fn part(jws: &Value, name: &str) -> Value {
+        serde_json::from_slice(&b64_decode(jws[name].as_str().unwrap()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn key_change_inner_jws_is_shaped_as_rfc8555_7_3_5() {
+        let old = SigningKey::new(KeyType::EcdsaP256.generate().unwrap()).unwrap();
+        let new = SigningKey::new(KeyType::EcdsaP384.generate().unwrap()).unwrap();
+        let inner = key_change_inner(
+            &new,
+            &old,
+            "https://ca.test/acct/1",
+            "https://ca.test/key-change",
+        )
+        .unwrap();
+        let header = part(&inner, "protected");
+        assert_eq!(header["alg"], "ES384", "signed by the new key");
+        assert_eq!(header["jwk"], new.jwk().unwrap());
+        assert_eq!(header["url"], "https://ca.test/key-change");
+        assert!(header.get("nonce").is_none(), "the inner JWS has no nonce");
+        assert!(header.get("kid").is_none(), "the inner JWS has no kid");
+        let payload = part(&inner, "payload");
+        assert_eq!(payload["account"], "https://ca.test/acct/1");
+        assert_eq!(payload["oldKey"], old.jwk().unwrap());
     }
 }
