@@ -1,0 +1,124 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[certwright] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'certwright'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'certwright'= {
+            cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
+            cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+            cand -v 'More output: -v shows every request to the CA, -vv adds details'
+            cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand register 'Create (or find) an account with the CA'
+            cand issue 'Obtain a certificate and install it under live/<name>/'
+            cand certificates 'List the certificates certwright manages'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certwright;register'= {
+            cand --server 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging'
+            cand --ca-bundle 'Extra PEM CA certificates to trust for the ACME server''s own TLS (private CAs, test servers such as Pebble)'
+            cand --max-retry-wait 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]'
+            cand --order-timeout 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]'
+            cand -m 'Contact email for the account (expiry and policy notices); repeatable'
+            cand --email 'Contact email for the account (expiry and policy notices); repeatable'
+            cand --account-key-type 'Key type of a new account key'
+            cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
+            cand --agree-tos 'Agree to the CA''s terms of service'
+            cand --register-unsafely-without-email 'Register without an email address (you will get no expiry notices)'
+            cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+            cand -v 'More output: -v shows every request to the CA, -vv adds details'
+            cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certwright;issue'= {
+            cand --server 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging'
+            cand --ca-bundle 'Extra PEM CA certificates to trust for the ACME server''s own TLS (private CAs, test servers such as Pebble)'
+            cand --max-retry-wait 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]'
+            cand --order-timeout 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]'
+            cand -d 'A name for the certificate (DNS name, *.wildcard, or IP address); repeatable, the first one names the lineage'
+            cand --domain 'A name for the certificate (DNS name, *.wildcard, or IP address); repeatable, the first one names the lineage'
+            cand -w 'The web server''s document root, for --webroot'
+            cand --webroot-path 'The web server''s document root, for --webroot'
+            cand --http-01-port 'Port of the standalone server (the CA always connects to port 80; change this only behind a port forward or for test CAs)'
+            cand --http-01-address 'Address the standalone server listens on [default: all]'
+            cand --cert-name 'Name of the lineage [default: the first domain]'
+            cand --key-type 'Key type of the certificate'
+            cand --account 'Account to use when several exist for the server'
+            cand --preferred-chain 'Prefer the alternate chain whose top issuer has this common name'
+            cand -m 'Contact email for the account (expiry and policy notices); repeatable'
+            cand --email 'Contact email for the account (expiry and policy notices); repeatable'
+            cand --account-key-type 'Key type of a new account key'
+            cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
+            cand --standalone 'Answer http-01 with a built-in web server (needs the port free)'
+            cand --webroot 'Answer http-01 by writing files into a running web server''s root'
+            cand --force-renewal 'Replace the lineage''s certificate even if one is installed'
+            cand --agree-tos 'Agree to the CA''s terms of service'
+            cand --register-unsafely-without-email 'Register without an email address (you will get no expiry notices)'
+            cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+            cand -v 'More output: -v shows every request to the CA, -vv adds details'
+            cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certwright;certificates'= {
+            cand --cert-name 'Only these lineages'
+            cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
+            cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+            cand -v 'More output: -v shows every request to the CA, -vv adds details'
+            cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certwright;help'= {
+            cand register 'Create (or find) an account with the CA'
+            cand issue 'Obtain a certificate and install it under live/<name>/'
+            cand certificates 'List the certificates certwright manages'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'certwright;help;register'= {
+        }
+        &'certwright;help;issue'= {
+        }
+        &'certwright;help;certificates'= {
+        }
+        &'certwright;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
