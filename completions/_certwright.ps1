@@ -40,7 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
         }
         'certwright;register' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging')
-            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Extra PEM CA certificates to trust for the ACME server''s own TLS (private CAs, test servers such as Pebble)')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'PEM CA certificates to trust for the ACME server''s own TLS, instead of the system''s (private CAs, test servers such as Pebble)')
             [CompletionResult]::new('--max-retry-wait', '--max-retry-wait', [CompletionResultType]::ParameterName, 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]')
             [CompletionResult]::new('--order-timeout', '--order-timeout', [CompletionResultType]::ParameterName, 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Contact email for the account (expiry and policy notices); repeatable')
@@ -63,7 +63,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
         }
         'certwright;issue' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging')
-            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Extra PEM CA certificates to trust for the ACME server''s own TLS (private CAs, test servers such as Pebble)')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'PEM CA certificates to trust for the ACME server''s own TLS, instead of the system''s (private CAs, test servers such as Pebble)')
             [CompletionResult]::new('--max-retry-wait', '--max-retry-wait', [CompletionResultType]::ParameterName, 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]')
             [CompletionResult]::new('--order-timeout', '--order-timeout', [CompletionResultType]::ParameterName, 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'A name for the certificate (DNS name, *.wildcard, or IP address); repeatable, the first one names the lineage')

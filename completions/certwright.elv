@@ -36,7 +36,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
         }
         &'certwright;register'= {
             cand --server 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging'
-            cand --ca-bundle 'Extra PEM CA certificates to trust for the ACME server''s own TLS (private CAs, test servers such as Pebble)'
+            cand --ca-bundle 'PEM CA certificates to trust for the ACME server''s own TLS, instead of the system''s (private CAs, test servers such as Pebble)'
             cand --max-retry-wait 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]'
             cand --order-timeout 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]'
             cand -m 'Contact email for the account (expiry and policy notices); repeatable'
@@ -58,7 +58,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
         }
         &'certwright;issue'= {
             cand --server 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging'
-            cand --ca-bundle 'Extra PEM CA certificates to trust for the ACME server''s own TLS (private CAs, test servers such as Pebble)'
+            cand --ca-bundle 'PEM CA certificates to trust for the ACME server''s own TLS, instead of the system''s (private CAs, test servers such as Pebble)'
             cand --max-retry-wait 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]'
             cand --order-timeout 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]'
             cand -d 'A name for the certificate (DNS name, *.wildcard, or IP address); repeatable, the first one names the lineage'

@@ -36,7 +36,7 @@ complete -c certwright -n "__fish_certwright_needs_command" -f -a "issue" -d 'Ob
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "certificates" -d 'List the certificates certwright manages'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l server -d 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging' -r
-complete -c certwright -n "__fish_certwright_using_subcommand register" -l ca-bundle -d 'Extra PEM CA certificates to trust for the ACME server\'s own TLS (private CAs, test servers such as Pebble)' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand register" -l ca-bundle -d 'PEM CA certificates to trust for the ACME server\'s own TLS, instead of the system\'s (private CAs, test servers such as Pebble)' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l max-retry-wait -d 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l order-timeout -d 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand register" -s m -l email -d 'Contact email for the account (expiry and policy notices); repeatable' -r
@@ -55,7 +55,7 @@ complete -c certwright -n "__fish_certwright_using_subcommand register" -l json 
 complete -c certwright -n "__fish_certwright_using_subcommand register" -s h -l help -d 'Print help'
 complete -c certwright -n "__fish_certwright_using_subcommand register" -s V -l version -d 'Print version'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l server -d 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging' -r
-complete -c certwright -n "__fish_certwright_using_subcommand issue" -l ca-bundle -d 'Extra PEM CA certificates to trust for the ACME server\'s own TLS (private CAs, test servers such as Pebble)' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l ca-bundle -d 'PEM CA certificates to trust for the ACME server\'s own TLS, instead of the system\'s (private CAs, test servers such as Pebble)' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l max-retry-wait -d 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l order-timeout -d 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -s d -l domain -d 'A name for the certificate (DNS name, *.wildcard, or IP address); repeatable, the first one names the lineage' -r

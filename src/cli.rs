@@ -56,8 +56,8 @@ pub struct CaArgs {
     #[arg(long, env = "CERTWRIGHT_SERVER", value_name = "URL|ALIAS")]
     pub server: Option<String>,
 
-    /// Extra PEM CA certificates to trust for the ACME server's own TLS
-    /// (private CAs, test servers such as Pebble)
+    /// PEM CA certificates to trust for the ACME server's own TLS, instead of
+    /// the system's (private CAs, test servers such as Pebble)
     #[arg(long, env = "CERTWRIGHT_CA_BUNDLE", value_name = "PATH")]
     pub ca_bundle: Option<PathBuf>,
 

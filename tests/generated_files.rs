@@ -39,7 +39,12 @@ fn completion_files() -> Vec<(PathBuf, Vec<u8>)> {
     .into_iter()
     .map(|(shell, file)| {
         let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut certwright::cli::Cli::command(), "certwright", &mut buf);
+        clap_complete::generate(
+            shell,
+            &mut certwright::cli::Cli::command(),
+            "certwright",
+            &mut buf,
+        );
         (root().join("completions").join(file), buf)
     })
     .collect()
@@ -107,7 +112,10 @@ fn help_completions_and_man_pages_agree() {
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         paths.push(vec![sub.get_name().to_string()]);
         for subsub in sub.get_subcommands().filter(|s| s.get_name() != "help") {
-            paths.push(vec![sub.get_name().to_string(), subsub.get_name().to_string()]);
+            paths.push(vec![
+                sub.get_name().to_string(),
+                subsub.get_name().to_string(),
+            ]);
         }
     }
     for path in paths {
@@ -122,7 +130,10 @@ fn help_completions_and_man_pages_agree() {
             .split(|c: char| c.is_whitespace() || c == ',' || c == '=' || c == '[' || c == '<')
             .filter(|w| w.starts_with("--") && w.len() > 2)
             .collect();
-        assert!(!longs.is_empty() || path.len() > 1, "{path:?}: no options in --help");
+        assert!(
+            !longs.is_empty() || path.len() > 1,
+            "{path:?}: no options in --help"
+        );
         let page_name = std::iter::once("certwright".to_string())
             .chain(path.iter().cloned())
             .collect::<Vec<_>>()
@@ -134,7 +145,10 @@ fn help_completions_and_man_pages_agree() {
         .replace("\\-", "-");
         for long in longs {
             let flag = long.trim_end_matches(['.', ':', ']']);
-            assert!(page.contains(flag), "{flag} of {path:?} missing from the man page {page_name}.1");
+            assert!(
+                page.contains(flag),
+                "{flag} of {path:?} missing from the man page {page_name}.1"
+            );
             for (file, script) in &completions {
                 assert!(
                     script.contains(flag) || script.contains(flag.trim_start_matches('-')),
