@@ -184,25 +184,30 @@ pub fn build_solver(config: &SolverConfig) -> Result<Box<dyn Solver>> {
     })
 }
 
+/// The account to issue with. A stored one is found without the network;
+/// with none stored and no registration flags, the user hears so before the
+/// CA is contacted.
 fn account_for_issue(
     ctx: &Context,
-    client: &AcmeClient,
+    ca: &CaSettings,
     store: &Store,
     wanted: Option<&str>,
     registration: &RegistrationArgs,
-) -> Result<LoadedAccount> {
-    if let Some(found) = account::load(store, &client.directory_url, wanted)? {
-        return Ok(found);
+) -> Result<(AcmeClient, LoadedAccount)> {
+    if let Some(found) = account::load(store, &ca.server, wanted)? {
+        return Ok((ctx.connect(ca)?, found));
     }
     if registration.email.is_empty() && !registration.register_unsafely_without_email {
         return Err(Error::NoAccount {
-            server: client.directory_url.clone(),
+            server: ca.server.clone(),
             dir: store.root().to_path_buf(),
         });
     }
-    let registration = ctx.registration(registration, client)?;
+    let client = ctx.connect(ca)?;
+    let registration = ctx.registration(registration, &client)?;
     ctx.output.step("registering an account");
-    Ok(account::register(client, store, &registration)?.0)
+    let acct = account::register(&client, store, &registration)?.0;
+    Ok((client, acct))
 }
 
 fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
@@ -246,10 +251,9 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         }
     }
     let mut solver = build_solver(&solver_config)?;
-    let client = ctx.connect(&ca)?;
-    let acct = account_for_issue(
+    let (client, acct) = account_for_issue(
         ctx,
-        &client,
+        &ca,
         &store,
         args.account.as_deref(),
         &args.registration,
