@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Create (or find) an account with the CA')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Obtain a certificate and install it under live/<name>/')
             [CompletionResult]::new('certificates', 'certificates', [CompletionResultType]::ParameterValue, 'List the certificates certwright manages')
+            [CompletionResult]::new('import-certbot', 'import-certbot', [CompletionResultType]::ParameterValue, 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -112,10 +113,26 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'certwright;import-certbot' {
+            [CompletionResult]::new('--certbot-dir', '--certbot-dir', [CompletionResultType]::ParameterName, 'certbot''s configuration directory')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]')
+            [CompletionResult]::new('--non-interactive', '--non-interactive', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document as the result (and JSON lines for progress events on stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'certwright;help' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Create (or find) an account with the CA')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Obtain a certificate and install it under live/<name>/')
             [CompletionResult]::new('certificates', 'certificates', [CompletionResultType]::ParameterValue, 'List the certificates certwright manages')
+            [CompletionResult]::new('import-certbot', 'import-certbot', [CompletionResultType]::ParameterValue, 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -126,6 +143,9 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             break
         }
         'certwright;help;certificates' {
+            break
+        }
+        'certwright;help;import-certbot' {
             break
         }
         'certwright;help;help' {

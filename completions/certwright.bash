@@ -22,6 +22,9 @@ _certwright() {
             certwright,help)
                 cmd="certwright__subcmd__help"
                 ;;
+            certwright,import-certbot)
+                cmd="certwright__subcmd__import__subcmd__certbot"
+                ;;
             certwright,issue)
                 cmd="certwright__subcmd__issue"
                 ;;
@@ -33,6 +36,9 @@ _certwright() {
                 ;;
             certwright__subcmd__help,help)
                 cmd="certwright__subcmd__help__subcmd__help"
+                ;;
+            certwright__subcmd__help,import-certbot)
+                cmd="certwright__subcmd__help__subcmd__import__subcmd__certbot"
                 ;;
             certwright__subcmd__help,issue)
                 cmd="certwright__subcmd__help__subcmd__issue"
@@ -47,7 +53,7 @@ _certwright() {
 
     case "${cmd}" in
         certwright)
-            opts="-v -q -h -V --config-dir --non-interactive --verbose --quiet --json --help --version register issue certificates help"
+            opts="-v -q -h -V --config-dir --non-interactive --verbose --quiet --json --help --version register issue certificates import-certbot help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -87,7 +93,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__help)
-            opts="register issue certificates help"
+            opts="register issue certificates import-certbot help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -128,6 +134,20 @@ _certwright() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        certwright__subcmd__help__subcmd__import__subcmd__certbot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         certwright__subcmd__help__subcmd__issue)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -149,6 +169,28 @@ _certwright() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certwright__subcmd__import__subcmd__certbot)
+            opts="-v -q -h -V --certbot-dir --config-dir --non-interactive --verbose --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --certbot-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand register 'Create (or find) an account with the CA'
             cand issue 'Obtain a certificate and install it under live/<name>/'
             cand certificates 'List the certificates certwright manages'
+            cand import-certbot 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certwright;register'= {
@@ -105,10 +106,25 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certwright;import-certbot'= {
+            cand --certbot-dir 'certbot''s configuration directory'
+            cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
+            cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+            cand -v 'More output: -v shows every request to the CA, -vv adds details'
+            cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certwright;help'= {
             cand register 'Create (or find) an account with the CA'
             cand issue 'Obtain a certificate and install it under live/<name>/'
             cand certificates 'List the certificates certwright manages'
+            cand import-certbot 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certwright;help;register'= {
@@ -116,6 +132,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
         &'certwright;help;issue'= {
         }
         &'certwright;help;certificates'= {
+        }
+        &'certwright;help;import-certbot'= {
         }
         &'certwright;help;help'= {
         }

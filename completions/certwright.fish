@@ -34,6 +34,7 @@ complete -c certwright -n "__fish_certwright_needs_command" -s V -l version -d '
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "register" -d 'Create (or find) an account with the CA'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "certificates" -d 'List the certificates certwright manages'
+complete -c certwright -n "__fish_certwright_needs_command" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l server -d 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging' -r
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l ca-bundle -d 'PEM CA certificates to trust for the ACME server\'s own TLS, instead of the system\'s (private CAs, test servers such as Pebble)' -r -F
@@ -96,7 +97,16 @@ complete -c certwright -n "__fish_certwright_using_subcommand certificates" -s q
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -s h -l help -d 'Print help'
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -s V -l version -d 'Print version'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates help" -f -a "register" -d 'Create (or find) an account with the CA'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates help" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates help" -f -a "certificates" -d 'List the certificates certwright manages'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -l certbot-dir -d 'certbot\'s configuration directory' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
+complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s q -l quiet -d 'Print only errors'
+complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s h -l help -d 'Print help'
+complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s V -l version -d 'Print version'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates import-certbot help" -f -a "register" -d 'Create (or find) an account with the CA'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates import-certbot help" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates import-certbot help" -f -a "certificates" -d 'List the certificates certwright manages'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates import-certbot help" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates import-certbot help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -107,6 +107,20 @@ pub enum Command {
     /// List the certificates certwright manages
     #[command(after_help = "Example:\n  certwright certificates --json")]
     Certificates(CertificatesArgs),
+
+    /// Take over certbot's certificates and accounts (certbot's files are
+    /// only read, never changed)
+    #[command(
+        after_help = "Example:\n  sudo certwright import-certbot --certbot-dir /etc/letsencrypt"
+    )]
+    ImportCertbot(ImportCertbotArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCertbotArgs {
+    /// certbot's configuration directory
+    #[arg(long, value_name = "DIR", default_value = "/etc/letsencrypt")]
+    pub certbot_dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

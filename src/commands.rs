@@ -3,7 +3,9 @@
 use crate::account::{self, LoadedAccount, Registration};
 use crate::acme::client::AcmeClient;
 use crate::acme::transport::{HttpSettings, Transport};
-use crate::cli::{CertificatesArgs, Cli, Command, IssueArgs, RegisterArgs, RegistrationArgs};
+use crate::cli::{
+    CertificatesArgs, Cli, Command, ImportCertbotArgs, IssueArgs, RegisterArgs, RegistrationArgs,
+};
 use crate::clock::{Clock, SystemClock, rfc3339};
 use crate::config::{CaSettings, config_dir};
 use crate::crypto::{self, KeyType};
@@ -57,6 +59,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Register(args) => register(&ctx, args),
         Command::Issue(args) => issue_command(&ctx, args),
         Command::Certificates(args) => certificates(&ctx, args),
+        Command::ImportCertbot(args) => import_certbot(&ctx, args),
     };
     match result {
         Ok(code) => code,
@@ -376,4 +379,36 @@ fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
     ctx.output
         .result(human.trim_end(), json!({"ok": true, "certificates": docs}));
     Ok(exit::SUCCESS)
+}
+
+fn import_certbot(ctx: &Context, args: &ImportCertbotArgs) -> Result<u8> {
+    let store = ctx.store()?;
+    let _lock = store.lock()?;
+    let reports = crate::import_certbot::import(&args.certbot_dir, &store)?;
+    let mut human = String::new();
+    for r in &reports {
+        human.push_str(&format!(
+            "{} {}\n",
+            if r.imported { "imported" } else { "skipped " },
+            r.name
+        ));
+        for note in &r.notes {
+            human.push_str(&format!("  - {note}\n"));
+        }
+    }
+    let imported = reports.iter().filter(|r| r.imported).count();
+    human.push_str(&format!(
+        "{imported} of {} certbot certificates imported into {}; certbot's files were not changed.",
+        reports.len(),
+        store.root().display()
+    ));
+    ctx.output.result(
+        &human,
+        json!({"ok": imported == reports.len(), "lineages": reports}),
+    );
+    Ok(if imported == reports.len() {
+        exit::SUCCESS
+    } else {
+        exit::PARTIAL
+    })
 }

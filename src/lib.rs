@@ -10,6 +10,7 @@ pub mod config;
 pub mod config_file;
 pub mod crypto;
 pub mod error;
+pub mod import_certbot;
 pub mod issue;
 pub mod names;
 pub mod output;
