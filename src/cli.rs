@@ -56,8 +56,8 @@ pub struct CaArgs {
     #[arg(long, env = "CERTWRIGHT_SERVER", value_name = "URL|ALIAS")]
     pub server: Option<String>,
 
-    /// Extra PEM CA certificates to trust for the ACME server's own TLS
-    /// (private CAs, test servers such as Pebble)
+    /// PEM CA certificates to trust for the ACME server's own TLS, instead of
+    /// the system's (private CAs, test servers such as Pebble)
     #[arg(long, env = "CERTWRIGHT_CA_BUNDLE", value_name = "PATH")]
     pub ca_bundle: Option<PathBuf>,
 
@@ -121,8 +121,8 @@ pub struct StagingArgs {
     #[arg(long)]
     pub staging: bool,
 
-    /// Staging directory for CAs without a known one (used by --staging and
-    /// --dry-run)
+    /// Staging directory URL, for CAs whose staging directory certwright
+    /// does not know
     #[arg(long, env = "CERTWRIGHT_STAGING_SERVER", value_name = "URL")]
     pub staging_server: Option<String>,
 }
@@ -154,6 +154,20 @@ pub enum Command {
     /// Manage ACME accounts: list, show, update, rollover, deactivate
     #[command(subcommand)]
     Account(AccountCommand),
+
+    /// Take over certbot's certificates and accounts (certbot's files are
+    /// only read, never changed)
+    #[command(
+        after_help = "Example:\n  sudo certwright import-certbot --certbot-dir /etc/letsencrypt"
+    )]
+    ImportCertbot(ImportCertbotArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCertbotArgs {
+    /// certbot's configuration directory
+    #[arg(long, value_name = "DIR", default_value = "/etc/letsencrypt")]
+    pub certbot_dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -163,7 +177,7 @@ pub struct RegisterArgs {
     #[command(flatten)]
     pub registration: RegistrationArgs,
     /// Create a further account even when one exists for this server
-    /// (choose between them later with --account ID)
+    /// (other commands then need the account's id to pick one)
     #[arg(long)]
     pub new_account: bool,
     #[command(flatten)]

@@ -3,7 +3,9 @@
 use crate::account::{self, EabCredentials, LoadedAccount, Registration};
 use crate::acme::client::AcmeClient;
 use crate::acme::transport::{HttpSettings, Transport};
-use crate::cli::{CertificatesArgs, Cli, Command, IssueArgs, RegisterArgs, RegistrationArgs};
+use crate::cli::{
+    CertificatesArgs, Cli, Command, ImportCertbotArgs, IssueArgs, RegisterArgs, RegistrationArgs,
+};
 use crate::clock::{Clock, SystemClock, rfc3339};
 use crate::config::{CaSettings, config_dir};
 use crate::crypto::{self, KeyType};
@@ -58,6 +60,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Register(args) => register(&ctx, args),
         Command::Issue(args) => issue_command(&ctx, args),
         Command::Certificates(args) => certificates(&ctx, args),
+        Command::ImportCertbot(args) => import_certbot(&ctx, args),
         Command::Revoke(args) => crate::revoke::run(&ctx, args),
         Command::Account(cmd) => crate::account_commands::run(&ctx, cmd),
     };
@@ -207,25 +210,30 @@ pub fn build_solver(config: &SolverConfig) -> Result<Box<dyn Solver>> {
     })
 }
 
+/// The account to issue with. A stored one is found without the network;
+/// with none stored and no registration flags, the user hears so before the
+/// CA is contacted.
 fn account_for_issue(
     ctx: &Context,
-    client: &AcmeClient,
+    ca: &CaSettings,
     store: &Store,
     wanted: Option<&str>,
     registration: &RegistrationArgs,
-) -> Result<LoadedAccount> {
-    if let Some(found) = account::load(store, &client.directory_url, wanted)? {
-        return Ok(found);
+) -> Result<(AcmeClient, LoadedAccount)> {
+    if let Some(found) = account::load(store, &ca.server, wanted)? {
+        return Ok((ctx.connect(ca)?, found));
     }
     if registration.email.is_empty() && !registration.register_unsafely_without_email {
         return Err(Error::NoAccount {
-            server: client.directory_url.clone(),
+            server: ca.server.clone(),
             dir: store.root().to_path_buf(),
         });
     }
-    let registration = ctx.registration(registration, client)?;
+    let client = ctx.connect(ca)?;
+    let registration = ctx.registration(registration, &client)?;
     ctx.output.step("registering an account");
-    Ok(account::register(client, store, &registration)?.0)
+    let acct = account::register(&client, store, &registration)?.0;
+    Ok((client, acct))
 }
 
 /// The account a dry run signs with: the staging account, registered on
@@ -335,21 +343,22 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         }
     }
     let mut solver = build_solver(&solver_config)?;
-    let client = ctx.connect(ca)?;
-    if let Some(profile) = &args.profile {
-        crate::profiles::check_profile(&client.meta(), &ca.server, profile)?;
-    }
-    let acct = if dry_run {
-        dry_run_account(ctx, &client, &target, &live, args)?
+    let (client, acct) = if dry_run {
+        let client = ctx.connect(ca)?;
+        let acct = dry_run_account(ctx, &client, &target, &live, args)?;
+        (client, acct)
     } else {
         account_for_issue(
             ctx,
-            &client,
+            ca,
             &target.account_store,
             args.account.as_deref(),
             &args.registration,
         )?
     };
+    if let Some(profile) = &args.profile {
+        crate::profiles::check_profile(&client.meta(), &ca.server, profile)?;
+    }
     let key_type = match &csr_input {
         Some(input) => input.key_type,
         None => args
@@ -507,4 +516,36 @@ fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
     ctx.output
         .result(human.trim_end(), json!({"ok": true, "certificates": docs}));
     Ok(exit::SUCCESS)
+}
+
+fn import_certbot(ctx: &Context, args: &ImportCertbotArgs) -> Result<u8> {
+    let store = ctx.store()?;
+    let _lock = store.lock()?;
+    let reports = crate::import_certbot::import(&args.certbot_dir, &store)?;
+    let mut human = String::new();
+    for r in &reports {
+        human.push_str(&format!(
+            "{} {}\n",
+            if r.imported { "imported" } else { "skipped " },
+            r.name
+        ));
+        for note in &r.notes {
+            human.push_str(&format!("  - {note}\n"));
+        }
+    }
+    let imported = reports.iter().filter(|r| r.imported).count();
+    human.push_str(&format!(
+        "{imported} of {} certbot certificates imported into {}; certbot's files were not changed.",
+        reports.len(),
+        store.root().display()
+    ));
+    ctx.output.result(
+        &human,
+        json!({"ok": imported == reports.len(), "lineages": reports}),
+    );
+    Ok(if imported == reports.len() {
+        exit::SUCCESS
+    } else {
+        exit::PARTIAL
+    })
 }
