@@ -172,8 +172,8 @@ pub struct RenewalConfig {
     pub csr_path: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_path: Option<PathBuf>,
-    /// The current certificate was revoked: renewal treats it as due.
-    #[serde(default)]
+    /// The current certificate was revoked: renew at the next run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub revoked: bool,
     /// Written by certwright; for humans reading the file.
     #[serde(default)]
