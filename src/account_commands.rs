@@ -154,6 +154,7 @@ fn show(ctx: &Context, target: &AccountTarget) -> Result<u8> {
                 "contact": resource.contact,
                 "staging": is_staging,
             },
+            "requests": client.transport.request_count(),
             "ca": {
                 "server": ca.server,
                 "terms_of_service": meta.terms_of_service,
@@ -194,7 +195,8 @@ fn update(ctx: &Context, args: &AccountUpdateArgs) -> Result<u8> {
             }
         ),
         json!({"ok": true, "account": {"id": acct.id, "url": acct.record.url,
-               "contact": resource.contact}}),
+               "contact": resource.contact},
+               "requests": client.transport.request_count()}),
     );
     Ok(exit::SUCCESS)
 }
@@ -264,7 +266,8 @@ fn rollover(ctx: &Context, args: &AccountRolloverArgs) -> Result<u8> {
                 .display()
         ),
         json!({"ok": true, "account": {"id": acct.id, "url": acct.record.url},
-               "rolled_over": true, "completed_interrupted": finished_earlier}),
+               "rolled_over": true, "completed_interrupted": finished_earlier,
+               "requests": client.transport.request_count()}),
     );
     Ok(exit::SUCCESS)
 }
@@ -300,7 +303,9 @@ fn deactivate(ctx: &Context, args: &AccountDeactivateArgs) -> Result<u8> {
             "Account {} is deactivated; certificates it obtained stay valid until they expire",
             acct.id
         ),
-        json!({"ok": true, "deactivated": true, "account": {"id": acct.id, "url": acct.record.url}}),
+        json!({"ok": true, "deactivated": true,
+               "account": {"id": acct.id, "url": acct.record.url},
+               "requests": client.transport.request_count()}),
     );
     Ok(exit::SUCCESS)
 }

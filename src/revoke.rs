@@ -209,6 +209,7 @@ pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
             "name": name,
             "deleted": deleted,
             "server": ca.server,
+            "requests": client.transport.request_count(),
         }),
     );
     Ok(exit::SUCCESS)

@@ -121,6 +121,8 @@ fn revoke_with_the_account_key_records_reason_and_marks_the_lineage() {
     );
     assert_eq!(doc["revoked"], true);
     assert_eq!(doc["signed_with"], "account");
+    // directory, newNonce, revokeCert: nothing more.
+    assert_eq!(doc["requests"], 3);
     assert_eq!(doc["reason"], 4);
     assert_eq!(
         cert_status(&pebble, &serial),
@@ -225,6 +227,7 @@ fn revoke_with_the_certificate_key_when_the_account_is_lost() {
         ),
     );
     assert_eq!(doc["signed_with"], "certificate-key");
+    assert_eq!(doc["requests"], 3);
     assert_eq!(
         cert_status(&pebble, &serial),
         ("Revoked".to_string(), Some(1))
@@ -407,6 +410,8 @@ fn rollover_replaces_the_key_and_the_ca_refuses_the_old_one() {
         ),
     );
     assert_eq!(doc["rolled_over"], true);
+    // directory, newNonce, keyChange.
+    assert_eq!(doc["requests"], 3);
     let new_key = std::fs::read(&key_path).unwrap();
     assert_ne!(new_key, old_key);
     assert_eq!(file_mode(&key_path), 0o600);
@@ -445,6 +450,8 @@ fn rollover_replaces_the_key_and_the_ca_refuses_the_old_one() {
     std::fs::write(old_key_path.with_file_name("account.key.next"), &new_key).unwrap();
     let settled = json_ok(&old_cw, &args(&["account", "rollover"], &[]));
     assert_eq!(settled["completed_interrupted"], true);
+    // directory, newNonce, newAccount(onlyReturnExisting): no second change.
+    assert_eq!(settled["requests"], 3);
     assert_eq!(std::fs::read(&old_key_path).unwrap(), new_key);
     assert_eq!(
         json_ok(&old_cw, &args(&["account", "show"], &[]))["account"]["status"],
@@ -466,6 +473,8 @@ fn rollover_replaces_the_key_and_the_ca_refuses_the_old_one() {
     .unwrap();
     let again = json_ok(&cw, &args(&["account", "rollover"], &[]));
     assert_eq!(again["completed_interrupted"], false);
+    // directory, newNonce, the onlyReturnExisting check, keyChange.
+    assert_eq!(again["requests"], 4);
     let newest = std::fs::read(&key_path).unwrap();
     assert_ne!(newest, new_key);
     assert!(
@@ -673,6 +682,10 @@ fn dry_run_and_staging_never_touch_production() {
     let doc: Value = serde_json::from_slice(&run(&cw, &json_args).stdout).unwrap();
     assert_eq!(doc["ok"], true, "{doc}");
     assert_eq!(doc["dry_run"], true);
+    eprintln!(
+        "dry run (staging account registered, 2 names): {} requests, {} ms",
+        doc["requests"], doc["elapsed_ms"]
+    );
     assert_eq!(doc["server"], staging.directory.as_str());
     assert!(
         doc["order_url"]
