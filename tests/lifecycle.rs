@@ -594,6 +594,39 @@ fn external_account_binding_good_bad_and_missing() {
     assert_eq!(shown["ca"]["external_account_required"], true);
     // The bound account issues like any other.
     issue(&cw, &pebble, &["-d", "eab.example.test"]);
+
+    // issue's on-the-fly registration binds too, with the credentials taken
+    // from the environment (kept off the command line).
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_cw = Certwright::new(fresh.path(), &pebble);
+    let mut cmd = fresh_cw.command();
+    cmd.env("CERTWRIGHT_EAB_KID", "kid-1")
+        .env("CERTWRIGHT_EAB_HMAC_KEY", b64(secret))
+        .args([
+            "issue",
+            "-d",
+            "eab-fly.example.test",
+            "--email",
+            "fly@example.com",
+        ])
+        .arg("--agree-tos")
+        .args(standalone(pebble.http_port));
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        fresh_cw
+            .live("eab-fly.example.test")
+            .join("cert.pem")
+            .exists()
+    );
+    assert_eq!(
+        pebble
+            .log()
+            .matches("Successful newAccount Binding")
+            .count(),
+        2,
+        "both accounts were bound"
+    );
 }
 
 // ---------------------------------------------------------------- dry run and staging
