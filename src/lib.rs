@@ -9,6 +9,8 @@ pub mod commands;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod hooks;
+pub mod interrupt;
 pub mod issue;
 pub mod names;
 pub mod output;
