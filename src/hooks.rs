@@ -96,6 +96,29 @@ fn stderr_block(stderr: &str) -> String {
     }
 }
 
+/// Catches a hook that cannot run before anything is sent to the CA: an
+/// empty command, or a path (no spaces, contains '/') that is missing or not
+/// executable. Commands for the shell are left to the shell.
+pub fn preflight(command: &str) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    if command.trim().is_empty() {
+        return Err("the hook command is empty".into());
+    }
+    let path = Path::new(command);
+    if path.is_file() {
+        let executable = path
+            .metadata()
+            .map(|m| m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false);
+        if !executable {
+            return Err(format!("{command} is not executable (chmod +x {command})"));
+        }
+    } else if command.contains('/') && !command.contains(char::is_whitespace) {
+        return Err(format!("{command} does not exist"));
+    }
+    Ok(())
+}
+
 /// Runs `command` with `env` added to certwright's own environment, stdin
 /// closed, and waits for it.
 ///
@@ -283,6 +306,24 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let err = run("hook", path.to_str().unwrap(), &BTreeMap::new()).unwrap_err();
         assert!(err.to_string().contains("chmod +x"), "{err}");
+    }
+
+    #[test]
+    fn preflight_catches_missing_and_non_executable_scripts() {
+        let tmp = tempfile::tempdir().unwrap();
+        let good = script(tmp.path(), "ok.sh", "exit 0");
+        preflight(&good).unwrap();
+        preflight(&format!("{good} --with-args")).unwrap();
+        preflight("echo hi").unwrap();
+        let missing = tmp.path().join("missing.sh");
+        assert!(
+            preflight(missing.to_str().unwrap())
+                .unwrap_err()
+                .contains("does not exist")
+        );
+        std::fs::set_permissions(&good, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(preflight(&good).unwrap_err().contains("chmod +x"));
+        assert!(preflight(" ").is_err());
     }
 
     #[test]

@@ -495,6 +495,42 @@ mod tests {
         assert!(said[1].starts_with("tell: ") && said[1].contains("remove"));
     }
 
+    /// The identifier comes from the CA's authorization, so a hostile CA
+    /// controls CERTBOT_DOMAIN: it must reach the hook as data only.
+    #[test]
+    fn a_hostile_identifier_from_the_ca_is_never_executed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pwned = tmp.path().join("pwned");
+        let seen = tmp.path().join("seen");
+        let evil = format!("$(touch {p}).`touch {p}`;touch {p}", p = pwned.display());
+        let mut s = solver(
+            Publisher::Hooks {
+                auth: format!("printf '%s' \"$CERTBOT_DOMAIN\" > {}", seen.display()),
+                cleanup: Some(format!(
+                    "printf '%s' \"$CERTBOT_DOMAIN\" >> {}",
+                    seen.display()
+                )),
+            },
+            PropagationSettings::default(),
+        );
+        s.present(&ChallengeTask {
+            identifier: Identifier {
+                kind: IdentifierKind::Dns,
+                value: evil.clone(),
+            },
+            token: "t".into(),
+            key_authorization: "t.x".into(),
+        })
+        .unwrap();
+        s.ready().unwrap();
+        s.cleanup().unwrap();
+        assert!(!pwned.exists(), "the identifier was executed");
+        assert_eq!(
+            std::fs::read_to_string(&seen).unwrap(),
+            format!("{evil}{evil}")
+        );
+    }
+
     #[test]
     fn ip_identifiers_are_refused_for_dns01() {
         let mut s = solver(
