@@ -101,7 +101,9 @@ pub enum Command {
     /// Obtain a certificate and install it under live/<name>/
     #[command(after_help = "Examples:\n  \
         certwright issue -d example.com -d www.example.com --webroot -w /var/www/html\n  \
-        certwright issue -d example.com --standalone --email admin@example.com --agree-tos")]
+        certwright issue -d example.com --standalone --email admin@example.com --agree-tos\n  \
+        certwright issue -d example.com -d '*.example.com' --propagation-timeout 300 \\\n      \
+        --dns-hook /etc/certwright/hooks/auth.sh --dns-cleanup-hook /etc/certwright/hooks/cleanup.sh")]
     Issue(IssueArgs),
 
     /// List the certificates certwright manages

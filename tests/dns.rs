@@ -721,3 +721,87 @@ fn dns_flags_are_checked_before_the_ca_is_contacted() {
         assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));
     }
 }
+
+/// --manual with a real terminal: `script` (util-linux, on every Debian)
+/// gives the run a pty; the test plays the person, creating the records it
+/// was shown and pressing Enter.
+#[test]
+fn manual_mode_on_a_terminal_shows_the_records_and_waits_for_enter() {
+    use std::io::{Read, Write};
+    let pebble = Pebble::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = Certwright::new(tmp.path(), &pebble);
+    cw.register();
+    let command_line = format!(
+        "{BIN} issue -d manual.example.test -d '*.manual.example.test' --manual \
+         --propagation-timeout 20 --dns-resolver 127.0.0.1:{}",
+        pebble.dns_port
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command_line, "/dev/null"])
+        .env("CERTWRIGHT_CONFIG_DIR", &cw.config_dir)
+        .env("CERTWRIGHT_SERVER", &cw.server)
+        .env("CERTWRIGHT_CA_BUNDLE", &cw.ca_bundle)
+        .env("TERM", "dumb")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run certwright under script(1)");
+    let screen = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&screen);
+    let mut pty_out = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = pty_out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !screen.lock().unwrap().contains("Press Enter") {
+        assert!(
+            Instant::now() < deadline,
+            "no prompt: {}",
+            screen.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let shown = screen.lock().unwrap().clone();
+    let values: Vec<String> = shown
+        .lines()
+        .filter(|l| l.contains("_acme-challenge.manual.example.test.  300  IN  TXT"))
+        .filter_map(|l| l.split('"').nth(1).map(str::to_string))
+        .collect();
+    assert_eq!(
+        values.len(),
+        2,
+        "a name and its wildcard: two values\n{shown}"
+    );
+    assert_ne!(values[0], values[1]);
+    for value in &values {
+        pebble.challtestsrv_post(
+            "/set-txt",
+            &serde_json::json!({"host": "_acme-challenge.manual.example.test.", "value": value}),
+        );
+    }
+    child.stdin.as_mut().unwrap().write_all(b"\n").unwrap();
+    let status = child.wait().unwrap();
+    drop(child.stdin.take());
+    reader.join().unwrap();
+    let screen = screen.lock().unwrap().clone();
+    assert!(status.success(), "{screen}");
+    assert!(screen.contains("you can remove the records"), "{screen}");
+    assert_eq!(
+        InstalledCert::read(&cw.live("manual.example.test")).sans(),
+        vec!["*.manual.example.test", "manual.example.test"]
+    );
+    let renewal =
+        std::fs::read_to_string(tmp.path().join("renewal/manual.example.test.toml")).unwrap();
+    assert!(renewal.contains("kind = \"manual\""), "{renewal}");
+    assert!(renewal.contains("challenge = \"dns-01\""), "{renewal}");
+}
