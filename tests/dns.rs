@@ -727,7 +727,6 @@ fn dns_flags_are_checked_before_the_ca_is_contacted() {
 /// was shown and pressing Enter.
 #[test]
 fn manual_mode_on_a_terminal_shows_the_records_and_waits_for_enter() {
-    use std::io::{Read, Write};
     let pebble = Pebble::start();
     let tmp = tempfile::tempdir().unwrap();
     let cw = Certwright::new(tmp.path(), &pebble);
@@ -737,41 +736,9 @@ fn manual_mode_on_a_terminal_shows_the_records_and_waits_for_enter() {
          --propagation-timeout 20 --dns-resolver 127.0.0.1:{}",
         pebble.dns_port
     );
-    let mut child = std::process::Command::new("script")
-        .args(["-qec", &command_line, "/dev/null"])
-        .env("CERTWRIGHT_CONFIG_DIR", &cw.config_dir)
-        .env("CERTWRIGHT_SERVER", &cw.server)
-        .env("CERTWRIGHT_CA_BUNDLE", &cw.ca_bundle)
-        .env("TERM", "dumb")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run certwright under script(1)");
-    let screen = Arc::new(Mutex::new(String::new()));
-    let sink = Arc::clone(&screen);
-    let mut pty_out = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = pty_out.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !screen.lock().unwrap().contains("Press Enter") {
-        assert!(
-            Instant::now() < deadline,
-            "no prompt: {}",
-            screen.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let shown = screen.lock().unwrap().clone();
+    let mut person = OnPty::start(&cw, &command_line);
+    person.wait_for("Press Enter");
+    let shown = person.screen();
     let values: Vec<String> = shown
         .lines()
         .filter(|l| l.contains("_acme-challenge.manual.example.test.  300  IN  TXT"))
@@ -789,11 +756,8 @@ fn manual_mode_on_a_terminal_shows_the_records_and_waits_for_enter() {
             &serde_json::json!({"host": "_acme-challenge.manual.example.test.", "value": value}),
         );
     }
-    child.stdin.as_mut().unwrap().write_all(b"\n").unwrap();
-    let status = child.wait().unwrap();
-    drop(child.stdin.take());
-    reader.join().unwrap();
-    let screen = screen.lock().unwrap().clone();
+    person.press_enter();
+    let (status, screen) = person.finish();
     assert!(status.success(), "{screen}");
     assert!(screen.contains("you can remove the records"), "{screen}");
     assert_eq!(
@@ -804,4 +768,165 @@ fn manual_mode_on_a_terminal_shows_the_records_and_waits_for_enter() {
         std::fs::read_to_string(tmp.path().join("renewal/manual.example.test.toml")).unwrap();
     assert!(renewal.contains("kind = \"manual\""), "{renewal}");
     assert!(renewal.contains("challenge = \"dns-01\""), "{renewal}");
+}
+
+/// certwright run by `script` (util-linux, on every Debian) so it has a
+/// terminal; the test plays the person at it.
+struct OnPty {
+    child: Child,
+    screen: Arc<Mutex<String>>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl OnPty {
+    fn start(cw: &Certwright, command_line: &str) -> OnPty {
+        use std::io::Read;
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", command_line, "/dev/null"])
+            .env("CERTWRIGHT_CONFIG_DIR", &cw.config_dir)
+            .env("CERTWRIGHT_SERVER", &cw.server)
+            .env("CERTWRIGHT_CA_BUNDLE", &cw.ca_bundle)
+            .env("TERM", "dumb")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run certwright under script(1)");
+        let screen = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&screen);
+        let mut pty_out = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = pty_out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        OnPty {
+            child,
+            screen,
+            reader,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.screen.lock().unwrap().replace('\r', "")
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.screen().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "never showed {text:?}: {}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn press_enter(&mut self) {
+        use std::io::Write;
+        self.child.stdin.as_mut().unwrap().write_all(b"\n").unwrap();
+    }
+
+    fn finish(mut self) -> (std::process::ExitStatus, String) {
+        let status = self.child.wait().unwrap();
+        drop(self.child.stdin.take());
+        self.reader.join().unwrap();
+        let screen = self.screen.lock().unwrap().replace('\r', "");
+        (status, screen)
+    }
+}
+
+#[test]
+fn manual_http01_shows_the_files_to_serve() {
+    use std::io::{Read, Write};
+    let pebble = Pebble::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = Certwright::new(tmp.path(), &pebble);
+    cw.register();
+    let mut person = OnPty::start(
+        &cw,
+        &format!("{BIN} issue -d manualhttp.example.test --manual --preferred-challenges http-01"),
+    );
+    person.wait_for("Press Enter");
+    let shown = person.screen();
+    let lines: Vec<&str> = shown.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| {
+            l.trim()
+                .starts_with("http://manualhttp.example.test/.well-known/acme-challenge/")
+        })
+        .unwrap_or_else(|| panic!("no URL shown: {shown}"));
+    let path = lines[at]
+        .trim()
+        .trim_start_matches("http://manualhttp.example.test")
+        .to_string();
+    let content = lines[at + 1].trim().to_string();
+    assert!(
+        content.starts_with(path.rsplit('/').next().unwrap()),
+        "key authorization = token.thumbprint: {shown}"
+    );
+
+    // The person puts the file on "their web server": Pebble's http-01 port.
+    let listener = std::net::TcpListener::bind(("127.0.0.1", pebble.http_port)).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = Arc::clone(&stop);
+    let expected_path = path.clone();
+    let served = std::thread::spawn(move || {
+        let mut asked = Vec::new();
+        while !stopped.load(std::sync::atomic::Ordering::SeqCst) {
+            let Ok((mut stream, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            };
+            stream.set_nonblocking(false).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let request = String::from_utf8_lossy(&request).into_owned();
+            let wanted = request.split_whitespace().nth(1).unwrap_or("").to_string();
+            let (status, body) = if wanted == path {
+                ("200 OK", content.as_str())
+            } else {
+                ("404 Not Found", "")
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            asked.push(wanted);
+        }
+        asked
+    });
+    person.press_enter();
+    let (status, screen) = person.finish();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let asked = served.join().unwrap();
+    assert!(status.success(), "{screen}\nasked: {asked:?}");
+    assert!(!asked.is_empty(), "the CA fetched the file");
+    assert!(asked.iter().all(|a| *a == expected_path), "{asked:?}");
+    assert_eq!(
+        InstalledCert::read(&cw.live("manualhttp.example.test")).sans(),
+        vec!["manualhttp.example.test"]
+    );
+    let renewal =
+        std::fs::read_to_string(tmp.path().join("renewal/manualhttp.example.test.toml")).unwrap();
+    assert!(renewal.contains("challenge = \"http-01\""), "{renewal}");
 }
