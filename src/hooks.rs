@@ -152,7 +152,17 @@ pub fn run(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|source| HookError::Spawn {
+    let spawned = match cmd.spawn() {
+        // A script without a #! line: the shell runs it, as certbot's would.
+        Err(e) if e.raw_os_error() == Some(ENOEXEC) => {
+            let mut sh = Command::new("sh");
+            sh.arg(command);
+            copy_setup(&cmd, &mut sh);
+            sh.spawn()
+        }
+        other => other,
+    };
+    let mut child = spawned.map_err(|source| HookError::Spawn {
         what: what.to_string(),
         command: command.to_string(),
         source,
@@ -179,6 +189,22 @@ pub fn run(
             stderr: output.stderr,
         })
     }
+}
+
+/// "Exec format error" from execve(2) on Linux.
+const ENOEXEC: i32 = 8;
+
+/// Gives `to` the environment changes `from` has, and the same stdio setup.
+fn copy_setup(from: &Command, to: &mut Command) {
+    for (key, value) in from.get_envs() {
+        match value {
+            Some(v) => to.env(key, v),
+            None => to.env_remove(key),
+        };
+    }
+    to.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
 }
 
 /// A pipe being read to its end on a thread of its own (reading stdout and
@@ -306,6 +332,21 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let err = run("hook", path.to_str().unwrap(), &BTreeMap::new()).unwrap_err();
         assert!(err.to_string().contains("chmod +x"), "{err}");
+    }
+
+    #[test]
+    fn a_script_without_a_shebang_runs_with_sh() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("hook");
+        std::fs::write(&path, "printf '%s' \"$CERTBOT_DOMAIN\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let out = run(
+            "hook",
+            path.to_str().unwrap(),
+            &env(&[("CERTBOT_DOMAIN", "example.com")]),
+        )
+        .unwrap();
+        assert_eq!(out.stdout, "example.com");
     }
 
     #[test]

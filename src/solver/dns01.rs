@@ -244,7 +244,7 @@ impl ExternalSolver {
             for task in &self.queued {
                 published.push(Published {
                     domain: task.identifier.value.clone(),
-                    env: self.env(task, 0, ""),
+                    env: BTreeMap::new(),
                 });
             }
         }
@@ -321,24 +321,24 @@ impl Solver for ExternalSolver {
             return Ok(());
         }
         let expected = self.expected();
-        struct NoProbe;
-        impl propagation::Probe for NoProbe {
-            fn probe(&mut self, _: &Expected, _: std::time::Duration) -> Vec<propagation::Missing> {
-                Vec::new()
+        // A probe exists exactly when a timeout enables the active check.
+        match self.probe.as_mut() {
+            Some(probe) => propagation::wait(
+                &self.propagation,
+                &expected,
+                probe,
+                self.clock.as_ref(),
+                self.progress.as_ref(),
+            ),
+            None => {
+                propagation::delay(
+                    &self.propagation,
+                    self.clock.as_ref(),
+                    self.progress.as_ref(),
+                );
+                Ok(())
             }
         }
-        let mut no_probe = NoProbe;
-        let probe: &mut dyn propagation::Probe = match self.probe.as_mut() {
-            Some(p) => p,
-            None => &mut no_probe,
-        };
-        propagation::wait(
-            &self.propagation,
-            &expected,
-            probe,
-            self.clock.as_ref(),
-            self.progress.as_ref(),
-        )
     }
 
     fn cleanup(&mut self) -> Result<()> {

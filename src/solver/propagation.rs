@@ -166,16 +166,7 @@ pub fn wait(
     clock: &dyn Clock,
     progress: &dyn Progress,
 ) -> Result<()> {
-    if !settings.delay.is_zero() {
-        progress.waiting(
-            &format!(
-                "waiting {} for DNS propagation (propagation delay)",
-                human_duration(settings.delay)
-            ),
-            settings.delay,
-        );
-        clock.sleep(settings.delay);
-    }
+    delay(settings, clock, progress);
     let Some(timeout) = settings.timeout else {
         return Ok(());
     };
@@ -212,6 +203,21 @@ pub fn wait(
         clock.sleep(sleep);
     }
     unreachable!("the probe loop only ends by returning")
+}
+
+/// Only the unconditional part of [`wait`], for when there is nothing to
+/// probe.
+pub fn delay(settings: &PropagationSettings, clock: &dyn Clock, progress: &dyn Progress) {
+    if !settings.delay.is_zero() {
+        progress.waiting(
+            &format!(
+                "waiting {} for DNS propagation (propagation delay)",
+                human_duration(settings.delay)
+            ),
+            settings.delay,
+        );
+        clock.sleep(settings.delay);
+    }
 }
 
 fn elapsed(clock: &dyn Clock, since: SystemTime) -> Duration {
