@@ -96,7 +96,7 @@ fn query_udp(
     let socket = UdpSocket::bind(local).map_err(|e| e.to_string())?;
     socket.connect(server).map_err(|e| e.to_string())?;
     // Two sends: one lost datagram should not cost a whole probe.
-    let resend_at = Instant::now() + (deadline - Instant::now()) / 2;
+    let resend_at = Instant::now() + deadline.saturating_duration_since(Instant::now()) / 2;
     socket.send(bytes).map_err(|e| e.to_string())?;
     let mut resent = false;
     let mut buf = [0u8; 4096];
