@@ -678,7 +678,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__issue)
-            opts="-d -w -m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --domain --standalone --webroot --webroot-path --http-01-port --http-01-address --cert-name --key-type --account --preferred-chain --force-renewal --dry-run --profile --csr --key-path --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --staging --staging-server --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-d -w -m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --domain --standalone --webroot --webroot-path --http-01-port --http-01-address --cert-name --key-type --account --preferred-chain --force-renewal --dry-run --profile --csr --key-path --manual-auth-hook --dns-hook --manual-cleanup-hook --dns-cleanup-hook --manual --preferred-challenges --propagation-delay --propagation-timeout --propagation-sleep-times --dns-resolver --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --staging --staging-server --config-dir --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,6 +749,42 @@ _certwright() {
                     return 0
                     ;;
                 --key-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manual-auth-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-cleanup-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manual-cleanup-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preferred-challenges)
+                    COMPREPLY=($(compgen -W "dns-01 http-01" -- "${cur}"))
+                    return 0
+                    ;;
+                --propagation-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --propagation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --propagation-sleep-times)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-resolver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

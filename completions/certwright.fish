@@ -81,6 +81,14 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -l preferre
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l profile -d 'ACME profile to request (Let\'s Encrypt: classic, tlsserver, shortlived); see `certwright account show` for the CA\'s list' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l csr -d 'Use this certificate signing request (PEM or DER) instead of making one; the names come from it' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l key-path -d 'The private key of --csr (PEM)' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dns-hook -l manual-auth-hook -d 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot\'s --manual-auth-hook also works)' -r
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dns-cleanup-hook -l manual-cleanup-hook -d 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot\'s --manual-cleanup-hook also works)' -r
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l preferred-challenges -d 'Challenge type for --manual, in order of preference [default: dns-01]' -r -f -a "dns-01\t''
+http-01\t''"
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l propagation-delay -d 'Seconds to wait unconditionally after all TXT records are set' -r
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l propagation-timeout -d 'Check that every TXT record is visible at the zone\'s authoritative name servers before the CA looks, for up to SECONDS (no check unless set)' -r
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l propagation-sleep-times -d 'Seconds between those checks; the last value repeats [default: 1,2,4,8]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dns-resolver -d 'Ask this DNS server for the TXT records instead of the zone\'s authoritative servers' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -s m -l email -d 'Contact email for the account (expiry and policy notices); repeatable' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l account-key-type -d 'Key type of a new account key' -r -f -a "ecdsa-p256\t''
 ecdsa-p384\t''
@@ -95,6 +103,7 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -l standalo
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l webroot -d 'Answer http-01 by writing files into a running web server\'s root'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l force-renewal -d 'Replace the lineage\'s certificate even if one is installed'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dry-run -d 'Run the whole flow against the CA\'s staging directory with a staging account, and install nothing'
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l manual -d 'Show the TXT records (or http-01 files) to create by hand and wait for Enter; needs a terminal (use --dns-hook in scripts)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l agree-tos -d 'Agree to the CA\'s terms of service'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l register-unsafely-without-email -d 'Register without an email address (you will get no expiry notices)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l staging -d 'Use the CA\'s staging directory and keep the result apart from production, under <config-dir>/staging/'

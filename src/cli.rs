@@ -138,7 +138,9 @@ pub enum Command {
     /// Obtain a certificate and install it under live/<name>/
     #[command(after_help = "Examples:\n  \
         certwright issue -d example.com -d www.example.com --webroot -w /var/www/html\n  \
-        certwright issue -d example.com --standalone --email admin@example.com --agree-tos")]
+        certwright issue -d example.com --standalone --email admin@example.com --agree-tos\n  \
+        certwright issue -d example.com -d '*.example.com' --propagation-timeout 300 \\\n      \
+        --dns-hook /etc/certwright/hooks/auth.sh --dns-cleanup-hook /etc/certwright/hooks/cleanup.sh")]
     Issue(IssueArgs),
 
     /// List the certificates certwright manages
@@ -261,10 +263,82 @@ pub struct IssueArgs {
     pub key_path: Option<PathBuf>,
 
     #[command(flatten)]
+    pub dns: Box<DnsArgs>,
+
+    #[command(flatten)]
     pub registration: RegistrationArgs,
 
     #[command(flatten)]
     pub staging: StagingArgs,
+}
+
+/// dns-01 through hook scripts or by hand (docs/dns.md).
+#[derive(Debug, Args, Clone, Default)]
+pub struct DnsArgs {
+    /// Answer dns-01: run SCRIPT once per challenge to create the TXT
+    /// record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION,
+    /// CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its
+    /// environment (certbot's --manual-auth-hook also works)
+    #[arg(
+        long = "dns-hook",
+        visible_alias = "manual-auth-hook",
+        value_name = "SCRIPT",
+        conflicts_with_all = ["standalone", "webroot"]
+    )]
+    pub dns_hook: Option<String>,
+
+    /// Run SCRIPT once per challenge afterwards to remove the record, also
+    /// when issuance failed or was interrupted (certbot's
+    /// --manual-cleanup-hook also works)
+    #[arg(
+        long = "dns-cleanup-hook",
+        visible_alias = "manual-cleanup-hook",
+        value_name = "SCRIPT",
+        requires = "dns_hook"
+    )]
+    pub dns_cleanup_hook: Option<String>,
+
+    /// Show the TXT records (or http-01 files) to create by hand and wait
+    /// for Enter; needs a terminal (use --dns-hook in scripts)
+    #[arg(long, conflicts_with_all = ["standalone", "webroot"])]
+    pub manual: bool,
+
+    /// Challenge type for --manual, in order of preference [default: dns-01]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "TYPE")]
+    pub preferred_challenges: Vec<PreferredChallenge>,
+
+    /// Seconds to wait unconditionally after all TXT records are set
+    #[arg(long, value_name = "SECONDS")]
+    pub propagation_delay: Option<u64>,
+
+    /// Check that every TXT record is visible at the zone's authoritative
+    /// name servers before the CA looks, for up to SECONDS (no check unless
+    /// set)
+    #[arg(long, value_name = "SECONDS")]
+    pub propagation_timeout: Option<u64>,
+
+    /// Seconds between those checks; the last value repeats
+    /// [default: 1,2,4,8]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "LIST",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub propagation_sleep_times: Option<Vec<u64>>,
+
+    /// Ask this DNS server for the TXT records instead of the zone's
+    /// authoritative servers
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    pub dns_resolver: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PreferredChallenge {
+    #[value(name = "dns-01", alias = "dns")]
+    Dns01,
+    #[value(name = "http-01", alias = "http")]
+    Http01,
 }
 
 #[derive(Debug, Args)]

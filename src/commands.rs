@@ -3,8 +3,10 @@
 use crate::account::{self, EabCredentials, LoadedAccount, Registration};
 use crate::acme::client::AcmeClient;
 use crate::acme::transport::{HttpSettings, Transport};
+use crate::acme::types::ChallengeType;
 use crate::cli::{
-    CertificatesArgs, Cli, Command, ImportCertbotArgs, IssueArgs, RegisterArgs, RegistrationArgs,
+    CertificatesArgs, Cli, Command, DnsArgs, ImportCertbotArgs, IssueArgs, PreferredChallenge,
+    RegisterArgs, RegistrationArgs,
 };
 use crate::clock::{Clock, SystemClock, rfc3339};
 use crate::config::{CaSettings, config_dir};
@@ -15,7 +17,9 @@ use crate::names;
 use crate::output::{Mode, Output};
 use crate::progress::Progress;
 use crate::solver::Solver;
+use crate::solver::dns01::{ExternalSolver, Operator, Publisher};
 use crate::solver::http01::{DEFAULT_HTTP_PORT, Standalone, Webroot};
+use crate::solver::propagation::PropagationOverrides;
 use crate::staging::{Mode as TargetMode, Target};
 use crate::store::{RenewalConfig, SolverConfig, Store};
 use serde_json::json;
@@ -178,6 +182,10 @@ fn register(ctx: &Context, args: &RegisterArgs) -> Result<u8> {
 }
 
 fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
+    // First, so dns-only flags next to --standalone/--webroot are refused.
+    if let Some(dns) = dns_solver_config(&args.dns)? {
+        return Ok(dns);
+    }
     if args.webroot {
         let webroot = args
             .webroot_path
@@ -193,11 +201,112 @@ fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
         });
     }
     Err(Error::Usage(
-        "choose how to answer the CA's challenge: --standalone, or --webroot -w DIR".into(),
+        "choose how to answer the CA's challenge: --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
     ))
 }
 
+/// The dns-01/manual part of the command line as stored settings.
+fn dns_solver_config(args: &DnsArgs) -> Result<Option<SolverConfig>> {
+    let propagation = PropagationOverrides {
+        propagation_delay: args.propagation_delay,
+        propagation_timeout: args.propagation_timeout,
+        propagation_sleep_times: args.propagation_sleep_times.clone(),
+        dns_resolver: args.dns_resolver.clone(),
+    };
+    let challenge = match args.preferred_challenges.first() {
+        Some(PreferredChallenge::Http01) => ChallengeType::Http01,
+        Some(PreferredChallenge::Dns01) | None => ChallengeType::Dns01,
+    };
+    if let Some(auth) = &args.dns_hook {
+        if challenge != ChallengeType::Dns01 {
+            return Err(Error::Usage(
+                "--dns-hook answers dns-01 only; for http-01 use --webroot or --standalone".into(),
+            ));
+        }
+        return Ok(Some(SolverConfig::Dns {
+            auth_hook: absolute_hook(auth)?,
+            cleanup_hook: args
+                .dns_cleanup_hook
+                .as_deref()
+                .map(absolute_hook)
+                .transpose()?,
+            propagation,
+        }));
+    }
+    if args.manual {
+        return Ok(Some(SolverConfig::Manual {
+            challenge,
+            propagation,
+        }));
+    }
+    if propagation != PropagationOverrides::default() || !args.preferred_challenges.is_empty() {
+        return Err(Error::Usage(
+            "--propagation-*, --dns-resolver and --preferred-challenges apply to --dns-hook or --manual only".into(),
+        ));
+    }
+    Ok(None)
+}
+
+/// A hook given as a relative path is stored absolute: renewal runs from
+/// cron, in another directory.
+fn absolute_hook(command: &str) -> Result<String> {
+    crate::hooks::preflight(command).map_err(Error::Usage)?;
+    let path = std::path::Path::new(command);
+    if path.is_file() && path.is_relative() {
+        let abs = std::path::absolute(path).map_err(Error::io(path))?;
+        return Ok(abs.to_string_lossy().into_owned());
+    }
+    Ok(command.to_string())
+}
+
+/// What solvers need from the running command.
+pub struct SolverEnv {
+    pub clock: Arc<dyn Clock>,
+    pub progress: Arc<dyn Progress>,
+    /// Someone who can follow --manual instructions; None in scripts.
+    pub operator: Option<Arc<dyn Operator>>,
+}
+
+impl SolverEnv {
+    /// For unattended runs: no prompts, no progress lines.
+    pub fn unattended() -> SolverEnv {
+        SolverEnv {
+            clock: Arc::new(SystemClock),
+            progress: Arc::new(crate::progress::Silent),
+            operator: None,
+        }
+    }
+}
+
+/// --manual's person at the terminal: the spinner stops while they read.
+struct Terminal(Arc<Output>);
+
+impl Operator for Terminal {
+    fn instruct(&self, text: &str) -> Result<()> {
+        self.0.finish();
+        eprintln!("\n{text}");
+        let mut line = String::new();
+        match std::io::stdin().read_line(&mut line) {
+            Ok(n) if n > 0 => Ok(()),
+            _ => Err(Error::Usage(
+                "stdin closed while waiting for Enter; the challenge was not answered".into(),
+            )),
+        }
+    }
+
+    fn tell(&self, text: &str) {
+        self.0.finish();
+        eprintln!("{text}");
+    }
+}
+
+/// Builds a solver without prompts or progress output (see
+/// [`build_solver_with`]).
 pub fn build_solver(config: &SolverConfig) -> Result<Box<dyn Solver>> {
+    build_solver_with(config, &SolverEnv::unattended())
+}
+
+pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<dyn Solver>> {
     Ok(match config {
         SolverConfig::Standalone {
             http_port,
@@ -207,6 +316,42 @@ pub fn build_solver(config: &SolverConfig) -> Result<Box<dyn Solver>> {
             http_port.unwrap_or(DEFAULT_HTTP_PORT),
         )?),
         SolverConfig::Webroot { webroot } => Box::new(Webroot::new(webroot)?),
+        SolverConfig::Dns {
+            auth_hook,
+            cleanup_hook,
+            propagation,
+        } => {
+            for hook in std::iter::once(auth_hook).chain(cleanup_hook) {
+                crate::hooks::preflight(hook).map_err(Error::Usage)?;
+            }
+            Box::new(ExternalSolver::new(
+                ChallengeType::Dns01,
+                Publisher::Hooks {
+                    auth: auth_hook.clone(),
+                    cleanup: cleanup_hook.clone(),
+                },
+                propagation.resolve()?,
+                Arc::clone(&env.clock),
+                Arc::clone(&env.progress),
+            )?)
+        }
+        SolverConfig::Manual {
+            challenge,
+            propagation,
+        } => {
+            let operator = env.operator.clone().ok_or_else(|| {
+                Error::Usage(
+                    "--manual needs a person at a terminal to create the records and press Enter, but stdin is not a terminal (or --non-interactive is set). In scripts and cron use --dns-hook SCRIPT [--dns-cleanup-hook SCRIPT] (certbot's --manual-auth-hook/--manual-cleanup-hook also work); see docs/dns.md".into(),
+                )
+            })?;
+            Box::new(ExternalSolver::new(
+                challenge.clone(),
+                Publisher::Person(operator),
+                propagation.resolve()?,
+                Arc::clone(&env.clock),
+                Arc::clone(&env.progress),
+            )?)
+        }
     })
 }
 
@@ -301,9 +446,14 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         None => names::normalize_domains(&args.domains)?,
     };
     let solver_config = solver_config(args)?;
-    if let Some(wild) = domains.iter().find(|d| d.starts_with("*.")) {
+    let dns01 = match &solver_config {
+        SolverConfig::Dns { .. } => true,
+        SolverConfig::Manual { challenge, .. } => *challenge == ChallengeType::Dns01,
+        SolverConfig::Standalone { .. } | SolverConfig::Webroot { .. } => false,
+    };
+    if let (false, Some(wild)) = (dns01, domains.iter().find(|d| d.starts_with("*."))) {
         return Err(Error::Usage(format!(
-            "{wild} is a wildcard: CAs validate wildcards only with dns-01, not http-01"
+            "{wild} is a wildcard: CAs validate wildcards only with dns-01, not http-01; use --dns-hook SCRIPT or --manual"
         )));
     }
     let name = match &args.cert_name {
@@ -342,7 +492,16 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             return Ok(exit::SUCCESS);
         }
     }
-    let mut solver = build_solver(&solver_config)?;
+    let mut solver = build_solver_with(
+        &solver_config,
+        &SolverEnv {
+            clock: Arc::clone(&ctx.clock),
+            progress: Arc::clone(&ctx.output) as Arc<dyn Progress>,
+            operator: ctx
+                .interactive
+                .then(|| Arc::new(Terminal(Arc::clone(&ctx.output))) as Arc<dyn Operator>),
+        },
+    )?;
     let (client, acct) = if dry_run {
         let client = ctx.connect(ca)?;
         let acct = dry_run_account(ctx, &client, &target, &live, args)?;

@@ -16,8 +16,10 @@
 //! Every write is atomic (temp file in the same directory, fsync, rename,
 //! fsync the directory); private keys are 0600 and their directories 0700.
 
+use crate::acme::types::ChallengeType;
 use crate::crypto::KeyType;
 use crate::error::{Error, Result};
+use crate::solver::propagation::PropagationOverrides;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::Write;
@@ -145,6 +147,21 @@ pub enum SolverConfig {
     },
     Webroot {
         webroot: PathBuf,
+    },
+    /// dns-01 answered by the user's hook scripts (docs/dns.md).
+    Dns {
+        auth_hook: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cleanup_hook: Option<String>,
+        /// Only what the user set; defaults apply at run time.
+        #[serde(flatten)]
+        propagation: PropagationOverrides,
+    },
+    /// A person publishes the challenge; renewing needs a terminal.
+    Manual {
+        challenge: ChallengeType,
+        #[serde(flatten)]
+        propagation: PropagationOverrides,
     },
 }
 
@@ -687,6 +704,45 @@ mod tests {
             server_id("https://127.0.0.1:14000/dir"),
             "127.0.0.1_14000_dir"
         );
+    }
+
+    #[test]
+    fn dns_solver_settings_round_trip_through_the_renewal_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::new(tmp.path());
+        let solver = SolverConfig::Dns {
+            auth_hook: "/etc/certwright/hooks/auth.sh".into(),
+            cleanup_hook: Some("/etc/certwright/hooks/cleanup.sh --zone x".into()),
+            propagation: PropagationOverrides {
+                propagation_timeout: Some(120),
+                propagation_sleep_times: Some(vec![2, 5]),
+                ..Default::default()
+            },
+        };
+        let config = RenewalConfig {
+            name: "example.com".into(),
+            server: "https://ca.test/dir".into(),
+            account: "1".into(),
+            domains: vec!["example.com".into(), "*.example.com".into()],
+            key_type: KeyType::EcdsaP256,
+            reuse_key: false,
+            solver: solver.clone(),
+            ca_bundle: None,
+            preferred_chain: None,
+            profile: None,
+            csr_path: None,
+            key_path: None,
+            revoked: false,
+            certwright_version: "test".into(),
+        };
+        store.save_renewal_config(&config).unwrap();
+        let text = fs::read_to_string(store.renewal_path("example.com")).unwrap();
+        assert!(text.contains("kind = \"dns\""), "{text}");
+        assert!(text.contains("propagation_timeout = 120"), "{text}");
+        // Unset values stay unset, so later default changes still apply.
+        assert!(!text.contains("propagation_delay"), "{text}");
+        let back = store.renewal_config("example.com").unwrap().unwrap();
+        assert_eq!(back.solver, solver);
     }
 
     #[test]
