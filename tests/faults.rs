@@ -795,3 +795,65 @@ mod transport {
         assert_ne!(finalizes[2].nonce, finalizes[3].nonce);
     }
 }
+
+/// The fault server's ARI endpoint, which the renew feature relies on:
+/// the default window is the last third of the certificate's lifetime, a
+/// test can set its own, and every request is logged by certID.
+#[test]
+fn fault_server_answers_renewal_info() {
+    use base64::Engine;
+    let b64 = |d: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d);
+    let server =
+        FaultServer::start(Script::new().profiles(&[("shortlived", "6-day certificates")]));
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    assert_ok(
+        &run(&cw, &issue_args("ari.example.test"), &["--json"]),
+        &server,
+    );
+    let cert = assert_installed(&cw, &server, "ari.example.test");
+    let cert_id = format!(
+        "{}.{}",
+        b64(cert.leaf.authority_key_id().unwrap().as_slice()),
+        b64(&cert.leaf.serial_number().to_bn().unwrap().to_vec())
+    );
+    let get = |id: &str| {
+        let (status, body) = http_get(
+            &format!("{}/renewal-info/{id}", server.base),
+            Some(server.ca_bundle()),
+        );
+        (
+            status,
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+        )
+    };
+    let (status, doc) = get(&cert_id);
+    assert_eq!(status, 200, "{doc}");
+    let start = certwright::clock::parse_rfc3339(doc["suggestedWindow"]["start"].as_str().unwrap())
+        .unwrap();
+    let not_after = certwright::crypto::cert_info(&cert.leaf).unwrap().not_after;
+    let left = not_after.duration_since(start).unwrap();
+    assert!(left > Duration::from_secs(29 * 86400) && left < Duration::from_secs(31 * 86400));
+
+    let from = SystemTime::UNIX_EPOCH + Duration::from_secs(1_900_000_000);
+    server.update(|s| {
+        s.renewal_info.window = Some((from, from + Duration::from_secs(3600)));
+        s.renewal_info.retry_after = 60;
+    });
+    let (_, doc) = get(&cert_id);
+    assert_eq!(
+        doc["suggestedWindow"]["start"],
+        certwright::clock::rfc3339(from)
+    );
+    assert_eq!(
+        server.log().last().unwrap().retry_after.as_deref(),
+        Some("60")
+    );
+    assert_eq!(server.ari_requests(), [cert_id.clone(), cert_id]);
+
+    let (status, body) = http_get(&server.directory, Some(server.ca_bundle()));
+    assert_eq!(status, 200);
+    let dir: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(dir["meta"]["profiles"]["shortlived"], "6-day certificates");
+    assert_eq!(dir["renewalInfo"], format!("{}/renewal-info", server.base));
+}
