@@ -857,3 +857,44 @@ fn fault_server_answers_renewal_info() {
     assert_eq!(dir["meta"]["profiles"]["shortlived"], "6-day certificates");
     assert_eq!(dir["renewalInfo"], format!("{}/renewal-info", server.base));
 }
+
+/// A Retry-After on a processing order that lies past --order-timeout: no
+/// pointless sleep, a message naming the CA's request, and the saved order
+/// is picked up by the next run.
+#[test]
+fn processing_retry_after_past_the_order_timeout_stops_and_the_next_run_resumes() {
+    let server = FaultServer::start(Script::new().processing(100, Some(30)));
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    let name = "deadline.example.test";
+    let out = run(&cw, &issue_args(name), &["--order-timeout", "10"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out, &server));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "gave up waiting for the CA to issue the certificate (the CA asked to check again in 30 s, past the order timeout of 10 s)"
+        ) && err.contains("last status: processing"),
+        "{err}"
+    );
+    // Nothing after the finalize answer: no poll, no sleep.
+    assert_eq!(
+        server.log().last().unwrap().endpoint,
+        Endpoint::Finalize,
+        "{}",
+        server.dump()
+    );
+    assert!(
+        tmp.path()
+            .join("archive")
+            .join(name)
+            .join("pending")
+            .exists()
+    );
+
+    server.finish_processing();
+    let doc = assert_ok(&run(&cw, &issue_args(name), &["--json"]), &server);
+    assert_eq!(doc["resumed"], true);
+    assert_installed(&cw, &server, name);
+    assert_eq!(server.count(Endpoint::NewOrder), 1);
+    assert_eq!(server.count(Endpoint::Finalize), 1);
+}
