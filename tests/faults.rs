@@ -355,8 +355,9 @@ fn retry_after_beyond_max_retry_wait_stops_at_once() {
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out, &server));
     let orders = server.requests(Endpoint::NewOrder);
     assert_eq!(statuses(&orders), [503, 503, 503], "{}", server.dump());
-    assert_gap(&orders[0], &orders[1], Duration::from_secs(1), &server);
-    assert_gap(&orders[1], &orders[2], Duration::from_secs(1), &server);
+    let g1 = assert_gap(&orders[0], &orders[1], Duration::from_secs(1), &server);
+    let g2 = assert_gap(&orders[1], &orders[2], Duration::from_secs(1), &server);
+    eprintln!("capped after waits of {g1:?}, {g2:?}");
     assert!(
         stderr(&out).contains("--max-retry-wait (2 s)"),
         "{}",
@@ -449,18 +450,19 @@ fn finalize_failing_before_it_is_applied_is_retried_a_bounded_number_of_times() 
         server.dump()
     );
     let finalizes = server.requests(Endpoint::Finalize);
-    assert_gap(
+    let g1 = assert_gap(
         &finalizes[0],
         &finalizes[1],
         Duration::from_millis(500),
         &server,
     );
-    assert_gap(
+    let g2 = assert_gap(
         &finalizes[1],
         &finalizes[2],
         Duration::from_secs(1),
         &server,
     );
+    eprintln!("finalize resent after {g1:?}, {g2:?}");
     assert!(!cw.live("finalize500.example.test").exists());
 }
 
@@ -495,6 +497,7 @@ fn interrupted_finalize_resumes_the_same_order() {
     }
     child.kill().unwrap(); // SIGKILL: no cleanup code runs.
     child.wait().unwrap();
+    let first_run = server.log().len();
     assert!(!cw.live(name).exists());
     let pending_key = tmp
         .path()
@@ -533,6 +536,10 @@ fn interrupted_finalize_resumes_the_same_order() {
             .join(name)
             .join("pending")
             .exists()
+    );
+    eprintln!(
+        "killed after {first_run} requests; the resumed run needed {}",
+        server.log().len() - first_run
     );
 }
 
