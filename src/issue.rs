@@ -114,7 +114,10 @@ pub fn issue(
                     let pause = transport
                         .policy
                         .backoff(finalize_failures, &mut rand::rng());
-                    progress.waiting("the CA to recover before finalizing again", pause);
+                    progress.waiting(
+                        "waiting for the CA to recover before finalizing again",
+                        pause,
+                    );
                     transport.clock.sleep(pause);
                 }
                 progress.step("finalizing the order");
