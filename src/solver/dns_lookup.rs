@@ -555,9 +555,16 @@ pub(crate) mod fake {
         handler: impl Fn(&Name, RecordType) -> Answer + Send + Sync + 'static,
     ) -> FakeDns {
         let handler: Handler = Arc::new(handler);
-        let udp = UdpSocket::bind((ip, port)).unwrap();
-        let addr = udp.local_addr().unwrap();
-        let tcp = TcpListener::bind(addr).unwrap();
+        // A free UDP port may be taken for TCP by a parallel test: with
+        // port 0, try again until both protocols get the same number.
+        let (udp, addr, tcp) = (0..50)
+            .find_map(|_| {
+                let udp = UdpSocket::bind((ip, port)).ok()?;
+                let addr = udp.local_addr().ok()?;
+                let tcp = TcpListener::bind(addr).ok()?;
+                Some((udp, addr, tcp))
+            })
+            .expect("a port free for both UDP and TCP");
         tcp.set_nonblocking(true).unwrap();
         udp.set_read_timeout(Some(Duration::from_millis(50)))
             .unwrap();
