@@ -1,7 +1,7 @@
 //! Finding, loading and creating the account a command signs with.
 
-use crate::acme::client::AcmeClient;
-use crate::acme::jws::SigningKey;
+use crate::acme::client::{AcmeClient, ExternalAccountBinding};
+use crate::acme::jws::{SigningKey, b64_decode};
 use crate::crypto::{self, KeyType};
 use crate::error::{Error, Result};
 use crate::store::{AccountRecord, Store};
@@ -11,6 +11,37 @@ pub struct Registration {
     pub contact: Vec<String>,
     pub agree_tos: bool,
     pub key_type: KeyType,
+    pub eab: Option<EabCredentials>,
+}
+
+/// External account binding credentials (RFC 8555 §7.3.4) issued by the CA.
+/// No `Debug`: the HMAC key is a secret.
+pub struct EabCredentials {
+    pub kid: String,
+    pub hmac_key: Vec<u8>,
+}
+
+impl EabCredentials {
+    /// From `--eab-kid` and `--eab-hmac-key` (base64url, as CAs hand it out;
+    /// trailing `=` padding tolerated).
+    pub fn parse(kid: &str, hmac_key_b64: &str) -> Result<EabCredentials> {
+        let kid = kid.trim();
+        if kid.is_empty() {
+            return Err(Error::Usage("--eab-kid is empty".into()));
+        }
+        let hmac_key = b64_decode(hmac_key_b64.trim())
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| {
+                Error::Usage(
+                    "--eab-hmac-key is not base64url (letters, digits, '-' and '_'); paste it exactly as your CA shows it"
+                        .into(),
+                )
+            })?;
+        Ok(EabCredentials {
+            kid: kid.to_string(),
+            hmac_key,
+        })
+    }
 }
 
 pub struct LoadedAccount {
@@ -65,9 +96,9 @@ pub fn register(
     registration: &Registration,
 ) -> Result<(LoadedAccount, bool)> {
     let meta = client.meta();
-    if meta.external_account_required {
+    if meta.external_account_required && registration.eab.is_none() {
         return Err(Error::Usage(format!(
-            "{} requires external account binding: pass the EAB key id and HMAC key your CA gave you",
+            "{} requires external account binding (EAB): pass the key id and HMAC key from your CA's dashboard with --eab-kid KID --eab-hmac-key KEY (or CERTWRIGHT_EAB_KID / CERTWRIGHT_EAB_HMAC_KEY)",
             client.directory_url
         )));
     }
@@ -83,14 +114,19 @@ pub fn register(
         .iter()
         .map(|e| format!("mailto:{e}"))
         .collect();
+    let eab = registration.eab.as_ref().map(|e| ExternalAccountBinding {
+        kid: &e.kid,
+        hmac_key: &e.hmac_key,
+    });
     let (url, resource, created) =
-        client.new_account(&key, &contact, registration.agree_tos, false, None)?;
+        client.new_account(&key, &contact, registration.agree_tos, false, eab)?;
     let record = AccountRecord {
         url: url.clone(),
         server: client.directory_url.clone(),
         contact: resource.contact,
         created: crate::clock::rfc3339(client.transport.clock.now()),
         terms_of_service: meta.terms_of_service,
+        deactivated: false,
     };
     let id = account_id(&url);
     store.save_account(&id, &record, &crypto::private_key_pem(key.private_key())?)?;
@@ -117,6 +153,16 @@ pub fn check_email(email: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eab_keys_are_base64url() {
+        let eab = EabCredentials::parse("kid-1", "c2VjcmV0LWtleQ").unwrap();
+        assert_eq!(eab.hmac_key, b"secret-key");
+        assert!(EabCredentials::parse("kid-1", "c2VjcmV0LWtleQ==").is_ok());
+        assert!(EabCredentials::parse("kid-1", "not base64!").is_err());
+        assert!(EabCredentials::parse("", "c2VjcmV0").is_err());
+        assert!(EabCredentials::parse("kid", "").is_err());
+    }
 
     #[test]
     fn emails() {

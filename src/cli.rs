@@ -56,8 +56,8 @@ pub struct CaArgs {
     #[arg(long, env = "CERTWRIGHT_SERVER", value_name = "URL|ALIAS")]
     pub server: Option<String>,
 
-    /// Extra PEM CA certificates to trust for the ACME server's own TLS
-    /// (private CAs, test servers such as Pebble)
+    /// PEM CA certificates to trust for the ACME server's own TLS, instead of
+    /// the system's (private CAs, test servers such as Pebble)
     #[arg(long, env = "CERTWRIGHT_CA_BUNDLE", value_name = "PATH")]
     pub ca_bundle: Option<PathBuf>,
 
@@ -90,8 +90,45 @@ pub struct RegistrationArgs {
     /// Key type of a new account key
     #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256, value_name = "TYPE")]
     pub account_key_type: KeyType,
+
+    /// External account binding: the key id your CA gave you (ZeroSSL,
+    /// Google Trust Services, private CAs)
+    #[arg(
+        long,
+        env = "CERTWRIGHT_EAB_KID",
+        value_name = "KID",
+        requires = "eab_hmac_key"
+    )]
+    pub eab_kid: Option<String>,
+
+    /// External account binding: the base64url HMAC key your CA gave you
+    /// (prefer the environment variable: command lines are visible to others)
+    #[arg(
+        long,
+        env = "CERTWRIGHT_EAB_HMAC_KEY",
+        value_name = "KEY",
+        requires = "eab_kid",
+        hide_env_values = true
+    )]
+    pub eab_hmac_key: Option<String>,
 }
 
+/// Staging and dry-run flags shared by issue and register.
+#[derive(Debug, Args, Clone, Default)]
+pub struct StagingArgs {
+    /// Use the CA's staging directory and keep the result apart from
+    /// production, under <config-dir>/staging/
+    #[arg(long)]
+    pub staging: bool,
+
+    /// Staging directory URL, for CAs whose staging directory certwright
+    /// does not know
+    #[arg(long, env = "CERTWRIGHT_STAGING_SERVER", value_name = "URL")]
+    pub staging_server: Option<String>,
+}
+
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create (or find) an account with the CA
@@ -101,12 +138,31 @@ pub enum Command {
     /// Obtain a certificate and install it under live/<name>/
     #[command(after_help = "Examples:\n  \
         certwright issue -d example.com -d www.example.com --webroot -w /var/www/html\n  \
-        certwright issue -d example.com --standalone --email admin@example.com --agree-tos")]
+        certwright issue -d example.com --standalone --email admin@example.com --agree-tos\n  \
+        certwright issue -d example.com -d '*.example.com' --propagation-timeout 300 \\\n      \
+        --dns-hook /etc/certwright/hooks/auth.sh --dns-cleanup-hook /etc/certwright/hooks/cleanup.sh")]
     Issue(IssueArgs),
 
     /// List the certificates certwright manages
     #[command(after_help = "Example:\n  certwright certificates --json")]
     Certificates(CertificatesArgs),
+
+    /// Revoke a certificate
+    #[command(after_help = "Examples:\n  \
+        certwright revoke --cert-name example.com --reason superseded\n  \
+        certwright revoke --cert-path cert.pem --key-path privkey.pem --reason key-compromise")]
+    Revoke(RevokeArgs),
+
+    /// Manage ACME accounts: list, show, update, rollover, deactivate
+    #[command(subcommand)]
+    Account(AccountCommand),
+
+    /// Take over certbot's certificates and accounts (certbot's files are
+    /// only read, never changed)
+    #[command(
+        after_help = "Example:\n  sudo certwright import-certbot --certbot-dir /etc/letsencrypt"
+    )]
+    ImportCertbot(ImportCertbotArgs),
 
     /// Renew every certificate that is due (run it from cron or a timer)
     #[command(after_help = "Examples:\n  \
@@ -194,11 +250,24 @@ pub struct RenewArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ImportCertbotArgs {
+    /// certbot's configuration directory
+    #[arg(long, value_name = "DIR", default_value = "/etc/letsencrypt")]
+    pub certbot_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct RegisterArgs {
     #[command(flatten)]
     pub ca: CaArgs,
     #[command(flatten)]
     pub registration: RegistrationArgs,
+    /// Create a further account even when one exists for this server
+    /// (other commands then need the account's id to pick one)
+    #[arg(long)]
+    pub new_account: bool,
+    #[command(flatten)]
+    pub staging: StagingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -212,7 +281,7 @@ pub struct IssueArgs {
         short = 'd',
         long = "domain",
         value_name = "NAME",
-        required = true,
+        required_unless_present = "csr",
         value_delimiter = ','
     )]
     pub domains: Vec<String>,
@@ -271,8 +340,102 @@ pub struct IssueArgs {
     #[command(flatten)]
     pub hooks: HookArgs,
 
+    /// Run the whole flow against the CA's staging directory with a staging
+    /// account, and install nothing
+    #[arg(long, conflicts_with = "staging")]
+    pub dry_run: bool,
+
+    /// ACME profile to request (Let's Encrypt: classic, tlsserver,
+    /// shortlived); see `certwright account show` for the CA's list
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Use this certificate signing request (PEM or DER) instead of making
+    /// one; the names come from it
+    #[arg(long, value_name = "FILE", requires = "key_path", conflicts_with_all = ["domains", "key_type"])]
+    pub csr: Option<PathBuf>,
+
+    /// The private key of --csr (PEM)
+    #[arg(long, value_name = "FILE", requires = "csr")]
+    pub key_path: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub dns: Box<DnsArgs>,
+
     #[command(flatten)]
     pub registration: RegistrationArgs,
+
+    #[command(flatten)]
+    pub staging: StagingArgs,
+}
+
+/// dns-01 through hook scripts or by hand (docs/dns.md).
+#[derive(Debug, Args, Clone, Default)]
+pub struct DnsArgs {
+    /// Answer dns-01: run SCRIPT once per challenge to create the TXT
+    /// record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION,
+    /// CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its
+    /// environment (certbot's --manual-auth-hook also works)
+    #[arg(
+        long = "dns-hook",
+        visible_alias = "manual-auth-hook",
+        value_name = "SCRIPT",
+        conflicts_with_all = ["standalone", "webroot"]
+    )]
+    pub dns_hook: Option<String>,
+
+    /// Run SCRIPT once per challenge afterwards to remove the record, also
+    /// when issuance failed or was interrupted (certbot's
+    /// --manual-cleanup-hook also works)
+    #[arg(
+        long = "dns-cleanup-hook",
+        visible_alias = "manual-cleanup-hook",
+        value_name = "SCRIPT",
+        requires = "dns_hook"
+    )]
+    pub dns_cleanup_hook: Option<String>,
+
+    /// Show the TXT records (or http-01 files) to create by hand and wait
+    /// for Enter; needs a terminal (use --dns-hook in scripts)
+    #[arg(long, conflicts_with_all = ["standalone", "webroot"])]
+    pub manual: bool,
+
+    /// Challenge type for --manual, in order of preference [default: dns-01]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "TYPE")]
+    pub preferred_challenges: Vec<PreferredChallenge>,
+
+    /// Seconds to wait unconditionally after all TXT records are set
+    #[arg(long, value_name = "SECONDS")]
+    pub propagation_delay: Option<u64>,
+
+    /// Check that every TXT record is visible at the zone's authoritative
+    /// name servers before the CA looks, for up to SECONDS (no check unless
+    /// set)
+    #[arg(long, value_name = "SECONDS")]
+    pub propagation_timeout: Option<u64>,
+
+    /// Seconds between those checks; the last value repeats
+    /// [default: 1,2,4,8]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "LIST",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub propagation_sleep_times: Option<Vec<u64>>,
+
+    /// Ask this DNS server for the TXT records instead of the zone's
+    /// authoritative servers
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    pub dns_resolver: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PreferredChallenge {
+    #[value(name = "dns-01", alias = "dns")]
+    Dns01,
+    #[value(name = "http-01", alias = "http")]
+    Http01,
 }
 
 #[derive(Debug, Args)]
@@ -280,4 +443,127 @@ pub struct CertificatesArgs {
     /// Only these lineages
     #[arg(long = "cert-name", value_name = "NAME")]
     pub cert_names: Vec<String>,
+}
+
+/// RFC 5280 §5.3.1 revocation reasons that ACME subscribers may give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RevocationReason {
+    #[value(name = "unspecified")]
+    Unspecified,
+    #[value(name = "keyCompromise", alias = "key-compromise")]
+    KeyCompromise,
+    #[value(name = "affiliationChanged", alias = "affiliation-changed")]
+    AffiliationChanged,
+    #[value(name = "superseded")]
+    Superseded,
+    #[value(name = "cessationOfOperation", alias = "cessation-of-operation")]
+    CessationOfOperation,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["cert_name", "cert_path"])))]
+pub struct RevokeArgs {
+    #[command(flatten)]
+    pub ca: CaArgs,
+
+    /// The lineage to revoke (its current certificate); server and account
+    /// come from its renewal file
+    #[arg(long, value_name = "NAME")]
+    pub cert_name: Option<String>,
+
+    /// A certificate file (PEM or DER) to revoke
+    #[arg(long, value_name = "PATH")]
+    pub cert_path: Option<PathBuf>,
+
+    /// Why the certificate is revoked
+    #[arg(long, value_enum, value_name = "REASON")]
+    pub reason: Option<RevocationReason>,
+
+    /// Sign with the certificate's own private key instead of the account
+    /// (when the account is lost)
+    #[arg(long, value_name = "PATH")]
+    pub key_path: Option<PathBuf>,
+
+    /// Account to sign with when several exist for the server
+    #[arg(long, value_name = "ID", conflicts_with = "key_path")]
+    pub account: Option<String>,
+
+    /// Remove the lineage (live link, archive, renewal file) afterwards;
+    /// asks first on a terminal
+    #[arg(long, requires = "cert_name")]
+    pub delete_after_revoke: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// List the accounts stored locally (no network)
+    List(AccountListArgs),
+    /// Show an account as the CA sees it, and what the CA offers
+    Show(AccountTarget),
+    /// Change the account's contact addresses
+    #[command(after_help = "Example:\n  certwright account update --email new@example.com")]
+    Update(AccountUpdateArgs),
+    /// Replace the account key (RFC 8555 key change)
+    Rollover(AccountRolloverArgs),
+    /// Deactivate the account for good (the CA refuses it afterwards)
+    Deactivate(AccountDeactivateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AccountListArgs {
+    /// Only accounts for this server
+    #[arg(long, value_name = "URL|ALIAS")]
+    pub server: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AccountTarget {
+    #[command(flatten)]
+    pub ca: CaArgs,
+
+    /// Account to use when several exist for the server
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+
+    #[command(flatten)]
+    pub staging: StagingArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountUpdateArgs {
+    #[command(flatten)]
+    pub target: AccountTarget,
+
+    /// New contact email (replaces all current ones); repeatable
+    #[arg(
+        short = 'm',
+        long = "email",
+        value_name = "EMAIL",
+        required_unless_present = "no_email"
+    )]
+    pub email: Vec<String>,
+
+    /// Remove every contact address
+    #[arg(long, conflicts_with = "email")]
+    pub no_email: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountRolloverArgs {
+    #[command(flatten)]
+    pub target: AccountTarget,
+
+    /// Key type of the new account key
+    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256, value_name = "TYPE")]
+    pub account_key_type: KeyType,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountDeactivateArgs {
+    #[command(flatten)]
+    pub target: AccountTarget,
+
+    /// Do not ask for confirmation
+    #[arg(long)]
+    pub yes: bool,
 }

@@ -1,10 +1,12 @@
 //! One function per subcommand: resolve settings, call the library, report.
 
-use crate::account::{self, LoadedAccount, Registration};
+use crate::account::{self, EabCredentials, LoadedAccount, Registration};
 use crate::acme::client::AcmeClient;
 use crate::acme::transport::{HttpSettings, Transport};
+use crate::acme::types::ChallengeType;
 use crate::cli::{
-    CertificatesArgs, Cli, Command, IssueArgs, RegisterArgs, RegistrationArgs, RenewArgs,
+    CertificatesArgs, Cli, Command, DnsArgs, ImportCertbotArgs, IssueArgs, PreferredChallenge,
+    RegisterArgs, RegistrationArgs, RenewArgs,
 };
 use crate::clock::{Clock, SystemClock, rfc3339};
 use crate::config::{CaSettings, config_dir};
@@ -15,7 +17,10 @@ use crate::names;
 use crate::output::{Mode, Output};
 use crate::progress::Progress;
 use crate::solver::Solver;
+use crate::solver::dns01::{ExternalSolver, Operator, Publisher};
 use crate::solver::http01::{DEFAULT_HTTP_PORT, Standalone, Webroot};
+use crate::solver::propagation::PropagationOverrides;
+use crate::staging::{Mode as TargetMode, Target};
 use crate::store::{RenewalConfig, SolverConfig, Store};
 use serde_json::json;
 use std::io::IsTerminal;
@@ -59,6 +64,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Register(args) => register(&ctx, args),
         Command::Issue(args) => issue_command(&ctx, args),
         Command::Certificates(args) => certificates(&ctx, args),
+        Command::ImportCertbot(args) => import_certbot(&ctx, args),
+        Command::Revoke(args) => crate::revoke::run(&ctx, args),
+        Command::Account(cmd) => crate::account_commands::run(&ctx, cmd),
         Command::Renew(args) => renew_command(&ctx, args),
     };
     match result {
@@ -70,19 +78,21 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-struct Context {
-    interactive: bool,
-    output: Arc<Output>,
-    clock: Arc<dyn Clock>,
+/// What every command needs from the run: how to talk to the user, the
+/// clock, and where the store is.
+pub(crate) struct Context {
+    pub(crate) interactive: bool,
+    pub(crate) output: Arc<Output>,
+    pub(crate) clock: Arc<dyn Clock>,
     config_dir: Option<std::path::PathBuf>,
 }
 
 impl Context {
-    fn store(&self) -> Result<Store> {
+    pub(crate) fn store(&self) -> Result<Store> {
         Ok(Store::new(config_dir(self.config_dir.as_deref())?))
     }
 
-    fn connect(&self, ca: &CaSettings) -> Result<AcmeClient> {
+    pub(crate) fn connect(&self, ca: &CaSettings) -> Result<AcmeClient> {
         let transport = Transport::new(
             HttpSettings {
                 ca_bundle: ca.ca_bundle.as_deref(),
@@ -117,16 +127,33 @@ impl Context {
             contact: args.email.clone(),
             agree_tos,
             key_type: args.account_key_type,
+            eab: eab_credentials(args)?,
         })
+    }
+}
+
+fn eab_credentials(args: &RegistrationArgs) -> Result<Option<EabCredentials>> {
+    match (&args.eab_kid, &args.eab_hmac_key) {
+        (Some(kid), Some(key)) => Ok(Some(EabCredentials::parse(kid, key)?)),
+        (None, None) => Ok(None),
+        _ => Err(Error::Usage(
+            "--eab-kid and --eab-hmac-key go together: pass both".into(),
+        )),
     }
 }
 
 fn register(ctx: &Context, args: &RegisterArgs) -> Result<u8> {
     let ca = CaSettings::from_args(&args.ca, None, None)?;
-    let store = ctx.store()?;
+    let target = Target::resolve(ctx.store()?, ca, &args.staging, false)?;
+    let (ca, store) = (target.ca, target.account_store);
     let _lock = store.lock()?;
     let client = ctx.connect(&ca)?;
-    let (acct, created) = match account::load(&store, &ca.server, None) {
+    let existing = if args.new_account {
+        Ok(None)
+    } else {
+        account::load(&store, &ca.server, None)
+    };
+    let (acct, created) = match existing {
         Ok(Some(existing)) => (existing, false),
         Ok(None) => {
             let registration = ctx.registration(&args.registration, &client)?;
@@ -148,6 +175,7 @@ fn register(ctx: &Context, args: &RegisterArgs) -> Result<u8> {
             "created": created,
             "account": {"id": acct.id, "url": acct.record.url, "server": ca.server,
                         "contact": acct.record.contact},
+            "staging": target.mode == TargetMode::Staging,
             "requests": client.transport.request_count(),
         }),
     );
@@ -155,6 +183,10 @@ fn register(ctx: &Context, args: &RegisterArgs) -> Result<u8> {
 }
 
 fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
+    // First, so dns-only flags next to --standalone/--webroot are refused.
+    if let Some(dns) = dns_solver_config(&args.dns)? {
+        return Ok(dns);
+    }
     if args.webroot {
         let webroot = args
             .webroot_path
@@ -170,11 +202,112 @@ fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
         });
     }
     Err(Error::Usage(
-        "choose how to answer the CA's challenge: --standalone, or --webroot -w DIR".into(),
+        "choose how to answer the CA's challenge: --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
     ))
 }
 
+/// The dns-01/manual part of the command line as stored settings.
+fn dns_solver_config(args: &DnsArgs) -> Result<Option<SolverConfig>> {
+    let propagation = PropagationOverrides {
+        propagation_delay: args.propagation_delay,
+        propagation_timeout: args.propagation_timeout,
+        propagation_sleep_times: args.propagation_sleep_times.clone(),
+        dns_resolver: args.dns_resolver.clone(),
+    };
+    let challenge = match args.preferred_challenges.first() {
+        Some(PreferredChallenge::Http01) => ChallengeType::Http01,
+        Some(PreferredChallenge::Dns01) | None => ChallengeType::Dns01,
+    };
+    if let Some(auth) = &args.dns_hook {
+        if challenge != ChallengeType::Dns01 {
+            return Err(Error::Usage(
+                "--dns-hook answers dns-01 only; for http-01 use --webroot or --standalone".into(),
+            ));
+        }
+        return Ok(Some(SolverConfig::Dns {
+            auth_hook: absolute_hook(auth)?,
+            cleanup_hook: args
+                .dns_cleanup_hook
+                .as_deref()
+                .map(absolute_hook)
+                .transpose()?,
+            propagation,
+        }));
+    }
+    if args.manual {
+        return Ok(Some(SolverConfig::Manual {
+            challenge,
+            propagation,
+        }));
+    }
+    if propagation != PropagationOverrides::default() || !args.preferred_challenges.is_empty() {
+        return Err(Error::Usage(
+            "--propagation-*, --dns-resolver and --preferred-challenges apply to --dns-hook or --manual only".into(),
+        ));
+    }
+    Ok(None)
+}
+
+/// A hook given as a relative path is stored absolute: renewal runs from
+/// cron, in another directory.
+fn absolute_hook(command: &str) -> Result<String> {
+    crate::hooks::preflight(command).map_err(Error::Usage)?;
+    let path = std::path::Path::new(command);
+    if path.is_file() && path.is_relative() {
+        let abs = std::path::absolute(path).map_err(Error::io(path))?;
+        return Ok(abs.to_string_lossy().into_owned());
+    }
+    Ok(command.to_string())
+}
+
+/// What solvers need from the running command.
+pub struct SolverEnv {
+    pub clock: Arc<dyn Clock>,
+    pub progress: Arc<dyn Progress>,
+    /// Someone who can follow --manual instructions; None in scripts.
+    pub operator: Option<Arc<dyn Operator>>,
+}
+
+impl SolverEnv {
+    /// For unattended runs: no prompts, no progress lines.
+    pub fn unattended() -> SolverEnv {
+        SolverEnv {
+            clock: Arc::new(SystemClock),
+            progress: Arc::new(crate::progress::Silent),
+            operator: None,
+        }
+    }
+}
+
+/// --manual's person at the terminal: the spinner stops while they read.
+struct Terminal(Arc<Output>);
+
+impl Operator for Terminal {
+    fn instruct(&self, text: &str) -> Result<()> {
+        self.0.finish();
+        eprintln!("\n{text}");
+        let mut line = String::new();
+        match std::io::stdin().read_line(&mut line) {
+            Ok(n) if n > 0 => Ok(()),
+            _ => Err(Error::Usage(
+                "stdin closed while waiting for Enter; the challenge was not answered".into(),
+            )),
+        }
+    }
+
+    fn tell(&self, text: &str) {
+        self.0.finish();
+        eprintln!("{text}");
+    }
+}
+
+/// Builds a solver without prompts or progress output (see
+/// [`build_solver_with`]).
 pub fn build_solver(config: &SolverConfig) -> Result<Box<dyn Solver>> {
+    build_solver_with(config, &SolverEnv::unattended())
+}
+
+pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<dyn Solver>> {
     Ok(match config {
         SolverConfig::Standalone {
             http_port,
@@ -184,37 +317,144 @@ pub fn build_solver(config: &SolverConfig) -> Result<Box<dyn Solver>> {
             http_port.unwrap_or(DEFAULT_HTTP_PORT),
         )?),
         SolverConfig::Webroot { webroot } => Box::new(Webroot::new(webroot)?),
+        SolverConfig::Dns {
+            auth_hook,
+            cleanup_hook,
+            propagation,
+        } => {
+            for hook in std::iter::once(auth_hook).chain(cleanup_hook) {
+                crate::hooks::preflight(hook).map_err(Error::Usage)?;
+            }
+            Box::new(ExternalSolver::new(
+                ChallengeType::Dns01,
+                Publisher::Hooks {
+                    auth: auth_hook.clone(),
+                    cleanup: cleanup_hook.clone(),
+                },
+                propagation.resolve()?,
+                Arc::clone(&env.clock),
+                Arc::clone(&env.progress),
+            )?)
+        }
+        SolverConfig::Manual {
+            challenge,
+            propagation,
+        } => {
+            let operator = env.operator.clone().ok_or_else(|| {
+                Error::Usage(
+                    "--manual needs a person at a terminal to create the records and press Enter, but stdin is not a terminal (or --non-interactive is set). In scripts and cron use --dns-hook SCRIPT [--dns-cleanup-hook SCRIPT] (certbot's --manual-auth-hook/--manual-cleanup-hook also work); see docs/dns.md".into(),
+                )
+            })?;
+            Box::new(ExternalSolver::new(
+                challenge.clone(),
+                Publisher::Person(operator),
+                propagation.resolve()?,
+                Arc::clone(&env.clock),
+                Arc::clone(&env.progress),
+            )?)
+        }
     })
 }
 
+/// The account to issue with. A stored one is found without the network;
+/// with none stored and no registration flags, the user hears so before the
+/// CA is contacted.
 fn account_for_issue(
     ctx: &Context,
-    client: &AcmeClient,
+    ca: &CaSettings,
     store: &Store,
     wanted: Option<&str>,
     registration: &RegistrationArgs,
-) -> Result<LoadedAccount> {
-    if let Some(found) = account::load(store, &client.directory_url, wanted)? {
-        return Ok(found);
+) -> Result<(AcmeClient, LoadedAccount)> {
+    if let Some(found) = account::load(store, &ca.server, wanted)? {
+        return Ok((ctx.connect(ca)?, found));
     }
     if registration.email.is_empty() && !registration.register_unsafely_without_email {
         return Err(Error::NoAccount {
-            server: client.directory_url.clone(),
+            server: ca.server.clone(),
             dir: store.root().to_path_buf(),
         });
     }
-    let registration = ctx.registration(registration, client)?;
+    let client = ctx.connect(ca)?;
+    let registration = ctx.registration(registration, &client)?;
     ctx.output.step("registering an account");
-    Ok(account::register(client, store, &registration)?.0)
+    let acct = account::register(&client, store, &registration)?.0;
+    Ok((client, acct))
+}
+
+/// The account a dry run signs with: the staging account, registered on
+/// first use with the contacts given, else the production account's, else
+/// none. Agreeing to the staging CA's terms is implied by --agree-tos or by
+/// a production account with the same CA (whose terms were agreed to).
+fn dry_run_account(
+    ctx: &Context,
+    client: &AcmeClient,
+    target: &Target,
+    live: &Store,
+    args: &IssueArgs,
+) -> Result<LoadedAccount> {
+    if let Some(found) = account::load(&target.account_store, &client.directory_url, None)? {
+        return Ok(found);
+    }
+    let production = account::load(live, &target.production.server, args.account.as_deref())
+        .ok()
+        .flatten();
+    let contact: Vec<String> = if !args.registration.email.is_empty() {
+        for e in &args.registration.email {
+            account::check_email(e)?;
+        }
+        args.registration.email.clone()
+    } else {
+        production
+            .as_ref()
+            .map(|p| {
+                p.record
+                    .contact
+                    .iter()
+                    .filter_map(|c| c.strip_prefix("mailto:").map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let agree_tos = args.registration.agree_tos
+        || production.is_some()
+        || client.meta().terms_of_service.is_none()
+        || (ctx.interactive
+            && ctx.output.confirm(&format!(
+                "Do you agree to the staging CA's terms of service at {}?",
+                client.meta().terms_of_service.unwrap_or_default()
+            )));
+    ctx.output
+        .step("registering a staging account for the dry run");
+    let registration = Registration {
+        contact,
+        agree_tos,
+        key_type: args.registration.account_key_type,
+        eab: eab_credentials(&args.registration)?,
+    };
+    Ok(account::register(client, &target.account_store, &registration)?.0)
 }
 
 fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     // Everything checkable is checked before the CA hears from us.
-    let domains = names::normalize_domains(&args.domains)?;
+    let csr_input = match (&args.csr, &args.key_path) {
+        (Some(csr), Some(key)) => Some(crate::csr::CsrInput::load(csr, key)?),
+        (None, None) => None,
+        _ => return Err(Error::Usage("--csr and --key-path go together".into())),
+    };
+    let domains = match &csr_input {
+        Some(input) => input.names.clone(),
+        None => names::normalize_domains(&args.domains)?,
+    };
     let solver_config = solver_config(args)?;
-    if let Some(wild) = domains.iter().find(|d| d.starts_with("*.")) {
+    let dns01 = match &solver_config {
+        SolverConfig::Dns { .. } => true,
+        SolverConfig::Manual { challenge, .. } => *challenge == ChallengeType::Dns01,
+        SolverConfig::Standalone { .. } | SolverConfig::Webroot { .. } => false,
+    };
+    if let (false, Some(wild)) = (dns01, domains.iter().find(|d| d.starts_with("*."))) {
         return Err(Error::Usage(format!(
-            "{wild} is a wildcard: CAs validate wildcards only with dns-01, not http-01"
+            "{wild} is a wildcard: CAs validate wildcards only with dns-01, not http-01; use --dns-hook SCRIPT or --manual"
         )));
     }
     let name = match &args.cert_name {
@@ -228,12 +468,17 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         .map(crate::renewal_policy::RenewBefore::parse)
         .transpose()?;
     let ca = CaSettings::from_args(&args.ca, None, None)?;
-    let store = ctx.store()?;
-    let _lock = store.lock()?;
+    let live = ctx.store()?;
+    let target = Target::resolve(Store::new(live.root()), ca, &args.staging, args.dry_run)?;
+    let dry_run = target.mode == TargetMode::DryRun;
+    let ca = &target.ca;
+    let store = &target.lineage_store;
+    let _lock = target.account_store.lock()?;
     let existing = store.renewal_config(&name)?;
     if let (Some(existing), false) = (&existing, args.force_renewal)
         && existing.domains == domains
         && existing.server == ca.server
+        && !existing.revoked
         && let Some(version) = store.current_version(&name)?
     {
         let pem = std::fs::read(version.cert()).map_err(Error::io(version.cert()))?;
@@ -269,23 +514,45 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         .map(|cmd| crate::renew::PostHookGuard::new(cmd, &ctx.output));
     if let Some(cmd) = &pre_hook {
         ctx.output.step(&format!("running pre-hook: {cmd}"));
-        crate::renew::run_hook("pre-hook", cmd, &[])?;
+        crate::renew::run_hook("pre-hook", cmd, &[], ctx.output.as_ref())?;
     }
-    let mut solver = build_solver(&solver_config)?;
-    let client = ctx.connect(&ca)?;
-    let acct = account_for_issue(
-        ctx,
-        &client,
-        &store,
-        args.account.as_deref(),
-        &args.registration,
+    let mut solver = build_solver_with(
+        &solver_config,
+        &SolverEnv {
+            clock: Arc::clone(&ctx.clock),
+            progress: Arc::clone(&ctx.output) as Arc<dyn Progress>,
+            operator: ctx
+                .interactive
+                .then(|| Arc::new(Terminal(Arc::clone(&ctx.output))) as Arc<dyn Operator>),
+        },
     )?;
-    let key_type = args
-        .key_type
-        .or(existing.as_ref().map(|e| e.key_type))
-        .unwrap_or(KeyType::EcdsaP256);
-    let reuse_key_pem = match (reuse_key, store.current_version(&name)?) {
-        (true, Some(v)) => Some(std::fs::read(v.privkey()).map_err(Error::io(v.privkey()))?),
+    let (client, acct) = if dry_run {
+        let client = ctx.connect(ca)?;
+        let acct = dry_run_account(ctx, &client, &target, &live, args)?;
+        (client, acct)
+    } else {
+        account_for_issue(
+            ctx,
+            ca,
+            &target.account_store,
+            args.account.as_deref(),
+            &args.registration,
+        )?
+    };
+    if let Some(profile) = &args.profile {
+        crate::profiles::check_profile(&client.meta(), &ca.server, profile)?;
+    }
+    let key_type = match &csr_input {
+        Some(input) => input.key_type,
+        None => args
+            .key_type
+            .or(existing.as_ref().map(|e| e.key_type))
+            .unwrap_or(KeyType::EcdsaP256),
+    };
+    // A --csr brings its own key; else keep the lineage's key if asked to.
+    let reuse_key_pem = match (&csr_input, reuse_key, store.current_version(&name)?) {
+        (Some(input), _, _) => Some(input.key_pem()?),
+        (None, true, Some(v)) => Some(std::fs::read(v.privkey()).map_err(Error::io(v.privkey()))?),
         _ => None,
     };
     let request = IssueRequest {
@@ -295,69 +562,105 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         reuse_key: reuse_key_pem,
         preferred_chain: args.preferred_chain.clone(),
         replaces: None,
-        profile: None,
+        profile: args.profile.clone(),
+        csr: csr_input.as_ref().map(|c| c.der.clone()),
         account_id: acct.id.clone(),
     };
     let account = client.account(&acct.key, &acct.record.url);
     let started = std::time::Instant::now();
-    let issued = issue(&account, &store, solver.as_mut(), &request)?;
-    store.save_renewal_config(&RenewalConfig {
-        name: name.clone(),
-        server: ca.server.clone(),
-        account: acct.id.clone(),
-        domains: domains.clone(),
-        key_type,
-        reuse_key,
-        solver: solver_config.clone(),
-        ca_bundle: ca.ca_bundle.clone(),
-        preferred_chain: args.preferred_chain.clone(),
-        renew_before: renew_before.or(existing.as_ref().and_then(|e| e.renew_before)),
-        revoked: false,
-        pre_hook: pre_hook.clone(),
-        post_hook: post_hook.clone(),
-        deploy_hook: deploy_hook.clone(),
-        certwright_version: env!("CARGO_PKG_VERSION").into(),
-    })?;
-    if let Err(e) = crate::renew::remember_directory(&store, &client, ctx.clock.now()) {
-        ctx.output.warn(&e.to_string());
+    let issued = issue(&account, store, solver.as_mut(), &request)?;
+    let mut deploy_error = None;
+    if !dry_run {
+        store.save_renewal_config(&RenewalConfig {
+            name: name.clone(),
+            server: ca.server.clone(),
+            account: acct.id.clone(),
+            domains: domains.clone(),
+            key_type,
+            reuse_key,
+            solver: solver_config.clone(),
+            ca_bundle: ca.ca_bundle.clone(),
+            preferred_chain: args.preferred_chain.clone(),
+            profile: args.profile.clone(),
+            csr_path: csr_input.as_ref().map(|c| c.csr_path.clone()),
+            key_path: csr_input.as_ref().map(|c| c.key_path.clone()),
+            revoked: false,
+            renew_before: renew_before.or(existing.as_ref().and_then(|e| e.renew_before)),
+            pre_hook: pre_hook.clone(),
+            post_hook: post_hook.clone(),
+            deploy_hook: deploy_hook.clone(),
+            certwright_version: env!("CARGO_PKG_VERSION").into(),
+        })?;
+        if let Err(e) = crate::renew::remember_directory(store, &client, ctx.clock.now()) {
+            ctx.output.warn(&e.to_string());
+        }
+        // A failing deploy hook is reported; the new certificate stays.
+        deploy_error = deploy_hook.as_deref().and_then(|cmd| {
+            crate::renew::run_deploy_hook(store, cmd, &name, &domains, ctx.output.as_ref())
+                .err()
+                .inspect(|e| ctx.output.error_in(&name, e))
+        });
     }
-    // A failing deploy hook is reported; the new certificate stays.
-    let deploy_error = deploy_hook.as_deref().and_then(|cmd| {
-        crate::renew::run_deploy_hook(&store, cmd, &name, &domains)
-            .err()
-            .inspect(|e| ctx.output.error_in(&name, e))
-    });
-    let live = store.live_path(&name);
+    // For a dry run, name where the real run would install, not the scratch
+    // store that is about to vanish.
+    let live_store = if dry_run { &live } else { store };
+    let live_path = live_store.live_path(&name);
     let days_left = issued
         .info
         .not_after
         .duration_since(SystemTime::now())
         .map(|d| d.as_secs() / 86400)
         .unwrap_or(0);
-    ctx.output.result(
-        &format!(
-            "Certificate for {} issued{} and installed:\n  certificate: {}\n  private key: {}\n  expires {} ({days_left} days)",
+    let human = if dry_run {
+        format!(
+            "dry run: would have installed a certificate for {} at {} (the staging CA {} issued one, expires {}); live/, archive/ and renewal/ in {} are unchanged",
             domains.join(", "),
-            if issued.resumed { " (resumed an unfinished order)" } else { "" },
-            live.join("fullchain.pem").display(),
-            live.join("privkey.pem").display(),
+            live_path.join("fullchain.pem").display(),
+            ca.server,
             rfc3339(issued.info.not_after),
-        ),
+            live.root().display(),
+        )
+    } else {
+        format!(
+            "Certificate for {} issued{}{} and installed:\n  certificate: {}\n  private key: {}\n  expires {} ({days_left} days)",
+            domains.join(", "),
+            if issued.resumed {
+                " (resumed an unfinished order)"
+            } else {
+                ""
+            },
+            if target.mode == TargetMode::Staging {
+                " by the staging CA"
+            } else {
+                ""
+            },
+            live_path.join("fullchain.pem").display(),
+            live_path.join("privkey.pem").display(),
+            rfc3339(issued.info.not_after),
+        )
+    };
+    ctx.output.result(
+        &human,
         json!({
             "ok": true,
             "issued": true,
+            "dry_run": dry_run,
+            "staging": target.mode == TargetMode::Staging,
+            "server": ca.server,
             "name": name,
             "domains": domains,
             "key_type": key_type,
-            "version": issued.version.number,
+            "profile": args.profile,
+            "version": if dry_run { None } else { Some(issued.version.number) },
             "resumed": issued.resumed,
             "order_url": issued.order_url,
             "serial": issued.info.serial_hex,
+            "issuer": issued.info.issuer,
             "not_before": rfc3339(issued.info.not_before),
             "not_after": rfc3339(issued.info.not_after),
-            "live": live,
-            "fullchain": live.join("fullchain.pem"),
-            "privkey": live.join("privkey.pem"),
+            "live": live_path,
+            "fullchain": live_path.join("fullchain.pem"),
+            "privkey": live_path.join("privkey.pem"),
             "requests": client.transport.request_count(),
             "elapsed_ms": started.elapsed().as_millis() as u64,
             "deploy_hook_error": deploy_error.as_ref().map(|e| e.to_string()),
@@ -439,4 +742,36 @@ fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
     ctx.output
         .result(human.trim_end(), json!({"ok": true, "certificates": docs}));
     Ok(exit::SUCCESS)
+}
+
+fn import_certbot(ctx: &Context, args: &ImportCertbotArgs) -> Result<u8> {
+    let store = ctx.store()?;
+    let _lock = store.lock()?;
+    let reports = crate::import_certbot::import(&args.certbot_dir, &store)?;
+    let mut human = String::new();
+    for r in &reports {
+        human.push_str(&format!(
+            "{} {}\n",
+            if r.imported { "imported" } else { "skipped " },
+            r.name
+        ));
+        for note in &r.notes {
+            human.push_str(&format!("  - {note}\n"));
+        }
+    }
+    let imported = reports.iter().filter(|r| r.imported).count();
+    human.push_str(&format!(
+        "{imported} of {} certbot certificates imported into {}; certbot's files were not changed.",
+        reports.len(),
+        store.root().display()
+    ));
+    ctx.output.result(
+        &human,
+        json!({"ok": imported == reports.len(), "lineages": reports}),
+    );
+    Ok(if imported == reports.len() {
+        exit::SUCCESS
+    } else {
+        exit::PARTIAL
+    })
 }

@@ -113,6 +113,21 @@ pub enum Error {
 
     #[error("{0}")]
     Solver(String),
+
+    #[error(transparent)]
+    HookFailed(#[from] crate::hooks::HookError),
+
+    /// The dns-01 records were not visible everywhere in time; the CA was
+    /// not asked to validate, so no failed authorization was spent.
+    #[error(
+        "the DNS TXT records were not visible after {}:\n{}\nThe CA was not asked to validate. Check that the hook really created the records (and that a CNAME for delegated validation points where the hook writes), or raise --propagation-timeout if your DNS provider is slow.",
+        crate::clock::human_duration(*waited),
+        missing.iter().map(|m| format!("  - {m}")).collect::<Vec<_>>().join("\n")
+    )]
+    DnsNotPropagated {
+        waited: Duration,
+        missing: Vec<crate::solver::propagation::Missing>,
+    },
 }
 
 impl Error {

@@ -1,111 +1,398 @@
-//! Running the user's hook commands (pre-, post- and deploy hooks).
+//! Running user-supplied hook commands: dns-01 auth/cleanup hooks today,
+//! renewal pre/post/deploy hooks later. One place decides how a hook is
+//! started, what environment it sees and how its failure is reported.
 //!
-//! A hook is a shell command line the user wrote, run with `sh -c`. Every
-//! value certwright hands it travels in the environment, never spliced into
-//! the command text, so a domain name can never become shell syntax. The
-//! hook's stdout goes to certwright's stderr (a `--json` document on stdout
-//! stays clean; cron still mails it); its stderr is also kept for the error
-//! when it fails.
+//! Values from the CA (tokens, validation strings, domain names) travel in
+//! the environment only. They are never spliced into a command line, so a
+//! hostile or merely odd value cannot be executed by a shell.
 
-use crate::error::{Error, Result};
+use std::collections::BTreeMap;
 use std::io::Read;
-use std::os::fd::AsFd;
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
 
-/// How much of a failing hook's stderr is kept in the error.
-const STDERR_KEPT: usize = 4096;
+/// Longest output kept from a hook's stdout or stderr; the tail is kept
+/// because that is where a failing script says why.
+pub const MAX_CAPTURED_OUTPUT: usize = 16 * 1024;
 
-/// Runs `command` with `sh -c` and `env` added to the environment; `what`
-/// names the hook in errors ("deploy hook for example.com").
-pub fn run(command: &str, env: &[(String, String)], what: &str) -> Result<()> {
-    let stdout = match std::io::stderr().as_fd().try_clone_to_owned() {
-        Ok(fd) => Stdio::from(fd),
-        Err(_) => Stdio::null(),
+/// How long to keep reading a hook's output after the hook itself exited.
+/// A hook that leaves a background job holding its stdout/stderr open must
+/// not block issuance until that job ends.
+const OUTPUT_GRACE: Duration = Duration::from_millis(500);
+
+/// Environment prefixes certwright sets for hooks. Inherited variables with
+/// these prefixes are removed first, so a hook never sees a stale value from
+/// a wrapping environment (e.g. CERTBOT_TOKEN in a dns-01 run).
+const OWNED_PREFIXES: &[&str] = &["CERTBOT_", "RENEWED_"];
+
+/// What a finished hook wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HookOutput {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    #[error(
+        "{what} could not be started ({command}): {source}{}",
+        spawn_hint(command, source)
+    )]
+    Spawn {
+        what: String,
+        command: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{what} failed: `{command}` {}{}", describe_status(*status), stderr_block(stderr))]
+    Failed {
+        what: String,
+        command: String,
+        status: ExitStatus,
+        /// The tail of what the hook wrote to stderr.
+        stderr: String,
+    },
+}
+
+impl HookError {
+    /// The hook's stderr, when it ran and failed.
+    pub fn stderr(&self) -> Option<&str> {
+        match self {
+            HookError::Failed { stderr, .. } => Some(stderr),
+            HookError::Spawn { .. } => None,
+        }
+    }
+}
+
+fn spawn_hint(command: &str, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            format!("; make it executable (chmod +x {command})")
+        }
+        std::io::ErrorKind::NotFound => "; check the path".into(),
+        _ => String::new(),
+    }
+}
+
+fn describe_status(status: ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exited with status {code}"),
+        (None, Some(signal)) => format!("was killed by signal {signal}"),
+        (None, None) => format!("ended with {status}"),
+    }
+}
+
+fn stderr_block(stderr: &str) -> String {
+    let trimmed = stderr.trim_end();
+    if trimmed.is_empty() {
+        " and wrote nothing to stderr".into()
+    } else {
+        let indented: Vec<String> = trimmed.lines().map(|l| format!("  | {l}")).collect();
+        format!("; its stderr:\n{}", indented.join("\n"))
+    }
+}
+
+/// Catches a hook that cannot run before anything is sent to the CA: an
+/// empty command, or a path (no spaces, contains '/') that is missing or not
+/// executable. Commands for the shell are left to the shell.
+pub fn preflight(command: &str) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    if command.trim().is_empty() {
+        return Err("the hook command is empty".into());
+    }
+    let path = Path::new(command);
+    if path.is_file() {
+        let executable = path
+            .metadata()
+            .map(|m| m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false);
+        if !executable {
+            return Err(format!("{command} is not executable (chmod +x {command})"));
+        }
+    } else if command.contains('/') && !command.contains(char::is_whitespace) {
+        return Err(format!("{command} does not exist"));
+    }
+    Ok(())
+}
+
+/// Runs `command` with `env` added to certwright's own environment, stdin
+/// closed, and waits for it.
+///
+/// `command` is run directly when it names an existing file (so paths with
+/// spaces work without quoting), else by `sh -c command`, as certbot does,
+/// so `"/usr/local/bin/dns-hook --provider x"` works too. Either way the
+/// command text is the user's own configuration; `env` values never reach a
+/// shell's parser.
+///
+/// `what` names the hook in errors ("the dns-01 auth hook for example.com").
+pub fn run(
+    what: &str,
+    command: &str,
+    env: &BTreeMap<String, String>,
+) -> Result<HookOutput, HookError> {
+    let mut cmd = if Path::new(command).is_file() {
+        Command::new(command)
+    } else {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(command);
+        c
     };
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .envs(env.iter().map(|(k, v)| (k, v)))
+    for (key, _) in std::env::vars_os() {
+        if let Some(k) = key.to_str()
+            && OWNED_PREFIXES.iter().any(|p| k.starts_with(p))
+        {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.envs(env)
         .stdin(Stdio::null())
-        .stdout(stdout)
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| Error::Hook {
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let spawned = match cmd.spawn() {
+        // A script without a #! line: the shell runs it, as certbot's would.
+        Err(e) if e.raw_os_error() == Some(ENOEXEC) => {
+            let mut sh = Command::new("sh");
+            sh.arg(command);
+            copy_setup(&cmd, &mut sh);
+            sh.spawn()
+        }
+        other => other,
+    };
+    let mut child = spawned.map_err(|source| HookError::Spawn {
+        what: what.to_string(),
+        command: command.to_string(),
+        source,
+    })?;
+    let stdout = child.stdout.take().map(capture);
+    let stderr = child.stderr.take().map(capture);
+    let status = child.wait().map_err(|source| HookError::Spawn {
+        what: what.to_string(),
+        command: command.to_string(),
+        source,
+    })?;
+    let collect = |captured: Option<Captured>| captured.map(Captured::finish).unwrap_or_default();
+    let output = HookOutput {
+        stdout: collect(stdout),
+        stderr: collect(stderr),
+    };
+    if status.success() {
+        Ok(output)
+    } else {
+        Err(HookError::Failed {
             what: what.to_string(),
-            detail: format!("cannot start `sh -c {command}`: {e}"),
-        })?;
-    // Read stderr while the child runs so a chatty hook cannot fill the pipe
-    // and block; keep the tail, which is where the reason usually is.
-    let mut captured = Vec::new();
-    if let Some(mut err) = child.stderr.take() {
-        let mut buf = [0u8; 8192];
+            command: command.to_string(),
+            status,
+            stderr: output.stderr,
+        })
+    }
+}
+
+/// "Exec format error" from execve(2) on Linux.
+const ENOEXEC: i32 = 8;
+
+/// Gives `to` the environment changes `from` has, and the same stdio setup.
+fn copy_setup(from: &Command, to: &mut Command) {
+    for (key, value) in from.get_envs() {
+        match value {
+            Some(v) => to.env(key, v),
+            None => to.env_remove(key),
+        };
+    }
+    to.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+}
+
+/// A pipe being read to its end on a thread of its own (reading stdout and
+/// stderr in turn could deadlock when the hook fills the other pipe),
+/// keeping only the last MAX_CAPTURED_OUTPUT bytes.
+struct Captured {
+    kept: Arc<Mutex<Vec<u8>>>,
+    done: mpsc::Receiver<()>,
+}
+
+fn capture(mut pipe: impl Read + Send + 'static) -> Captured {
+    let kept = Arc::new(Mutex::new(Vec::new()));
+    let (tx, done) = mpsc::channel();
+    let shared = Arc::clone(&kept);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
         loop {
-            match err.read(&mut buf) {
+            match pipe.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
-                    eprint!("{}", String::from_utf8_lossy(&buf[..n]));
-                    captured.extend_from_slice(&buf[..n]);
-                    if captured.len() > 2 * STDERR_KEPT {
-                        captured.drain(..captured.len() - STDERR_KEPT);
+                    let mut kept = shared.lock().expect("hook output mutex");
+                    kept.extend_from_slice(&buf[..n]);
+                    if kept.len() > 2 * MAX_CAPTURED_OUTPUT {
+                        let excess = kept.len() - MAX_CAPTURED_OUTPUT;
+                        kept.drain(..excess);
                     }
                 }
             }
         }
+        let _ = tx.send(());
+    });
+    Captured { kept, done }
+}
+
+impl Captured {
+    /// What was read by the time the pipe closed, or OUTPUT_GRACE after the
+    /// hook exited if a background job still holds it open.
+    fn finish(self) -> String {
+        let _ = self.done.recv_timeout(OUTPUT_GRACE);
+        let kept = self.kept.lock().expect("hook output mutex");
+        let start = kept.len().saturating_sub(MAX_CAPTURED_OUTPUT);
+        String::from_utf8_lossy(&kept[start..]).into_owned()
     }
-    let status = child.wait().map_err(|e| Error::Hook {
-        what: what.to_string(),
-        detail: format!("waiting for `{command}`: {e}"),
-    })?;
-    if status.success() {
-        return Ok(());
-    }
-    let tail = &captured[captured.len().saturating_sub(STDERR_KEPT)..];
-    let stderr = String::from_utf8_lossy(tail).trim().to_string();
-    let how = match status.code() {
-        Some(code) => format!("exited with status {code}"),
-        None => "was killed by a signal".to_string(),
-    };
-    Err(Error::Hook {
-        what: what.to_string(),
-        detail: if stderr.is_empty() {
-            format!("`{command}` {how}")
-        } else {
-            format!("`{command}` {how}: {stderr}")
-        },
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
-    #[test]
-    fn values_travel_in_the_environment_only() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        // A hostile value is data, not shell syntax.
-        let evil = "x.example; touch pwned".to_string();
-        run(
-            &format!("printf '%s' \"$RENEWED_DOMAINS\" > '{}'", out.display()),
-            &[("RENEWED_DOMAINS".into(), evil.clone())],
-            "test hook",
-        )
-        .unwrap();
-        assert_eq!(std::fs::read_to_string(&out).unwrap(), evil);
-        assert!(!std::path::Path::new("pwned").exists());
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn script(dir: &Path, name: &str, body: &str) -> String {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path.to_str().unwrap().to_string()
     }
 
     #[test]
-    fn failure_keeps_status_and_stderr() {
+    fn environment_reaches_the_hook_and_stdout_is_captured() {
+        let out = run(
+            "test hook",
+            "printf '%s|%s' \"$CERTBOT_DOMAIN\" \"$CERTBOT_VALIDATION\"",
+            &env(&[
+                ("CERTBOT_DOMAIN", "example.com"),
+                ("CERTBOT_VALIDATION", "v"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(out.stdout, "example.com|v");
+    }
+
+    #[test]
+    fn shell_metacharacters_in_values_are_never_executed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let marker = tmp.path().join("pwned");
+        let evil = format!(
+            "$(touch {m}); `touch {m}`; touch {m} && echo \"'; touch {m}; '",
+            m = marker.display()
+        );
+        let hook = script(
+            tmp.path(),
+            "hook.sh",
+            "printf '%s' \"$CERTBOT_VALIDATION\" > \"$OUT\"",
+        );
+        let out_file = tmp.path().join("seen");
+        let vars = env(&[
+            ("CERTBOT_VALIDATION", &evil),
+            ("CERTBOT_DOMAIN", &evil),
+            ("OUT", out_file.to_str().unwrap()),
+        ]);
+        run("test hook", &hook, &vars).unwrap();
+        // The same through `sh -c` with a command string of the user's.
+        run("test hook", &format!("{hook} --ignored-arg"), &vars).unwrap();
+        assert!(!marker.exists(), "a value was executed by a shell");
+        assert_eq!(std::fs::read_to_string(&out_file).unwrap(), evil);
+    }
+
+    #[test]
+    fn failure_carries_status_and_stderr() {
         let err = run(
-            "echo 'nginx: bad config' >&2; exit 3",
-            &[],
-            "deploy hook for a.test",
+            "the dns-01 auth hook for example.com",
+            "echo 'provider said: 403 forbidden' >&2; exit 3",
+            &BTreeMap::new(),
         )
         .unwrap_err();
         let text = err.to_string();
-        assert!(text.starts_with("deploy hook for a.test failed"), "{text}");
-        assert!(text.contains("status 3"), "{text}");
-        assert!(text.contains("nginx: bad config"), "{text}");
+        assert!(text.contains("exited with status 3"), "{text}");
+        assert!(text.contains("provider said: 403 forbidden"), "{text}");
+        assert!(text.contains("dns-01 auth hook for example.com"), "{text}");
+        assert_eq!(err.stderr(), Some("provider said: 403 forbidden\n"));
+    }
+
+    #[test]
+    fn a_script_that_is_not_executable_gets_a_hint() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("hook.sh");
+        std::fs::write(&path, "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = run("hook", path.to_str().unwrap(), &BTreeMap::new()).unwrap_err();
+        assert!(err.to_string().contains("chmod +x"), "{err}");
+    }
+
+    #[test]
+    fn a_script_without_a_shebang_runs_with_sh() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("hook");
+        std::fs::write(&path, "printf '%s' \"$CERTBOT_DOMAIN\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let out = run(
+            "hook",
+            path.to_str().unwrap(),
+            &env(&[("CERTBOT_DOMAIN", "example.com")]),
+        )
+        .unwrap();
+        assert_eq!(out.stdout, "example.com");
+    }
+
+    #[test]
+    fn preflight_catches_missing_and_non_executable_scripts() {
+        let tmp = tempfile::tempdir().unwrap();
+        let good = script(tmp.path(), "ok.sh", "exit 0");
+        preflight(&good).unwrap();
+        preflight(&format!("{good} --with-args")).unwrap();
+        preflight("echo hi").unwrap();
+        let missing = tmp.path().join("missing.sh");
+        assert!(
+            preflight(missing.to_str().unwrap())
+                .unwrap_err()
+                .contains("does not exist")
+        );
+        std::fs::set_permissions(&good, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(preflight(&good).unwrap_err().contains("chmod +x"));
+        assert!(preflight(" ").is_err());
+    }
+
+    #[test]
+    fn a_background_job_holding_the_pipes_does_not_block() {
+        let started = std::time::Instant::now();
+        let out = run("hook", "sleep 20 & echo started", &BTreeMap::new()).unwrap();
+        assert_eq!(
+            out.stdout, "started\n",
+            "output read before the grace period ended"
+        );
+        // Far below the background job's 20 s, far above the 2 x 0.5 s grace.
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "waited {:?} for a background job",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn huge_output_keeps_the_tail() {
+        let err = run(
+            "hook",
+            "i=0; while [ $i -lt 3000 ]; do echo line-$i-padding-padding >&2; i=$((i+1)); done; exit 1",
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
+        let stderr = err.stderr().unwrap();
+        assert!(stderr.len() <= MAX_CAPTURED_OUTPUT);
+        assert!(stderr.ends_with("line-2999-padding-padding\n"));
     }
 }

@@ -22,6 +22,9 @@ pub struct IssueRequest {
     /// RFC 9773 certID of the certificate this one replaces.
     pub replaces: Option<String>,
     pub profile: Option<String>,
+    /// A DER CSR from the user, sent as is instead of one certwright builds;
+    /// `reuse_key` must then hold its key.
+    pub csr: Option<Vec<u8>>,
     /// Account id as stored, recorded with a pending order.
     pub account_id: String,
 }
@@ -67,7 +70,10 @@ pub fn issue(
                 Some(pem) => crypto::parse_private_key(pem, &store.archive_dir(&req.name))?,
                 None => req.key_type.generate()?,
             };
-            let csr = crypto::build_csr(&key, &req.domains)?;
+            let csr = match &req.csr {
+                Some(der) => der.clone(),
+                None => crypto::build_csr(&key, &req.domains)?,
+            };
             // Persist before any step the CA might complete without us
             // seeing the answer, so the next run picks this order up.
             store.save_pending(
@@ -108,7 +114,10 @@ pub fn issue(
                     let pause = transport
                         .policy
                         .backoff(finalize_failures, &mut rand::rng());
-                    progress.waiting("the CA to recover before finalizing again", pause);
+                    progress.waiting(
+                        "waiting for the CA to recover before finalizing again",
+                        pause,
+                    );
                     transport.clock.sleep(pause);
                 }
                 progress.step("finalizing the order");

@@ -68,7 +68,15 @@ impl Output {
         eprintln!("{text}");
     }
 
-    fn event(&self, value: Value) {
+    fn event(&self, mut value: Value) {
+        // Wall-clock time, so CI logs line up with the CA's and the DNS
+        // provider's (and tests can order events against outside actions).
+        value["unix_ms"] = json!(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0)
+        );
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{value}");
     }

@@ -29,7 +29,7 @@ use crate::renewal_policy::{
 };
 use crate::store::{self, RenewalConfig, Store, Version};
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -43,7 +43,8 @@ pub struct RenewSettings {
     pub dry_run: bool,
     pub random_sleep: bool,
     pub random_sleep_max: Duration,
-    /// Global margin; a lineage's own `renew_before` wins over it.
+    /// Global margin; like every flag it wins over the lineage's own
+    /// `renew_before` (flags, environment, config file, renewal file).
     pub renew_before: Option<RenewBefore>,
     pub reuse_key: bool,
     pub lock_wait: Duration,
@@ -210,7 +211,7 @@ fn load_lineage(
         now,
         cert: &cert,
         revoked: config.revoked,
-        renew_before: config.renew_before.or(settings.renew_before),
+        renew_before: settings.renew_before.or(config.renew_before),
         state: &state,
         server: servers.get(store, env.output.as_ref(), &config.server),
         force: settings.force || settings.dry_run,
@@ -512,7 +513,7 @@ impl<'a> Runner<'a> {
             now,
             cert: &l.cert,
             revoked: l.config.revoked,
-            renew_before: l.config.renew_before.or(self.settings.renew_before),
+            renew_before: self.settings.renew_before.or(l.config.renew_before),
             state: &l.state,
             server: self
                 .servers
@@ -675,7 +676,7 @@ impl<'a> Runner<'a> {
             });
         }
         self.env.output.step(&format!("running pre-hook: {cmd}"));
-        let result = run_hook("pre-hook", &cmd, &[]);
+        let result = run_hook("pre-hook", &cmd, &[], self.env.output.as_ref());
         self.pre_hooks
             .push((cmd, result.as_ref().map(|_| ()).map_err(|e| e.to_string())));
         result
@@ -749,11 +750,19 @@ impl<'a> Runner<'a> {
                 dir: store.root().to_path_buf(),
             },
         )?;
-        let reuse_key = if config.reuse_key || self.settings.reuse_key {
-            let path = l.version.privkey();
-            Some(std::fs::read(&path).map_err(Error::io(&path))?)
-        } else {
-            None
+        // A lineage issued from the user's CSR is renewed from the same CSR
+        // and key, read afresh (the user may have replaced them).
+        let csr_input = match (&config.csr_path, &config.key_path) {
+            (Some(csr), Some(key)) => Some(crate::csr::CsrInput::load(csr, key)?),
+            _ => None,
+        };
+        let reuse_key = match &csr_input {
+            Some(input) => Some(input.key_pem()?),
+            None if config.reuse_key || self.settings.reuse_key => {
+                let path = l.version.privkey();
+                Some(std::fs::read(&path).map_err(Error::io(&path))?)
+            }
+            None => None,
         };
         // RFC 9773 §5: name the certificate this one replaces, so the CA can
         // relax limits for it. Not from a dry run, which would mark the real
@@ -769,12 +778,13 @@ impl<'a> Runner<'a> {
             reuse_key,
             preferred_chain: config.preferred_chain.clone(),
             replaces,
-            profile: None,
+            profile: config.profile.clone(),
+            csr: csr_input.map(|c| c.der),
             account_id: acct.id.clone(),
         };
         let account = client.account(&acct.key, &acct.record.url);
         if self.settings.dry_run {
-            let scratch = ScratchStore::create()?;
+            let scratch = crate::staging::Scratch::new()?;
             let issued = issue(&account, &scratch.store, solver.as_mut(), &request)?;
             return Ok((None, issued.info.not_after));
         }
@@ -813,7 +823,13 @@ impl<'a> Runner<'a> {
         else {
             return Ok(());
         };
-        run_deploy_hook(self.env.store, cmd, &config.name, &config.domains)
+        run_deploy_hook(
+            self.env.store,
+            cmd,
+            &config.name,
+            &config.domains,
+            self.env.output.as_ref(),
+        )
     }
 
     fn run_post_hooks(&mut self) {
@@ -821,7 +837,7 @@ impl<'a> Runner<'a> {
         // stopped), so it runs even when renewals failed.
         for cmd in std::mem::take(&mut self.post_hooks) {
             self.env.output.step(&format!("running post-hook: {cmd}"));
-            if let Err(e) = run_hook("post-hook", &cmd, &[]) {
+            if let Err(e) = run_hook("post-hook", &cmd, &[], self.env.output.as_ref()) {
                 self.env.output.error_in("post-hook", &e);
                 self.failures += 1;
             }
@@ -915,14 +931,30 @@ impl<'a> Runner<'a> {
     }
 }
 
-/// The one call into the hook runner (`hooks`), so `issue` and `renew`
-/// run hooks the same way and a change of runner touches one place.
-pub fn run_hook(what: &str, cmd: &str, env: &[(String, String)]) -> Result<()> {
-    hooks::run(cmd, env, what)
+/// Runs a pre-, post- or deploy hook the same way for `issue` and `renew`;
+/// what it printed is passed on as progress lines.
+pub fn run_hook(
+    what: &str,
+    cmd: &str,
+    env: &[(String, String)],
+    progress: &dyn Progress,
+) -> Result<()> {
+    let env: BTreeMap<String, String> = env.iter().cloned().collect();
+    let output = hooks::run(what, cmd, &env)?;
+    for line in output.stdout.lines().chain(output.stderr.lines()) {
+        progress.step(&format!("{what}: {line}"));
+    }
+    Ok(())
 }
 
 /// Runs a deploy hook for a lineage that just got a new certificate.
-pub fn run_deploy_hook(store: &Store, cmd: &str, name: &str, domains: &[String]) -> Result<()> {
+pub fn run_deploy_hook(
+    store: &Store,
+    cmd: &str,
+    name: &str,
+    domains: &[String],
+    progress: &dyn Progress,
+) -> Result<()> {
     let live = store.live_path(name);
     let live = std::path::absolute(&live).unwrap_or(live);
     run_hook(
@@ -935,6 +967,7 @@ pub fn run_deploy_hook(store: &Store, cmd: &str, name: &str, domains: &[String])
             ),
             ("RENEWED_DOMAINS".to_string(), domains.join(" ")),
         ],
+        progress,
     )
 }
 
@@ -955,7 +988,7 @@ impl Drop for PostHookGuard<'_> {
     fn drop(&mut self) {
         self.output
             .step(&format!("running post-hook: {}", self.command));
-        if let Err(e) = run_hook("post-hook", self.command, &[]) {
+        if let Err(e) = run_hook("post-hook", self.command, &[], self.output) {
             self.output.error_in("post-hook", &e);
         }
     }
@@ -973,32 +1006,6 @@ pub fn remember_directory(store: &Store, client: &AcmeClient, now: SystemTime) -
             now,
         ),
     )
-}
-
-/// A throwaway store for dry runs, removed when dropped: the issuance flow
-/// runs unchanged and the real store is never written.
-struct ScratchStore {
-    store: Store,
-}
-
-impl ScratchStore {
-    fn create() -> Result<ScratchStore> {
-        let dir = std::env::temp_dir().join(format!(
-            "certwright-dry-run-{}-{:08x}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        store::create_dir(&dir, store::PRIVATE_DIR_MODE)?;
-        Ok(ScratchStore {
-            store: Store::new(dir),
-        })
-    }
-}
-
-impl Drop for ScratchStore {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(self.store.root());
-    }
 }
 
 // ---- `certificates` ----

@@ -499,8 +499,8 @@ pub struct PolicyInput<'a> {
     pub now: SystemTime,
     pub cert: &'a CertFacts,
     pub revoked: bool,
-    /// A margin the user configured (lineage, else global); it applies even
-    /// when ARI suggests a later time. None: ARI, else the built-in margin.
+    /// A margin the user configured, used when the CA gives no ARI answer;
+    /// None: the built-in margin.
     pub renew_before: Option<RenewBefore>,
     pub state: &'a LineageState,
     /// None: ARI support of the lineage's CA is not known yet.
@@ -509,8 +509,8 @@ pub struct PolicyInput<'a> {
 }
 
 /// The renewal rule, in order: forced; backing off after a failure;
-/// expired or revoked; a user-configured margin that has passed; the ARI
-/// instant when the CA offers ARI and answered; else the built-in margin.
+/// expired or revoked; the ARI instant when the CA offers ARI and answered;
+/// else the margin (configured, or a third / half of the lifetime).
 pub fn decide(input: &PolicyInput<'_>) -> Decision {
     let now = input.now;
     if input.force {
@@ -528,9 +528,6 @@ pub fn decide(input: &PolicyInput<'_>) -> Decision {
         return Decision::Renew(Reason::Revoked);
     }
     let fallback = fallback_due_at(input.cert, input.renew_before);
-    if input.renew_before.is_some() && fallback <= now {
-        return Decision::Renew(Reason::RenewBefore);
-    }
     if let Some(cert_id) = &input.cert.cert_id {
         match input.server {
             None => return Decision::CheckDirectory,
@@ -826,25 +823,36 @@ mod tests {
             }),
             Decision::Renew(Reason::Revoked)
         );
-        // A configured margin that has passed wins over a later ARI time...
+        // ARI takes precedence over a configured margin (RFC 9773 §4.2),
+        // whether the margin has passed or not...
+        for margin in [days(85), days(30)] {
+            assert!(matches!(
+                decide(&PolicyInput {
+                    renew_before: Some(RenewBefore::Duration(margin)),
+                    ..base
+                }),
+                Decision::NotDue {
+                    reason: Reason::AriWindow,
+                    ..
+                }
+            ));
+        }
+        // ...and the margin decides when ARI failed.
+        let mut failed = state.clone();
+        failed.ari_failed(
+            "https://ca.test/renewal-info/aki.serial",
+            "HTTP 500",
+            None,
+            base.now,
+        );
         assert_eq!(
             decide(&PolicyInput {
                 renew_before: Some(RenewBefore::Duration(days(85))),
+                state: &failed,
                 ..base
             }),
             Decision::Renew(Reason::RenewBefore)
         );
-        // ...but one that has not passed leaves ARI in charge.
-        assert!(matches!(
-            decide(&PolicyInput {
-                renew_before: Some(RenewBefore::Duration(days(30))),
-                ..base
-            }),
-            Decision::NotDue {
-                reason: Reason::AriWindow,
-                ..
-            }
-        ));
     }
 
     #[test]

@@ -17,8 +17,10 @@
 //! Every write is atomic (temp file in the same directory, fsync, rename,
 //! fsync the directory); private keys are 0600 and their directories 0700.
 
+use crate::acme::types::ChallengeType;
 use crate::crypto::KeyType;
 use crate::error::{Error, Result};
+use crate::solver::propagation::PropagationOverrides;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -131,6 +133,9 @@ pub struct AccountRecord {
     pub created: String,
     #[serde(default)]
     pub terms_of_service: Option<String>,
+    /// Set by `account deactivate`: the CA refuses this account for good.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deactivated: bool,
 }
 
 /// How a lineage's challenges are answered.
@@ -145,6 +150,21 @@ pub enum SolverConfig {
     },
     Webroot {
         webroot: PathBuf,
+    },
+    /// dns-01 answered by the user's hook scripts (docs/dns.md).
+    Dns {
+        auth_hook: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cleanup_hook: Option<String>,
+        /// Only what the user set; defaults apply at run time.
+        #[serde(flatten)]
+        propagation: PropagationOverrides,
+    },
+    /// A person publishes the challenge; renewing needs a terminal.
+    Manual {
+        challenge: ChallengeType,
+        #[serde(flatten)]
+        propagation: PropagationOverrides,
     },
 }
 
@@ -163,13 +183,22 @@ pub struct RenewalConfig {
     pub ca_bundle: Option<PathBuf>,
     #[serde(default)]
     pub preferred_chain: Option<String>,
+    /// ACME profile requested in newOrder (Let's Encrypt's profiles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The user's CSR (`issue --csr`), reused as is on renewal, with
+    /// `key_path` as its key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csr_path: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_path: Option<PathBuf>,
+    /// The current certificate was revoked: renew at the next run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revoked: bool,
     /// Renew this long before expiry ("30d") or at this fraction of the
     /// lifetime left ("1/3"); overrides the global setting and ARI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_before: Option<crate::renewal_policy::RenewBefore>,
-    /// The current certificate was revoked: renew at the next run.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub revoked: bool,
     /// Shell commands run around renewals (see docs/renewal.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pre_hook: Option<String>,
@@ -584,6 +613,108 @@ pub struct StoreLock {
     _file: fs::File,
 }
 
+// ---- account lifecycle and lineage removal (revoke, account commands) ----
+
+/// Name of the next account key while a key change is in flight.
+const NEXT_ACCOUNT_KEY: &str = "account.key.next";
+
+impl Store {
+    /// Every stored account for every server, as (id, record), sorted by
+    /// server then id. Reads only; for `account list`.
+    pub fn all_accounts(&self) -> Result<Vec<(String, AccountRecord)>> {
+        let dir = self.root.join("accounts");
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&dir)(e)),
+        };
+        let mut servers = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(Error::io(&dir))?;
+            // The server URL is in each account.json; read one to get it.
+            for sub in fs::read_dir(entry.path()).map_err(Error::io(entry.path()))? {
+                let sub = sub.map_err(Error::io(entry.path()))?;
+                let json_path = sub.path().join("account.json");
+                if let Ok(data) = fs::read(&json_path) {
+                    let record: AccountRecord =
+                        serde_json::from_slice(&data).map_err(|e| Error::BadFile {
+                            path: json_path.clone(),
+                            reason: format!("not a certwright account file ({e})"),
+                        })?;
+                    servers.push(record.server);
+                    break;
+                }
+            }
+        }
+        servers.sort();
+        servers.dedup();
+        let mut out = Vec::new();
+        for server in servers {
+            out.extend(self.accounts(&server)?);
+        }
+        Ok(out)
+    }
+
+    /// Writes the key a key change will install, before the CA hears of
+    /// it: if the run dies after the CA switched keys, the key survives.
+    pub fn save_next_account_key(&self, server: &str, id: &str, key_pem: &[u8]) -> Result<()> {
+        let path = self.account_dir(server, id).join(NEXT_ACCOUNT_KEY);
+        atomic_write(&path, key_pem, PRIVATE_FILE_MODE)
+    }
+
+    /// A key change left unfinished by an earlier run, if any.
+    pub fn next_account_key(&self, server: &str, id: &str) -> Result<Option<(PathBuf, Vec<u8>)>> {
+        let path = self.account_dir(server, id).join(NEXT_ACCOUNT_KEY);
+        match fs::read(&path) {
+            Ok(pem) => Ok(Some((path, pem))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path)(e)),
+        }
+    }
+
+    /// Makes the saved next key the account key (one rename: atomic).
+    pub fn commit_next_account_key(&self, server: &str, id: &str) -> Result<()> {
+        let dir = self.account_dir(server, id);
+        let next = dir.join(NEXT_ACCOUNT_KEY);
+        let key = dir.join("account.key");
+        fs::rename(&next, &key).map_err(Error::io(&key))?;
+        sync_dir(&dir)
+    }
+
+    pub fn discard_next_account_key(&self, server: &str, id: &str) -> Result<()> {
+        let path = self.account_dir(server, id).join(NEXT_ACCOUNT_KEY);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&path)(e)),
+        }
+    }
+
+    /// Removes a lineage: the live link first (so nothing points into a
+    /// half-deleted archive), then the archive, then the renewal file.
+    pub fn delete_lineage(&self, name: &str) -> Result<()> {
+        validate_lineage_name(name)?;
+        let live = self.live_path(name);
+        match fs::remove_file(&live) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&live)(e)),
+        }
+        let archive = self.archive_dir(name);
+        match fs::remove_dir_all(&archive) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&archive)(e)),
+        }
+        let renewal = self.renewal_path(name);
+        match fs::remove_file(&renewal) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&renewal)(e)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -649,6 +780,53 @@ mod tests {
             server_id("https://127.0.0.1:14000/dir"),
             "127.0.0.1_14000_dir"
         );
+    }
+
+    #[test]
+    fn dns_solver_settings_round_trip_through_the_renewal_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::new(tmp.path());
+        let solver = SolverConfig::Dns {
+            auth_hook: "/etc/certwright/hooks/auth.sh".into(),
+            cleanup_hook: Some("/etc/certwright/hooks/cleanup.sh --zone x".into()),
+            propagation: PropagationOverrides {
+                propagation_timeout: Some(120),
+                propagation_sleep_times: Some(vec![2, 5]),
+                ..Default::default()
+            },
+        };
+        let config = RenewalConfig {
+            name: "example.com".into(),
+            server: "https://ca.test/dir".into(),
+            account: "1".into(),
+            domains: vec!["example.com".into(), "*.example.com".into()],
+            key_type: KeyType::EcdsaP256,
+            reuse_key: false,
+            solver: solver.clone(),
+            ca_bundle: None,
+            preferred_chain: None,
+            profile: None,
+            csr_path: None,
+            key_path: None,
+            revoked: false,
+            renew_before: Some(crate::renewal_policy::RenewBefore::parse("30d").unwrap()),
+            pre_hook: None,
+            post_hook: None,
+            deploy_hook: Some("systemctl reload nginx".into()),
+            certwright_version: "test".into(),
+        };
+        store.save_renewal_config(&config).unwrap();
+        let text = fs::read_to_string(store.renewal_path("example.com")).unwrap();
+        assert!(text.contains("kind = \"dns\""), "{text}");
+        assert!(text.contains("propagation_timeout = 120"), "{text}");
+        // Unset values stay unset, so later default changes still apply.
+        assert!(!text.contains("propagation_delay"), "{text}");
+        assert!(text.contains("renew_before = \"30d\""), "{text}");
+        assert!(!text.contains("pre_hook"), "{text}");
+        let back = store.renewal_config("example.com").unwrap().unwrap();
+        assert_eq!(back.solver, solver);
+        assert_eq!(back.renew_before, config.renew_before);
+        assert_eq!(back.deploy_hook, config.deploy_hook);
     }
 
     #[test]

@@ -355,8 +355,9 @@ fn retry_after_beyond_max_retry_wait_stops_at_once() {
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out, &server));
     let orders = server.requests(Endpoint::NewOrder);
     assert_eq!(statuses(&orders), [503, 503, 503], "{}", server.dump());
-    assert_gap(&orders[0], &orders[1], Duration::from_secs(1), &server);
-    assert_gap(&orders[1], &orders[2], Duration::from_secs(1), &server);
+    let g1 = assert_gap(&orders[0], &orders[1], Duration::from_secs(1), &server);
+    let g2 = assert_gap(&orders[1], &orders[2], Duration::from_secs(1), &server);
+    eprintln!("capped after waits of {g1:?}, {g2:?}");
     assert!(
         stderr(&out).contains("--max-retry-wait (2 s)"),
         "{}",
@@ -421,7 +422,10 @@ fn finalize_whose_answer_is_lost_is_not_resent() {
 #[test]
 fn finalize_failing_before_it_is_applied_is_retried_a_bounded_number_of_times() {
     let server =
-        FaultServer::start(Script::new().fail(Endpoint::Finalize, 100, Fault::Status(500)));
+        // One failure more than certwright may send: were the bound lost,
+        // the fifth finalize would succeed and the counts below would fail,
+        // rather than the test looping for ever.
+        FaultServer::start(Script::new().fail(Endpoint::Finalize, 4, Fault::Status(500)));
     let tmp = tempfile::tempdir().unwrap();
     let cw = server.certwright(tmp.path());
     let out = run(&cw, &issue_args("finalize500.example.test"), &[]);
@@ -449,18 +453,19 @@ fn finalize_failing_before_it_is_applied_is_retried_a_bounded_number_of_times() 
         server.dump()
     );
     let finalizes = server.requests(Endpoint::Finalize);
-    assert_gap(
+    let g1 = assert_gap(
         &finalizes[0],
         &finalizes[1],
         Duration::from_millis(500),
         &server,
     );
-    assert_gap(
+    let g2 = assert_gap(
         &finalizes[1],
         &finalizes[2],
         Duration::from_secs(1),
         &server,
     );
+    eprintln!("finalize resent after {g1:?}, {g2:?}");
     assert!(!cw.live("finalize500.example.test").exists());
 }
 
@@ -495,6 +500,7 @@ fn interrupted_finalize_resumes_the_same_order() {
     }
     child.kill().unwrap(); // SIGKILL: no cleanup code runs.
     child.wait().unwrap();
+    let first_run = server.log().len();
     assert!(!cw.live(name).exists());
     let pending_key = tmp
         .path()
@@ -507,6 +513,9 @@ fn interrupted_finalize_resumes_the_same_order() {
     .unwrap();
 
     server.finish_processing();
+    // Should certwright wrongly start a new order, let it finish at once so
+    // the counts below fail fast instead of the run waiting out its timeout.
+    server.update(|s| s.processing_polls = 0);
     let out = run(&cw, &issue_args(name), &["--json"]);
     let doc = assert_ok(&out, &server);
     assert_eq!(doc["resumed"], true, "{doc}");
@@ -533,6 +542,10 @@ fn interrupted_finalize_resumes_the_same_order() {
             .join(name)
             .join("pending")
             .exists()
+    );
+    eprintln!(
+        "killed after {first_run} requests; the resumed run needed {}",
+        server.log().len() - first_run
     );
 }
 
@@ -794,4 +807,110 @@ mod transport {
         );
         assert_ne!(finalizes[2].nonce, finalizes[3].nonce);
     }
+}
+
+/// The fault server's ARI endpoint, which the renew feature relies on:
+/// the default window is the last third of the certificate's lifetime, a
+/// test can set its own, and every request is logged by certID.
+#[test]
+fn fault_server_answers_renewal_info() {
+    use base64::Engine;
+    let b64 = |d: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d);
+    let server =
+        FaultServer::start(Script::new().profiles(&[("shortlived", "6-day certificates")]));
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    assert_ok(
+        &run(&cw, &issue_args("ari.example.test"), &["--json"]),
+        &server,
+    );
+    let cert = assert_installed(&cw, &server, "ari.example.test");
+    let cert_id = format!(
+        "{}.{}",
+        b64(cert.leaf.authority_key_id().unwrap().as_slice()),
+        b64(&cert.leaf.serial_number().to_bn().unwrap().to_vec())
+    );
+    let get = |id: &str| {
+        let (status, body) = http_get(
+            &format!("{}/renewal-info/{id}", server.base),
+            Some(server.ca_bundle()),
+        );
+        (
+            status,
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+        )
+    };
+    let (status, doc) = get(&cert_id);
+    assert_eq!(status, 200, "{doc}");
+    let start = certwright::clock::parse_rfc3339(doc["suggestedWindow"]["start"].as_str().unwrap())
+        .unwrap();
+    let not_after = certwright::crypto::cert_info(&cert.leaf).unwrap().not_after;
+    let left = not_after.duration_since(start).unwrap();
+    assert!(left > Duration::from_secs(29 * 86400) && left < Duration::from_secs(31 * 86400));
+
+    let from = SystemTime::UNIX_EPOCH + Duration::from_secs(1_900_000_000);
+    server.update(|s| {
+        s.renewal_info.window = Some((from, from + Duration::from_secs(3600)));
+        s.renewal_info.retry_after = 60;
+    });
+    let (_, doc) = get(&cert_id);
+    assert_eq!(
+        doc["suggestedWindow"]["start"],
+        certwright::clock::rfc3339(from)
+    );
+    assert_eq!(
+        server.log().last().unwrap().retry_after.as_deref(),
+        Some("60")
+    );
+    assert_eq!(server.ari_requests(), [cert_id.clone(), cert_id]);
+
+    let (status, body) = http_get(&server.directory, Some(server.ca_bundle()));
+    assert_eq!(status, 200);
+    let dir: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(dir["meta"]["profiles"]["shortlived"], "6-day certificates");
+    assert_eq!(dir["renewalInfo"], format!("{}/renewal-info", server.base));
+}
+
+/// A Retry-After on a processing order that lies past --order-timeout: no
+/// pointless sleep, a message naming the CA's request, and the saved order
+/// is picked up by the next run.
+#[test]
+fn processing_retry_after_past_the_order_timeout_stops_and_the_next_run_resumes() {
+    let server = FaultServer::start(Script::new().processing(100, Some(30)));
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    let name = "deadline.example.test";
+    let out = run(&cw, &issue_args(name), &["--order-timeout", "10"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out, &server));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "gave up waiting for the CA to issue the certificate (the CA asked to check again in 30 s, past the order timeout of 10 s)"
+        ) && err.contains("last status: processing"),
+        "{err}"
+    );
+    // Nothing after the finalize answer: no poll, no sleep.
+    assert_eq!(
+        server.log().last().unwrap().endpoint,
+        Endpoint::Finalize,
+        "{}",
+        server.dump()
+    );
+    assert!(
+        tmp.path()
+            .join("archive")
+            .join(name)
+            .join("pending")
+            .exists()
+    );
+
+    server.finish_processing();
+    // Should certwright wrongly start a new order, let it finish at once so
+    // the counts below fail fast instead of the run waiting out its timeout.
+    server.update(|s| s.processing_polls = 0);
+    let doc = assert_ok(&run(&cw, &issue_args(name), &["--json"]), &server);
+    assert_eq!(doc["resumed"], true);
+    assert_installed(&cw, &server, name);
+    assert_eq!(server.count(Endpoint::NewOrder), 1);
+    assert_eq!(server.count(Endpoint::Finalize), 1);
 }

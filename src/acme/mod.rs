@@ -4,6 +4,7 @@
 pub mod ari;
 pub mod client;
 pub mod jws;
+pub mod lifecycle;
 pub mod retry;
 pub mod transport;
 pub mod types;

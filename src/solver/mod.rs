@@ -1,7 +1,10 @@
 //! Challenge solvers. The whole contract: present a challenge, then clean it
 //! up; cleanup runs whether or not validation succeeded.
 
+pub mod dns01;
+pub mod dns_lookup;
 pub mod http01;
+pub mod propagation;
 
 use crate::acme::types::{ChallengeType, Identifier};
 use crate::error::{Error, Result};

@@ -40,6 +40,12 @@ fn name(cn: &str) -> openssl::x509::X509Name {
     b.build()
 }
 
+fn rand_hex() -> String {
+    let mut bytes = [0u8; 6];
+    openssl::rand::rand_bytes(&mut bytes).unwrap();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn serial() -> openssl::asn1::Asn1Integer {
     let mut bn = BigNum::new().unwrap();
     bn.rand(64, MsbOption::MAYBE_ZERO, false).unwrap();
@@ -52,9 +58,11 @@ impl TlsFixture {
         let mut ca = X509::builder().unwrap();
         ca.set_version(2).unwrap();
         ca.set_serial_number(&serial()).unwrap();
-        ca.set_subject_name(&name("certwright test TLS CA"))
-            .unwrap();
-        ca.set_issuer_name(&name("certwright test TLS CA")).unwrap();
+        // A unique name per fixture: a bundle trusting two test servers
+        // must not hold two CAs OpenSSL cannot tell apart by subject.
+        let ca_name = name(&format!("certwright test TLS CA {}", rand_hex()));
+        ca.set_subject_name(&ca_name).unwrap();
+        ca.set_issuer_name(&ca_name).unwrap();
         ca.set_pubkey(&ca_key).unwrap();
         ca.set_not_before(&Asn1Time::days_from_now(0).unwrap())
             .unwrap();
