@@ -918,7 +918,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__renew)
-            opts="-v -q -h -V --cert-name --force-renewal --no-random-sleep --random-sleep-max --dry-run --renew-before --reuse-key --lock-wait --max-retry-wait --order-timeout --pre-hook --post-hook --deploy-hook --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --cert-name --force-renewal --no-random-sleep --random-sleep-max --dry-run --renew-before --reuse-key --lock-wait --max-retry-wait --order-timeout --pre-hook --post-hook --deploy-hook --staging --staging-server --config-dir --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -957,6 +957,10 @@ _certwright() {
                     return 0
                     ;;
                 --deploy-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --staging-server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

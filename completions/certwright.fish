@@ -256,11 +256,13 @@ complete -c certwright -n "__fish_certwright_using_subcommand renew" -l order-ti
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l pre-hook -d 'Command run once before the first renewal of a run (e.g. to stop a web server that holds port 80)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l post-hook -d 'Command run once after the last renewal of a run (runs whenever the pre-hook ran, even if renewals failed)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l deploy-hook -d 'Command run after each renewed certificate, with RENEWED_LINEAGE (the live directory) and RENEWED_DOMAINS (space-separated) set' -r
+complete -c certwright -n "__fish_certwright_using_subcommand renew" -l staging-server -d 'Staging directory URL, for CAs whose staging directory certwright does not know' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l force-renewal -d 'Renew even if not due, ignoring any backoff after failures'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l no-random-sleep -d 'Do not sleep a random time before contacting the CA'
-complete -c certwright -n "__fish_certwright_using_subcommand renew" -l dry-run -d 'Run the whole renewal but keep nothing: no new files in live/, archive/ or renewal/, no deploy hooks'
+complete -c certwright -n "__fish_certwright_using_subcommand renew" -l dry-run -d 'Renew every selected certificate against the CA\'s staging directory (with a staging account) and keep nothing: live/, archive/ and renewal/ are not touched, no deploy hooks run'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l reuse-key -d 'Keep each lineage\'s private key instead of generating a new one'
+complete -c certwright -n "__fish_certwright_using_subcommand renew" -l staging -d 'Use the CA\'s staging directory and keep the result apart from production, under <config-dir>/staging/'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -s q -l quiet -d 'Print only errors'

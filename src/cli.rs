@@ -212,9 +212,10 @@ pub struct RenewArgs {
     #[arg(long, env = "CERTWRIGHT_RANDOM_SLEEP_MAX", value_name = "SECONDS")]
     pub random_sleep_max: Option<u64>,
 
-    /// Run the whole renewal but keep nothing: no new files in live/,
-    /// archive/ or renewal/, no deploy hooks
-    #[arg(long)]
+    /// Renew every selected certificate against the CA's staging directory
+    /// (with a staging account) and keep nothing: live/, archive/ and
+    /// renewal/ are not touched, no deploy hooks run
+    #[arg(long, conflicts_with = "staging")]
     pub dry_run: bool,
 
     /// Renew this long before expiry ("30d", "12h") or when this fraction of
@@ -247,6 +248,10 @@ pub struct RenewArgs {
 
     #[command(flatten)]
     pub hooks: HookArgs,
+
+    /// --staging: renew the staging lineages (<config-dir>/staging/)
+    #[command(flatten)]
+    pub staging: StagingArgs,
 }
 
 #[derive(Debug, Args)]

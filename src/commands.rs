@@ -675,7 +675,12 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
 
 fn renew_command(ctx: &Context, args: &RenewArgs) -> Result<u8> {
     let settings = crate::renew::RenewSettings::from_args(args)?;
-    let store = ctx.store()?;
+    let live = ctx.store()?;
+    let store = if args.staging.staging {
+        crate::staging::staging_store(&live)
+    } else {
+        live
+    };
     crate::renew::run(
         &crate::renew::Env {
             output: &ctx.output,

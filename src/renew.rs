@@ -30,7 +30,7 @@ use crate::renewal_policy::{
 use crate::store::{self, RenewalConfig, Store, Version};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -52,6 +52,8 @@ pub struct RenewSettings {
     pub pre_hook: Option<String>,
     pub post_hook: Option<String>,
     pub deploy_hook: Option<String>,
+    /// Staging directory for dry runs of lineages whose CA has no known one.
+    pub staging_server: Option<String>,
 }
 
 impl RenewSettings {
@@ -89,6 +91,7 @@ impl RenewSettings {
             pre_hook: args.hooks.pre_hook.clone(),
             post_hook: args.hooks.post_hook.clone(),
             deploy_hook: args.hooks.deploy_hook.clone(),
+            staging_server: args.staging.staging_server.clone(),
         })
     }
 }
@@ -531,22 +534,19 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn ca_key(config: &RenewalConfig) -> (String, Option<PathBuf>) {
-        (config.server.clone(), config.ca_bundle.clone())
-    }
-
-    /// The connected client for a lineage's CA, at most one directory
-    /// request per CA per run (a failure is not retried within the run).
-    fn client(&mut self, config: &RenewalConfig) -> Result<Rc<AcmeClient>> {
-        let key = Self::ca_key(config);
+    /// The connected client for a CA, at most one directory request per CA
+    /// per run (a failure is not retried within the run). What the
+    /// directory says about ARI is remembered for later runs.
+    fn client(&mut self, server: &str, ca_bundle: Option<&Path>) -> Result<Rc<AcmeClient>> {
+        let key = (server.to_string(), ca_bundle.map(Path::to_path_buf));
         if let Some(slot) = self.clients.get(&key) {
             return slot.clone().map_err(|detail| Error::Transport {
-                url: config.server.clone(),
+                url: server.to_string(),
                 detail,
                 hint: None,
             });
         }
-        let result = self.connect(config);
+        let result = self.connect(server, ca_bundle);
         let now = self.now();
         let server_state = match &result {
             Ok(c) => {
@@ -554,23 +554,20 @@ impl<'a> Runner<'a> {
             }
             Err(e) => ServerState::failed(
                 self.servers
-                    .get(self.env.store, self.env.output.as_ref(), &config.server),
-                &config.server,
+                    .get(self.env.store, self.env.output.as_ref(), server),
+                server,
                 &e.to_string(),
                 now,
             ),
         };
         if !self.settings.dry_run
-            && let Err(e) = self
-                .env
-                .store
-                .save_server_state(&config.server, &server_state)
+            && let Err(e) = self.env.store.save_server_state(server, &server_state)
         {
             self.env.output.warn(&e.to_string());
         }
         self.servers
             .known
-            .insert(config.server.clone(), Some(server_state));
+            .insert(server.to_string(), Some(server_state));
         match result {
             Ok(c) => {
                 let c = Rc::new(c);
@@ -584,12 +581,10 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn connect(&self, config: &RenewalConfig) -> Result<AcmeClient> {
-        let server = resolve_server(Some(&config.server))?;
+    fn connect(&self, server: &str, ca_bundle: Option<&Path>) -> Result<AcmeClient> {
+        let server = resolve_server(Some(server))?;
         let transport = Transport::new(
-            HttpSettings {
-                ca_bundle: config.ca_bundle.as_deref(),
-            },
+            HttpSettings { ca_bundle },
             self.settings.policy.clone(),
             Arc::clone(self.env.clock),
             self.progress(),
@@ -599,7 +594,7 @@ impl<'a> Runner<'a> {
     }
 
     fn learn_directory(&mut self, config: &RenewalConfig) {
-        if let Err(e) = self.client(config) {
+        if let Err(e) = self.client(&config.server, config.ca_bundle.as_deref()) {
             self.env.output.warn(&format!(
                 "cannot read {}'s directory to learn whether it offers ARI ({e}); deciding by certificate lifetime",
                 config.server
@@ -742,14 +737,18 @@ impl<'a> Runner<'a> {
         let config = &l.config;
         // Bind the port / check the webroot before the CA hears from us.
         let mut solver = crate::commands::build_solver(&config.solver)?;
-        let client = self.client(config)?;
         let store = self.env.store;
-        let acct = account::load(store, &client.directory_url, Some(&config.account))?.ok_or_else(
-            || Error::NoAccount {
-                server: client.directory_url.clone(),
-                dir: store.root().to_path_buf(),
-            },
-        )?;
+        let (client, acct) = if self.settings.dry_run {
+            self.staging_client_and_account(config)?
+        } else {
+            let client = self.client(&config.server, config.ca_bundle.as_deref())?;
+            let acct = account::load(store, &client.directory_url, Some(&config.account))?
+                .ok_or_else(|| Error::NoAccount {
+                    server: client.directory_url.clone(),
+                    dir: store.root().to_path_buf(),
+                })?;
+            (client, acct)
+        };
         // A lineage issued from the user's CSR is renewed from the same CSR
         // and key, read afresh (the user may have replaced them).
         let csr_input = match (&config.csr_path, &config.key_path) {
@@ -790,6 +789,46 @@ impl<'a> Runner<'a> {
         }
         let issued = issue(&account, store, solver.as_mut(), &request)?;
         Ok((Some(issued.version.number), issued.info.not_after))
+    }
+
+    /// A dry run talks to the CA's staging directory (as `issue --dry-run`
+    /// does), with the staging account kept in `<config>/staging/`,
+    /// registered on first use with the production account's contacts.
+    fn staging_client_and_account(
+        &mut self,
+        config: &RenewalConfig,
+    ) -> Result<(Rc<AcmeClient>, account::LoadedAccount)> {
+        let server = crate::staging::staging_server_for(
+            &resolve_server(Some(&config.server))?,
+            self.settings.staging_server.as_deref(),
+        )?;
+        let client = self.client(&server, config.ca_bundle.as_deref())?;
+        let staging_store = crate::staging::staging_store(self.env.store);
+        if let Some(found) = account::load(&staging_store, &client.directory_url, None)? {
+            return Ok((client, found));
+        }
+        let production = account::load(self.env.store, &config.server, Some(&config.account))?
+            .ok_or_else(|| Error::NoAccount {
+                server: config.server.clone(),
+                dir: self.env.store.root().to_path_buf(),
+            })?;
+        self.env
+            .output
+            .step("registering a staging account for the dry run");
+        let registration = account::Registration {
+            contact: production
+                .record
+                .contact
+                .iter()
+                .filter_map(|c| c.strip_prefix("mailto:").map(str::to_string))
+                .collect(),
+            // The production account agreed to this CA's terms.
+            agree_tos: true,
+            key_type: crate::crypto::KeyType::EcdsaP256,
+            eab: None,
+        };
+        let acct = account::register(&client, &staging_store, &registration)?.0;
+        Ok((client, acct))
     }
 
     /// Bookkeeping after a new certificate is live: a fresh state for it,

@@ -493,21 +493,53 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
+/// How many orders a Pebble finalized, from its log.
+fn finalizes(pebble: &Pebble) -> usize {
+    pebble
+        .log()
+        .matches("/finalize-order/ -> calling handler()")
+        .count()
+}
+
 #[test]
-fn dry_run_renews_for_real_but_keeps_nothing() {
+fn dry_run_renews_against_staging_and_keeps_nothing() {
     let setup = Setup::new();
     setup.issue("dry.example.test", &[]);
+    // A second Pebble plays the CA's staging directory; the lineage's CA
+    // bundle (recorded at issue time) learns to trust it too.
+    let staging = Pebble::start_with(PebbleOptions {
+        env: vec![("PEBBLE_AUTHZREUSE", "0".into())],
+        ..PebbleOptions::default()
+    });
+    let mut bundle = std::fs::read(&setup.cw.ca_bundle).unwrap();
+    bundle.extend(std::fs::read(staging.ca_bundle()).unwrap());
+    std::fs::write(&setup.cw.ca_bundle, bundle).unwrap();
     // Not due: a dry run renews every selected lineage anyway (that is
     // what it is for: proving the next real renewal would work).
     setup.set_in_renewal_file("dry.example.test", |t| {
         t.insert("renew_before".into(), toml::Value::String("1h".into()));
+        // The staging CA validates on its own port.
+        t["solver"]["http_port"] = toml::Value::Integer(i64::from(staging.http_port));
     });
+    let production_orders = finalizes(setup.pebble.as_ref().unwrap());
+
+    // This test CA has no known staging directory: say how to name one.
+    let out = setup.renew(&["--dry-run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("--staging-server"),
+        "{}",
+        describe(&out)
+    );
+
     let before = snapshot(setup.root());
     let deployed = setup.scratch("deployed");
     let pre = setup.scratch("pre-ran");
     let out = setup.renew(&[
         "--dry-run",
         "--json",
+        "--staging-server",
+        &staging.directory,
         "--deploy-hook",
         &format!("touch '{}'", deployed.display()),
         "--pre-hook",
@@ -517,21 +549,44 @@ fn dry_run_renews_for_real_but_keeps_nothing() {
     let doc = json_of(&out);
     assert_eq!(doc["dry_run"], true);
     assert_eq!(doc["renewed"], 1);
-    assert!(
-        doc["requests"].as_u64().unwrap() >= 6,
-        "a real order was made: {doc:#}"
-    );
-    assert_eq!(
-        snapshot(setup.root()),
-        before,
-        "the store changed in a dry run"
-    );
+    // The whole flow ran on the staging CA, none of it on production.
+    assert_eq!(finalizes(&staging), 1, "{}", staging.log());
+    assert_eq!(finalizes(setup.pebble.as_ref().unwrap()), production_orders);
+    // The staging account lives apart, with the production contact.
+    let staging_accounts = setup.root().join("staging/accounts");
+    let server_dir = std::fs::read_dir(&staging_accounts)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let acct_dir = std::fs::read_dir(server_dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let acct: Value =
+        serde_json::from_slice(&std::fs::read(acct_dir.path().join("account.json")).unwrap())
+            .unwrap();
+    assert_eq!(acct["server"], staging.directory.as_str());
+    assert_eq!(acct["contact"][0], "mailto:admin@example.com");
+    // Production is byte for byte unchanged (staging/ aside).
+    let after: Vec<_> = snapshot(setup.root())
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with(setup.root().join("staging")))
+        .collect();
+    assert_eq!(after, before, "the store changed in a dry run");
     assert!(!deployed.exists(), "deploy hooks do not run in a dry run");
     assert!(
         pre.exists(),
         "pre-hooks do run (the challenge may need them)"
     );
     assert_eq!(setup.version("dry.example.test"), "1");
+
+    // A second dry run reuses the staging account.
+    let out = setup.renew(&["--dry-run", "--staging-server", &staging.directory]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(std::fs::read_dir(server_dir.path()).unwrap().count(), 1);
+    assert_eq!(finalizes(&staging), 2);
 }
 
 #[test]
@@ -607,4 +662,39 @@ fn hook_failures_are_reported_without_losing_the_certificate() {
         "{doc:#}"
     );
     assert_eq!(setup.version("hooks.example.test"), "2");
+}
+
+#[test]
+fn staging_lineages_renew_with_staging() {
+    let setup = Setup::new();
+    let port = setup.http_port.to_string();
+    let server = setup.cw.server.clone();
+    setup.cw.ok(&[
+        "issue",
+        "-d",
+        "stg.example.test",
+        "--standalone",
+        "--http-01-address",
+        "127.0.0.1",
+        "--http-01-port",
+        &port,
+        "--staging",
+        "--staging-server",
+        &server,
+        "--email",
+        "admin@example.com",
+        "--agree-tos",
+    ]);
+    let staging_live = setup.root().join("staging/live/stg.example.test");
+    assert!(staging_live.exists());
+    // The production store knows nothing of it...
+    let out = setup.renew(&["--json", "--force-renewal"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(json_of(&out)["checked"], 0);
+    // ...`renew --staging` renews it where it lives.
+    let out = setup.renew(&["--json", "--staging", "--force-renewal"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(json_of(&out)["renewed"], 1);
+    let version = std::fs::read_link(&staging_live).unwrap();
+    assert!(version.ends_with("2"), "{}", version.display());
 }
