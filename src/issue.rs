@@ -324,9 +324,12 @@ fn authorize(
                 account.respond(url)?;
             }
         }
+        // The CA cannot have validated in the instant since we answered:
+        // the first read waits one poll step instead of costing a request.
+        let known = (!to_answer.is_empty()).then(|| (order.clone(), None));
         account.poll_order(
             order_url,
-            None,
+            known,
             PollTarget {
                 what: "the CA to validate",
             },

@@ -288,12 +288,14 @@ fn authorization_pending_forever_hits_the_order_timeout() {
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out, &server));
     let err = stderr(&out);
     assert!(
-        err.contains("gave up waiting for the CA to validate (order timeout 3 s)")
+        err.contains("gave up waiting for the CA to validate")
+            && err.contains("order timeout of 3 s")
             && err.contains("last status: pending"),
         "{err}"
     );
-    // Polls at 0, 1 and 2 s (Retry-After: 1); a fourth would land after
-    // the 3 s deadline, so certwright stops instead of sleeping past it.
+    // Polls at 0.1, 1.1 and 2.1 s (the first poll step, then Retry-After:
+    // 1); a fourth would land after the 3 s deadline, so certwright stops
+    // instead of sleeping past it.
     let log = server.log();
     let challenge = log
         .iter()

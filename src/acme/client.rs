@@ -237,7 +237,10 @@ impl Account<'_> {
                         target.what,
                         human_duration(after)
                     ),
-                    _ => format!("{} (order timeout {limit})", target.what),
+                    _ => format!(
+                        "{} (the next check would pass the order timeout of {limit})",
+                        target.what
+                    ),
                 };
                 return Err(Error::Timeout {
                     what,

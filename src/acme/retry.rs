@@ -9,14 +9,18 @@ use std::time::{Duration, SystemTime};
 pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(300);
 /// Default overall deadline for one order's validations or processing.
 pub const DEFAULT_ORDER_TIMEOUT: Duration = Duration::from_secs(600);
-/// Polls without Retry-After: start quickly (most CAs validate in well under a
-/// second), then back off to a polite ceiling.
-pub const DEFAULT_POLL_SCHEDULE: [Duration; 6] = [
-    Duration::from_millis(250),
-    Duration::from_millis(500),
-    Duration::from_secs(1),
-    Duration::from_secs(2),
-    Duration::from_secs(4),
+/// Polls without Retry-After: start quickly (a CA that validates or issues in
+/// milliseconds is not kept waiting for a fixed second), then double to a
+/// polite ceiling. Against a CA that takes ~1.5 s this costs one or two
+/// requests more than a 1 s interval; any Retry-After the CA sends is a floor.
+pub const DEFAULT_POLL_SCHEDULE: [Duration; 8] = [
+    Duration::from_millis(100),
+    Duration::from_millis(200),
+    Duration::from_millis(400),
+    Duration::from_millis(800),
+    Duration::from_millis(1600),
+    Duration::from_millis(3200),
+    Duration::from_millis(6400),
     Duration::from_secs(8),
 ];
 
@@ -171,7 +175,7 @@ mod tests {
         let schedule: Vec<Duration> = (0..8).map(|n| policy.poll_delay(n, None)).collect();
         assert_eq!(
             schedule,
-            [250, 500, 1000, 2000, 4000, 8000, 8000, 8000].map(Duration::from_millis)
+            [100, 200, 400, 800, 1600, 3200, 6400, 8000].map(Duration::from_millis)
         );
         // Let's Encrypt's `Retry-After: 3` on a processing order.
         assert_eq!(
@@ -180,12 +184,12 @@ mod tests {
         );
         // A Retry-After shorter than the schedule never speeds polling up.
         assert_eq!(
-            policy.poll_delay(5, Some(Duration::ZERO)),
+            policy.poll_delay(7, Some(Duration::ZERO)),
             Duration::from_secs(8)
         );
         assert_eq!(
-            policy.poll_delay(3, Some(Duration::from_secs(1))),
-            Duration::from_secs(2)
+            policy.poll_delay(4, Some(Duration::from_secs(1))),
+            Duration::from_millis(1600)
         );
     }
 }
