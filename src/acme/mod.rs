@@ -6,5 +6,6 @@ pub mod client;
 pub mod jws;
 pub mod lifecycle;
 pub mod retry;
+pub mod tls;
 pub mod transport;
 pub mod types;

@@ -120,15 +120,7 @@ impl Transport {
         clock: Arc<dyn Clock>,
         progress: Arc<dyn Progress>,
     ) -> Result<Transport> {
-        let roots = match settings.ca_bundle {
-            Some(path) => ureq::tls::RootCerts::Specific(Arc::new(load_roots(path)?)),
-            None => ureq::tls::RootCerts::PlatformVerifier,
-        };
-        let tls = ureq::tls::TlsConfig::builder()
-            .provider(ureq::tls::TlsProvider::NativeTls)
-            .root_certs(roots)
-            .build();
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .https_only(true)
             // ACME never redirects; a 3xx is reported instead of followed.
@@ -137,9 +129,8 @@ impl Transport {
             .user_agent(concat!("certwright/", env!("CARGO_PKG_VERSION")))
             .timeout_global(Some(REQUEST_TIMEOUT))
             .timeout_connect(Some(CONNECT_TIMEOUT))
-            .tls_config(tls)
-            .build()
-            .into();
+            .build();
+        let agent = super::tls::agent(config, settings.ca_bundle)?;
         Ok(Transport {
             agent,
             new_nonce_url: Mutex::new(None),
@@ -469,7 +460,7 @@ pub fn parse_link_header(value: &str) -> Vec<(String, String)> {
 fn transport_error(url: &str, e: ureq::Error) -> Error {
     let detail = e.to_string();
     let hint = match &e {
-        ureq::Error::NativeTls(_) | ureq::Error::Tls(_) => Some(
+        ureq::Error::Other(inner) if inner.is::<super::tls::TlsHandshakeError>() => Some(
             "the server's TLS certificate is not trusted; for a private or test CA pass --ca-bundle PATH (or set ca_bundle in the config)"
                 .to_string(),
         ),
@@ -487,32 +478,6 @@ fn transport_error(url: &str, e: ureq::Error) -> Error {
         detail,
         hint,
     }
-}
-
-fn load_roots(path: &Path) -> Result<Vec<ureq::tls::Certificate<'static>>> {
-    let pem = std::fs::read(path).map_err(Error::io(path))?;
-    let certs = openssl::x509::X509::stack_from_pem(&pem).map_err(|e| Error::BadFile {
-        path: path.to_path_buf(),
-        reason: format!("not a PEM certificate bundle ({e})"),
-    })?;
-    if certs.is_empty() {
-        return Err(Error::BadFile {
-            path: path.to_path_buf(),
-            reason: "the CA bundle holds no certificate".into(),
-        });
-    }
-
-    // The bundle replaces the system roots for this server (like curl's
-    // --cacert): its TLS chain is private or public, never both, and parsing
-    // the system bundle as well costs ~900M instructions (95% of an issuance).
-    certs
-        .iter()
-        .map(|c| {
-            c.to_der()
-                .map(|der| ureq::tls::Certificate::from_der(&der).to_owned())
-                .map_err(crate::crypto::crypto("encoding a CA certificate"))
-        })
-        .collect()
 }
 
 #[cfg(test)]

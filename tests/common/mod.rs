@@ -313,25 +313,13 @@ impl Drop for Pebble {
     }
 }
 
-/// A plain GET, trusting `ca` if given.
+/// A plain GET, trusting `ca` if given, through certwright's own TLS
+/// connector.
 pub fn http_get(url: &str, ca: Option<&Path>) -> (u16, Vec<u8>) {
-    let mut tls = ureq::tls::TlsConfig::builder().provider(ureq::tls::TlsProvider::NativeTls);
-    if let Some(ca) = ca {
-        let pem = std::fs::read(ca).unwrap();
-        let certs: Vec<ureq::tls::Certificate<'static>> = X509::stack_from_pem(&pem)
-            .unwrap()
-            .iter()
-            .map(|c| ureq::tls::Certificate::from_der(&c.to_der().unwrap()).to_owned())
-            .collect();
-        tls = tls.root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs)));
-    } else {
-        tls = tls.root_certs(ureq::tls::RootCerts::PlatformVerifier);
-    }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .tls_config(tls.build())
-        .build()
-        .into();
+        .build();
+    let agent = certwright::acme::tls::agent(config, ca).unwrap();
     let mut resp = agent.get(url).call().expect("GET");
     let status = resp.status().as_u16();
     (status, resp.body_mut().read_to_vec().unwrap())
