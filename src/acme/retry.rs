@@ -9,11 +9,12 @@ use std::time::{Duration, SystemTime};
 pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(300);
 /// Default overall deadline for one order's validations or processing.
 pub const DEFAULT_ORDER_TIMEOUT: Duration = Duration::from_secs(600);
-/// Polls without Retry-After: start quickly (a CA that validates or issues in
-/// milliseconds is not kept waiting for a fixed second), then double to a
-/// polite ceiling. Against a CA that takes ~1.5 s this costs one or two
-/// requests more than a 1 s interval; any Retry-After the CA sends is a floor.
-pub const DEFAULT_POLL_SCHEDULE: [Duration; 8] = [
+/// Polls without Retry-After: one quick look (a CA that validates or issues
+/// in milliseconds is not kept waiting), then from 100 ms doubling to a
+/// polite ceiling. Against a CA that takes ~1.5 s this costs one request more
+/// than a 1 s interval; any Retry-After the CA sends is a floor.
+pub const DEFAULT_POLL_SCHEDULE: [Duration; 9] = [
+    Duration::from_millis(25),
     Duration::from_millis(100),
     Duration::from_millis(200),
     Duration::from_millis(400),
@@ -172,10 +173,10 @@ mod tests {
     #[test]
     fn poll_delay_honors_retry_after_as_a_minimum_and_repeats_last_step() {
         let policy = RetryPolicy::default();
-        let schedule: Vec<Duration> = (0..8).map(|n| policy.poll_delay(n, None)).collect();
+        let schedule: Vec<Duration> = (0..10).map(|n| policy.poll_delay(n, None)).collect();
         assert_eq!(
             schedule,
-            [100, 200, 400, 800, 1600, 3200, 6400, 8000].map(Duration::from_millis)
+            [25, 100, 200, 400, 800, 1600, 3200, 6400, 8000, 8000].map(Duration::from_millis)
         );
         // Let's Encrypt's `Retry-After: 3` on a processing order.
         assert_eq!(
@@ -184,11 +185,11 @@ mod tests {
         );
         // A Retry-After shorter than the schedule never speeds polling up.
         assert_eq!(
-            policy.poll_delay(7, Some(Duration::ZERO)),
+            policy.poll_delay(8, Some(Duration::ZERO)),
             Duration::from_secs(8)
         );
         assert_eq!(
-            policy.poll_delay(4, Some(Duration::from_secs(1))),
+            policy.poll_delay(5, Some(Duration::from_secs(1))),
             Duration::from_millis(1600)
         );
     }
