@@ -123,20 +123,24 @@ class Bench:
     # ---- running ----
     def measure(self, cmd, check=True):
         before = self.request_count()
-        # GNU time reports the child's own figures; rusage taken from Python
-        # would count the forked interpreter's pages in the peak RSS.
+        # Peak RSS from GNU time: rusage taken from Python would count the
+        # forked interpreter's pages in the child's peak.
         stats = f"{self.work}/time.out"
         start = time.monotonic()
-        p = subprocess.run(["/usr/bin/time", "-o", stats, "-f", "%U %S %M", *cmd], env=self.env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=self.work)
+        p = subprocess.Popen(["/usr/bin/time", "-o", stats, "-f", "%M", *cmd], env=self.env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=self.work)
+        out = p.stdout.read()
+        # wait4's rusage covers `time` and the client it waited for, in
+        # microseconds (GNU time's own %U/%S are rounded to 10 ms).
+        _, status, ru = os.wait4(p.pid, 0)
         wall = time.monotonic() - start
         time.sleep(0.05)  # let the proxy finish writing its log line
-        if check and p.returncode != 0:
-            sys.exit(f"{cmd} failed ({p.returncode}):\n{p.stdout.decode(errors='replace')}")
+        rc = os.waitstatus_to_exitcode(status)
+        if check and rc != 0:
+            sys.exit(f"{cmd} failed ({rc}):\n{out.decode(errors='replace')}")
         with open(stats) as f:
-            user, system, rss_kb = f.read().split()[-3:]
-        return Measured(wall, float(user) + float(system), int(rss_kb) / 1024, self.request_count() - before,
-                        p.returncode)
+            rss_kb = f.read().split()[-1]
+        return Measured(wall, ru.ru_utime + ru.ru_stime, int(rss_kb) / 1024, self.request_count() - before, rc)
 
     def record(self, scenario, tool, m):
         self.results.setdefault((scenario, tool), []).append(m)
@@ -268,7 +272,7 @@ class Bench:
                     ratios = f"{bw / wall:.2f} | {bc / cpu if cpu else 0:.2f} | {br / rss:.2f}"
                 else:
                     ratios = "- | - | -"
-                print(f"| {s} | {tool} | {wall:.3f} | {cpu:.3f} | {rss:.1f} | {req:g} | {ratios} |")
+                print(f"| {s} | {tool} | {wall:.3f} | {cpu:.4f} | {rss:.1f} | {req:g} | {ratios} |")
         print("\nratios are certwright / peer: below 1 means certwright is cheaper.")
 
 
