@@ -276,27 +276,20 @@ impl Outcome {
         }
     }
 
-    fn json(&self) -> Value {
-        let mut doc = json!({"name": self.name, "action": self.action.as_str()});
-        if let Some(r) = self.reason {
-            doc["reason"] = json!(r.as_str());
-        }
-        if let Some(t) = self.next {
-            doc["next"] = json!(rfc3339(t));
-        }
-        if let Some(v) = self.version {
-            doc["version"] = json!(v);
-        }
-        if let Some(t) = self.not_after {
-            doc["not_after"] = json!(rfc3339(t));
-        }
-        if let Some(e) = &self.error {
-            doc["error"] = json!(e);
-        }
-        if let Some(e) = &self.deploy_error {
-            doc["deploy_hook_error"] = json!(e);
-        }
-        doc
+    /// One entry of `renew --json`'s `certificates`: every key always
+    /// present (null when it does not apply), see docs/json-output.md.
+    fn json(&self, store: &Store) -> Value {
+        json!({
+            "name": self.name,
+            "action": self.action.as_str(),
+            "reason": self.reason.map(Reason::as_str),
+            "next": self.next.map(rfc3339),
+            "version": self.version,
+            "not_after": self.not_after.map(rfc3339),
+            "live": store.live_path(&self.name),
+            "error": self.error,
+            "deploy_hook_error": self.deploy_error,
+        })
     }
 }
 
@@ -935,7 +928,12 @@ impl<'a> Runner<'a> {
                 "requests": self.requests(),
                 "slept_ms": slept.map_or(0, |d| d.as_millis() as u64),
                 "not_due": self.outcomes.not_due,
-                "certificates": self.outcomes.listed.iter().map(Outcome::json).collect::<Vec<_>>(),
+                "certificates": self
+                    .outcomes
+                    .listed
+                    .iter()
+                    .map(|o| o.json(self.env.store))
+                    .collect::<Vec<_>>(),
             }),
         );
         exit
