@@ -577,4 +577,20 @@ mod example_file {
             "config.example.toml does not document: {missing:?}"
         );
     }
+
+    /// docs/configuration.md's table of settings has a row for every key.
+    #[test]
+    fn configuration_doc_lists_every_key() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/configuration.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let missing: Vec<&str> = ConfigFile::KEYS
+            .iter()
+            .copied()
+            .filter(|k| !text.contains(&format!("\n| `{k}` | ")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "docs/configuration.md does not list: {missing:?}"
+        );
+    }
 }
