@@ -122,13 +122,21 @@ _certwright() {
 
     case "${cmd}" in
         certwright)
-            opts="-v -q -h -V --config-dir --non-interactive --verbose --quiet --json --help --version register issue certificates revoke account import-certbot renew help"
+            opts="-v -q -h -V --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version register issue certificates revoke account import-certbot renew help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -140,13 +148,21 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__account)
-            opts="-v -q -h -V --config-dir --non-interactive --verbose --quiet --json --help --version list show update rollover deactivate help"
+            opts="-v -q -h -V --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version list show update rollover deactivate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -158,7 +174,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__account__subcmd__deactivate)
-            opts="-v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --account --staging --staging-server --yes --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --account --staging --staging-server --yes --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,6 +205,14 @@ _certwright() {
                     return 0
                     ;;
                 --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -298,7 +322,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__account__subcmd__list)
-            opts="-v -q -h -V --server --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,6 +336,14 @@ _certwright() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -320,7 +352,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__account__subcmd__rollover)
-            opts="-v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --account --staging --staging-server --account-key-type --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --account --staging --staging-server --account-key-type --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,6 +390,14 @@ _certwright() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -366,7 +406,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__account__subcmd__show)
-            opts="-v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --account --staging --staging-server --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --account --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,6 +440,14 @@ _certwright() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -408,7 +456,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__account__subcmd__update)
-            opts="-m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --account --staging --staging-server --email --no-email --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --account --staging --staging-server --email --no-email --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -450,6 +498,14 @@ _certwright() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -458,7 +514,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__certificates)
-            opts="-v -q -h -V --cert-name --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --cert-name --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +525,14 @@ _certwright() {
                     return 0
                     ;;
                 --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -676,7 +740,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__import__subcmd__certbot)
-            opts="-v -q -h -V --certbot-dir --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --certbot-dir --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,6 +754,14 @@ _certwright() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -698,7 +770,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__issue)
-            opts="-d -w -m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --domain --standalone --webroot --webroot-path --http-01-port --http-01-address --cert-name --key-type --account --preferred-chain --force-renewal --reuse-key --renew-before --pre-hook --post-hook --deploy-hook --dry-run --profile --csr --key-path --manual-auth-hook --dns-hook --manual-cleanup-hook --dns-cleanup-hook --manual --preferred-challenges --propagation-delay --propagation-timeout --propagation-sleep-times --dns-resolver --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --staging --staging-server --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-d -w -m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --domain --standalone --webroot --webroot-path --http-01-port --http-01-address --cert-name --key-type --account --preferred-chain --force-renewal --reuse-key --no-reuse-key --renew-before --pre-hook --post-hook --deploy-hook --dry-run --profile --csr --key-path --manual-auth-hook --dns-hook --manual-cleanup-hook --dns-cleanup-hook --manual --preferred-challenges --propagation-delay --propagation-timeout --propagation-sleep-times --dns-resolver --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,6 +924,14 @@ _certwright() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -860,7 +940,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__register)
-            opts="-m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --new-account --staging --staging-server --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --new-account --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -910,6 +990,14 @@ _certwright() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -918,7 +1006,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__renew)
-            opts="-v -q -h -V --cert-name --force-renewal --no-random-sleep --random-sleep-max --dry-run --renew-before --reuse-key --lock-wait --max-retry-wait --order-timeout --pre-hook --post-hook --deploy-hook --staging --staging-server --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --cert-name --force-renewal --no-random-sleep --random-sleep-max --dry-run --renew-before --reuse-key --no-reuse-key --max-retry-wait --order-timeout --pre-hook --post-hook --deploy-hook --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,10 +1021,6 @@ _certwright() {
                     return 0
                     ;;
                 --renew-before)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lock-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -968,6 +1052,14 @@ _certwright() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -976,7 +1068,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__revoke)
-            opts="-v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --cert-name --cert-path --reason --key-path --account --delete-after-revoke --config-dir --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --cert-name --cert-path --reason --key-path --account --delete-after-revoke --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1019,6 +1111,14 @@ _certwright() {
                     return 0
                     ;;
                 --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_certwright_global_optspecs
-    string join \n config-dir= non-interactive v/verbose q/quiet json h/help V/version
+    string join \n config-dir= config= lock-wait= non-interactive v/verbose q/quiet json h/help V/version
 end
 
 function __fish_certwright_needs_command
@@ -25,6 +25,8 @@ function __fish_certwright_using_subcommand
 end
 
 complete -c certwright -n "__fish_certwright_needs_command" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_needs_command" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_needs_command" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_needs_command" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
 complete -c certwright -n "__fish_certwright_needs_command" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
 complete -c certwright -n "__fish_certwright_needs_command" -s q -l quiet -d 'Print only errors'
@@ -53,7 +55,9 @@ complete -c certwright -n "__fish_certwright_using_subcommand register" -l eab-k
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l eab-hmac-key -d 'External account binding: the base64url HMAC key your CA gave you (prefer the environment variable: command lines are visible to others)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l staging-server -d 'Staging directory URL, for CAs whose staging directory certwright does not know' -r
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
-complete -c certwright -n "__fish_certwright_using_subcommand register" -l agree-tos -d 'Agree to the CA\'s terms of service'
+complete -c certwright -n "__fish_certwright_using_subcommand register" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand register" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand register" -l agree-tos -d 'Agree to the CA\'s terms of service (config file: agree_tos = true)'
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l register-unsafely-without-email -d 'Register without an email address (you will get no expiry notices)'
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l new-account -d 'Create a further account even when one exists for this server (other commands then need the account\'s id to pick one)'
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l staging -d 'Use the CA\'s staging directory and keep the result apart from production, under <config-dir>/staging/'
@@ -104,13 +108,16 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -l eab-kid 
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l eab-hmac-key -d 'External account binding: the base64url HMAC key your CA gave you (prefer the environment variable: command lines are visible to others)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l staging-server -d 'Staging directory URL, for CAs whose staging directory certwright does not know' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l standalone -d 'Answer http-01 with a built-in web server (needs the port free)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l webroot -d 'Answer http-01 by writing files into a running web server\'s root'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l force-renewal -d 'Replace the lineage\'s certificate even if one is installed'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l reuse-key -d 'Keep the private key across renewals (stored in the renewal file)'
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l no-reuse-key -d 'Generate a new private key at each renewal (stored in the renewal file; overrides reuse_key in the config file)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dry-run -d 'Run the whole flow against the CA\'s staging directory with a staging account, and install nothing'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l manual -d 'Show the TXT records (or http-01 files) to create by hand and wait for Enter; needs a terminal (use --dns-hook in scripts)'
-complete -c certwright -n "__fish_certwright_using_subcommand issue" -l agree-tos -d 'Agree to the CA\'s terms of service'
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l agree-tos -d 'Agree to the CA\'s terms of service (config file: agree_tos = true)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l register-unsafely-without-email -d 'Register without an email address (you will get no expiry notices)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l staging -d 'Use the CA\'s staging directory and keep the result apart from production, under <config-dir>/staging/'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
@@ -121,6 +128,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -s h -l hel
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -s V -l version -d 'Print version'
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l cert-name -d 'Only these lineages' -r
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -s q -l quiet -d 'Print only errors'
@@ -141,6 +150,8 @@ cessationOfOperation\t''"
 complete -c certwright -n "__fish_certwright_using_subcommand revoke" -l key-path -d 'Sign with the certificate\'s own private key instead of the account (when the account is lost)' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand revoke" -l account -d 'Account to sign with when several exist for the server' -r
 complete -c certwright -n "__fish_certwright_using_subcommand revoke" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand revoke" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand revoke" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand revoke" -l delete-after-revoke -d 'Remove the lineage (live link, archive, renewal file) afterwards; asks first on a terminal'
 complete -c certwright -n "__fish_certwright_using_subcommand revoke" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
 complete -c certwright -n "__fish_certwright_using_subcommand revoke" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
@@ -149,6 +160,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand revoke" -l json -d
 complete -c certwright -n "__fish_certwright_using_subcommand revoke" -s h -l help -d 'Print help'
 complete -c certwright -n "__fish_certwright_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and not __fish_seen_subcommand_from list show update rollover deactivate help" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and not __fish_seen_subcommand_from list show update rollover deactivate help" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and not __fish_seen_subcommand_from list show update rollover deactivate help" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and not __fish_seen_subcommand_from list show update rollover deactivate help" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and not __fish_seen_subcommand_from list show update rollover deactivate help" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and not __fish_seen_subcommand_from list show update rollover deactivate help" -s q -l quiet -d 'Print only errors'
@@ -163,6 +176,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand account; and not _
 complete -c certwright -n "__fish_certwright_using_subcommand account; and not __fish_seen_subcommand_from list show update rollover deactivate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from list" -l server -d 'Only accounts for this server' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from list" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from list" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from list" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from list" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors'
@@ -176,6 +191,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand account; and __fis
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from show" -l account -d 'Account to use when several exist for the server' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from show" -l staging-server -d 'Staging directory URL, for CAs whose staging directory certwright does not know' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from show" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from show" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from show" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from show" -l staging -d 'Use the CA\'s staging directory and keep the result apart from production, under <config-dir>/staging/'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from show" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
@@ -191,6 +208,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand account; and __fis
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from update" -l staging-server -d 'Staging directory URL, for CAs whose staging directory certwright does not know' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from update" -s m -l email -d 'New contact email (replaces all current ones); repeatable' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from update" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from update" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from update" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from update" -l staging -d 'Use the CA\'s staging directory and keep the result apart from production, under <config-dir>/staging/'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from update" -l no-email -d 'Remove every contact address'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from update" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
@@ -211,6 +230,8 @@ rsa2048\t''
 rsa3072\t''
 rsa4096\t''"
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from rollover" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from rollover" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from rollover" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from rollover" -l staging -d 'Use the CA\'s staging directory and keep the result apart from production, under <config-dir>/staging/'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from rollover" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from rollover" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
@@ -225,6 +246,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand account; and __fis
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from deactivate" -l account -d 'Account to use when several exist for the server' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from deactivate" -l staging-server -d 'Staging directory URL, for CAs whose staging directory certwright does not know' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from deactivate" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from deactivate" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from deactivate" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from deactivate" -l staging -d 'Use the CA\'s staging directory and keep the result apart from production, under <config-dir>/staging/'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from deactivate" -l yes -d 'Do not ask for confirmation'
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from deactivate" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
@@ -241,6 +264,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand account; and __fis
 complete -c certwright -n "__fish_certwright_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -l certbot-dir -d 'certbot\'s configuration directory' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
 complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
 complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s q -l quiet -d 'Print only errors'
@@ -250,7 +275,6 @@ complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l cert-name -d 'Only these lineages (repeatable) [default: all]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l random-sleep-max -d 'Upper bound, in seconds, of the random sleep of non-interactive runs [default: 480]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l renew-before -d 'Renew this long before expiry ("30d", "12h") or when this fraction of the lifetime is left ("1/3", "0.5"), for lineages that set none [default: ARI, else 1/3 (1/2 below 10 days of lifetime)]' -r
-complete -c certwright -n "__fish_certwright_using_subcommand renew" -l lock-wait -d 'Seconds to wait for another certwright run to finish [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l max-retry-wait -d 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l order-timeout -d 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l pre-hook -d 'Command run once before the first renewal of a run (e.g. to stop a web server that holds port 80)' -r
@@ -258,10 +282,13 @@ complete -c certwright -n "__fish_certwright_using_subcommand renew" -l post-hoo
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l deploy-hook -d 'Command run after each renewed certificate, with RENEWED_LINEAGE (the live directory) and RENEWED_DOMAINS (space-separated) set' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l staging-server -d 'Staging directory URL, for CAs whose staging directory certwright does not know' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand renew" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand renew" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l force-renewal -d 'Renew even if not due, ignoring any backoff after failures'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l no-random-sleep -d 'Do not sleep a random time before contacting the CA'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l dry-run -d 'Renew every selected certificate against the CA\'s staging directory (with a staging account) and keep nothing: live/, archive/ and renewal/ are not touched, no deploy hooks run'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l reuse-key -d 'Keep each lineage\'s private key instead of generating a new one'
+complete -c certwright -n "__fish_certwright_using_subcommand renew" -l no-reuse-key -d 'Generate a new private key even where reuse_key is set (renewal file or config file)'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l staging -d 'Use the CA\'s staging directory and keep the result apart from production, under <config-dir>/staging/'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'

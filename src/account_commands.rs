@@ -10,7 +10,8 @@ use crate::cli::{
     AccountUpdateArgs,
 };
 use crate::commands::{Context, exit};
-use crate::config::{CaSettings, resolve_server};
+use crate::config::{CaSettings, Settings, resolve_server};
+use crate::config_file::ConfigFile;
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
@@ -28,12 +29,37 @@ pub(crate) fn run(ctx: &Context, cmd: &AccountCommand) -> Result<u8> {
     }
 }
 
-/// The CA and the store an account command works on (the staging store
-/// with --staging).
-fn resolve(ctx: &Context, target: &AccountTarget) -> Result<(CaSettings, Store, bool)> {
-    let ca = CaSettings::from_args(&target.ca, None, None)?;
-    let t = Target::resolve(ctx.store()?, ca, &target.staging, false)?;
-    Ok((t.ca, t.account_store, t.mode == Mode::Staging))
+/// An account command's target: the CA, the store (the staging store with
+/// --staging), whether that is staging, and the settings.
+struct Resolved {
+    ca: CaSettings,
+    store: Store,
+    staging: bool,
+    settings: Settings,
+}
+
+fn resolve(ctx: &Context, target: &AccountTarget) -> Result<Resolved> {
+    let settings = ctx.settings(
+        ConfigFile {
+            account: target.account.clone(),
+            ..ConfigFile::default()
+        }
+        .or(crate::config::ca_flags(&target.ca))
+        .or(crate::config::staging_flags(&target.staging)),
+    )?;
+    let t = Target::resolve(
+        ctx.store()?,
+        settings.ca()?,
+        target.staging.staging,
+        settings.staging_server(),
+        false,
+    )?;
+    Ok(Resolved {
+        ca: t.ca,
+        store: t.account_store,
+        staging: t.mode == Mode::Staging,
+        settings,
+    })
 }
 
 fn load(store: &Store, ca: &CaSettings, wanted: Option<&str>) -> Result<LoadedAccount> {
@@ -103,13 +129,34 @@ fn list(ctx: &Context, args: &AccountListArgs) -> Result<u8> {
     Ok(exit::SUCCESS)
 }
 
+/// The `account` object every account command's JSON document carries.
+fn account_doc(
+    acct: &LoadedAccount,
+    ca: &CaSettings,
+    staging: bool,
+    contact: &[String],
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("id".into(), json!(acct.id));
+    doc.insert("url".into(), json!(acct.record.url));
+    doc.insert("server".into(), json!(ca.server));
+    doc.insert("contact".into(), json!(contact));
+    doc.insert("staging".into(), json!(staging));
+    doc
+}
+
 fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
 fn show(ctx: &Context, target: &AccountTarget) -> Result<u8> {
-    let (ca, store, is_staging) = resolve(ctx, target)?;
-    let acct = load(&store, &ca, target.account.as_deref())?;
+    let Resolved {
+        ca,
+        store,
+        staging: is_staging,
+        settings,
+    } = resolve(ctx, target)?;
+    let acct = load(&store, &ca, settings.account())?;
     let client = ctx.connect(&ca)?;
     let resource = client.account(&acct.key, &acct.record.url).resource()?;
     let meta = client.meta();
@@ -143,17 +190,13 @@ fn show(ctx: &Context, target: &AccountTarget) -> Result<u8> {
     for (name, description) in &meta.profiles {
         human.push_str(&format!("\n    {name}: {description}"));
     }
+    let mut account_doc = account_doc(&acct, &ca, is_staging, &resource.contact);
+    account_doc.insert("status".into(), json!(status));
     ctx.output.result(
         &human,
         json!({
             "ok": true,
-            "account": {
-                "id": acct.id,
-                "url": acct.record.url,
-                "status": status,
-                "contact": resource.contact,
-                "staging": is_staging,
-            },
+            "account": account_doc,
             "requests": client.transport.request_count(),
             "ca": {
                 "server": ca.server,
@@ -174,9 +217,14 @@ fn update(ctx: &Context, args: &AccountUpdateArgs) -> Result<u8> {
     for e in &args.email {
         account::check_email(e)?;
     }
-    let (ca, store, _) = resolve(ctx, &args.target)?;
-    let _lock = store.lock()?;
-    let mut acct = load(&store, &ca, args.target.account.as_deref())?;
+    let Resolved {
+        ca,
+        store,
+        staging,
+        settings,
+    } = resolve(ctx, &args.target)?;
+    let _lock = ctx.lock(&store, &settings)?;
+    let mut acct = load(&store, &ca, settings.account())?;
     let client = ctx.connect(&ca)?;
     let contact: Vec<String> = args.email.iter().map(|e| format!("mailto:{e}")).collect();
     let resource = client
@@ -194,9 +242,11 @@ fn update(ctx: &Context, args: &AccountUpdateArgs) -> Result<u8> {
                 resource.contact.join(", ")
             }
         ),
-        json!({"ok": true, "account": {"id": acct.id, "url": acct.record.url,
-               "contact": resource.contact},
-               "requests": client.transport.request_count()}),
+        json!({
+            "ok": true,
+            "account": account_doc(&acct, &ca, staging, &resource.contact),
+            "requests": client.transport.request_count(),
+        }),
     );
     Ok(exit::SUCCESS)
 }
@@ -227,9 +277,14 @@ fn settle_unfinished_rollover(
 }
 
 fn rollover(ctx: &Context, args: &AccountRolloverArgs) -> Result<u8> {
-    let (ca, store, _) = resolve(ctx, &args.target)?;
-    let _lock = store.lock()?;
-    let acct = load(&store, &ca, args.target.account.as_deref())?;
+    let Resolved {
+        ca,
+        store,
+        staging,
+        settings,
+    } = resolve(ctx, &args.target)?;
+    let _lock = ctx.lock(&store, &settings)?;
+    let acct = load(&store, &ca, settings.account())?;
     let client = ctx.connect(&ca)?;
     let finished_earlier = settle_unfinished_rollover(ctx, &client, &store, &acct)?;
     if !finished_earlier {
@@ -265,17 +320,29 @@ fn rollover(ctx: &Context, args: &AccountRolloverArgs) -> Result<u8> {
                 .join("account.key")
                 .display()
         ),
-        json!({"ok": true, "account": {"id": acct.id, "url": acct.record.url},
-               "rolled_over": true, "completed_interrupted": finished_earlier,
-               "requests": client.transport.request_count()}),
+        json!({
+            "ok": true,
+            "account": account_doc(&acct, &ca, staging, &acct.record.contact),
+            "rolled_over": true,
+            "completed_interrupted": finished_earlier,
+            "key": store
+                .account_dir(&acct.record.server, &acct.id)
+                .join("account.key"),
+            "requests": client.transport.request_count(),
+        }),
     );
     Ok(exit::SUCCESS)
 }
 
 fn deactivate(ctx: &Context, args: &AccountDeactivateArgs) -> Result<u8> {
-    let (ca, store, _) = resolve(ctx, &args.target)?;
-    let _lock = store.lock()?;
-    let mut acct = load(&store, &ca, args.target.account.as_deref())?;
+    let Resolved {
+        ca,
+        store,
+        staging,
+        settings,
+    } = resolve(ctx, &args.target)?;
+    let _lock = ctx.lock(&store, &settings)?;
+    let mut acct = load(&store, &ca, settings.account())?;
     if !args.yes {
         if !ctx.interactive {
             return Err(Error::Usage(format!(
@@ -289,7 +356,12 @@ fn deactivate(ctx: &Context, args: &AccountDeactivateArgs) -> Result<u8> {
         )) {
             ctx.output.result(
                 "Nothing changed.",
-                json!({"ok": true, "deactivated": false}),
+                json!({
+                    "ok": true,
+                    "deactivated": false,
+                    "account": account_doc(&acct, &ca, staging, &acct.record.contact),
+                    "requests": 0,
+                }),
             );
             return Ok(exit::SUCCESS);
         }
@@ -303,9 +375,12 @@ fn deactivate(ctx: &Context, args: &AccountDeactivateArgs) -> Result<u8> {
             "Account {} is deactivated; certificates it obtained stay valid until they expire",
             acct.id
         ),
-        json!({"ok": true, "deactivated": true,
-               "account": {"id": acct.id, "url": acct.record.url},
-               "requests": client.transport.request_count()}),
+        json!({
+            "ok": true,
+            "deactivated": true,
+            "account": account_doc(&acct, &ca, staging, &acct.record.contact),
+            "requests": client.transport.request_count(),
+        }),
     );
     Ok(exit::SUCCESS)
 }

@@ -12,7 +12,16 @@ use std::path::PathBuf;
     about = "Obtain and renew TLS certificates from ACME certificate authorities",
     long_about = "certwright obtains TLS certificates from ACME (RFC 8555) certificate \
 authorities such as Let's Encrypt, installs them under <config-dir>/live/<name>/, \
-and renews them unattended.",
+and renews them unattended.\n\n\
+Settings come from, highest first: command-line flags, CERTWRIGHT_* environment \
+variables (every config file key, in capitals: CERTWRIGHT_DEPLOY_HOOK, ...), the \
+config file (<config-dir>/config.toml or --config FILE), the certificate's renewal \
+file, built-in defaults. See docs/configuration.md.",
+    after_help = "Examples:\n  \
+        certwright register --email admin@example.com --agree-tos\n  \
+        certwright issue -d example.com --webroot -w /var/www/html\n  \
+        certwright renew -q\n  \
+        certwright --config /etc/certwright/staging.toml certificates --json",
     propagate_version = true
 )]
 pub struct Cli {
@@ -28,6 +37,21 @@ pub struct GlobalArgs {
     /// [default: /etc/certwright for root, else the user's config dir]
     #[arg(long, global = true, env = "CERTWRIGHT_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
+
+    /// Read settings from this file (it must exist)
+    /// [default: <config-dir>/config.toml, if it exists]
+    #[arg(long, global = true, env = "CERTWRIGHT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Seconds to wait for another certwright run to finish before giving
+    /// up with exit status 4 [default: 5]
+    #[arg(
+        long,
+        global = true,
+        env = "CERTWRIGHT_LOCK_WAIT",
+        value_name = "SECONDS"
+    )]
+    pub lock_wait: Option<u64>,
 
     /// Never prompt; fail instead where input would be needed (implied when
     /// stdin is not a terminal)
@@ -79,7 +103,7 @@ pub struct RegistrationArgs {
     #[arg(short = 'm', long = "email", value_name = "EMAIL")]
     pub email: Vec<String>,
 
-    /// Agree to the CA's terms of service
+    /// Agree to the CA's terms of service (config file: agree_tos = true)
     #[arg(long)]
     pub agree_tos: bool,
 
@@ -144,7 +168,9 @@ pub enum Command {
     Issue(IssueArgs),
 
     /// List the certificates certwright manages
-    #[command(after_help = "Example:\n  certwright certificates --json")]
+    #[command(after_help = "Examples:\n  \
+        certwright certificates\n  \
+        certwright certificates --cert-name example.com --json")]
     Certificates(CertificatesArgs),
 
     /// Revoke a certificate
@@ -154,7 +180,13 @@ pub enum Command {
     Revoke(RevokeArgs),
 
     /// Manage ACME accounts: list, show, update, rollover, deactivate
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+            certwright account list\n  \
+            certwright account show --json\n  \
+            certwright account update --email new@example.com"
+    )]
     Account(AccountCommand),
 
     /// Take over certbot's certificates and accounts (certbot's files are
@@ -168,9 +200,11 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         certwright renew -q                      # from cron, twice a day\n  \
         certwright renew --cert-name example.com --force-renewal\n  \
-        certwright renew --deploy-hook 'systemctl reload nginx'\n\n\
+        certwright renew --deploy-hook 'systemctl reload nginx'\n  \
+        certwright renew --dry-run\n\n\
         Exit status: 0 all renewals succeeded (or none was due), 1 all failed,\n\
-        3 some failed, 4 another certwright run holds the lock.")]
+        3 some failed, 2 usage or config file error, 4 another certwright run\n\
+        holds the lock.")]
     Renew(RenewArgs),
 }
 
@@ -232,9 +266,10 @@ pub struct RenewArgs {
     #[arg(long)]
     pub reuse_key: bool,
 
-    /// Seconds to wait for another certwright run to finish [default: 5]
-    #[arg(long, env = "CERTWRIGHT_LOCK_WAIT", value_name = "SECONDS")]
-    pub lock_wait: Option<u64>,
+    /// Generate a new private key even where reuse_key is set (renewal
+    /// file or config file)
+    #[arg(long, conflicts_with = "reuse_key")]
+    pub no_reuse_key: bool,
 
     /// Longest total wait, in seconds, that certwright accepts when the CA
     /// answers "busy, retry after N" before giving up [default: 300]
@@ -335,6 +370,11 @@ pub struct IssueArgs {
     /// Keep the private key across renewals (stored in the renewal file)
     #[arg(long)]
     pub reuse_key: bool,
+
+    /// Generate a new private key at each renewal (stored in the renewal
+    /// file; overrides reuse_key in the config file)
+    #[arg(long, conflicts_with = "reuse_key")]
+    pub no_reuse_key: bool,
 
     /// When `renew` renews this certificate: "30d" before expiry, or "1/3"
     /// of its lifetime left (stored in the renewal file)
@@ -502,15 +542,27 @@ pub struct RevokeArgs {
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
     /// List the accounts stored locally (no network)
+    #[command(after_help = "Examples:\n  \
+        certwright account list\n  \
+        certwright account list --server letsencrypt --json")]
     List(AccountListArgs),
     /// Show an account as the CA sees it, and what the CA offers
+    #[command(after_help = "Examples:\n  \
+        certwright account show\n  \
+        certwright account show --server zerossl --account 3f2a9c01d4e5")]
     Show(AccountTarget),
     /// Change the account's contact addresses
-    #[command(after_help = "Example:\n  certwright account update --email new@example.com")]
+    #[command(after_help = "Examples:\n  \
+        certwright account update --email new@example.com\n  \
+        certwright account update --no-email")]
     Update(AccountUpdateArgs),
     /// Replace the account key (RFC 8555 key change)
+    #[command(after_help = "Example:\n  certwright account rollover --account-key-type ecdsa-p384")]
     Rollover(AccountRolloverArgs),
     /// Deactivate the account for good (the CA refuses it afterwards)
+    #[command(
+        after_help = "Example:\n  certwright account deactivate --account 3f2a9c01d4e5 --yes"
+    )]
     Deactivate(AccountDeactivateArgs),
 }
 

@@ -9,8 +9,9 @@ use crate::cli::{
     RegisterArgs, RegistrationArgs, RenewArgs,
 };
 use crate::clock::{Clock, SystemClock, rfc3339};
-use crate::config::{CaSettings, config_dir};
-use crate::crypto::{self, KeyType};
+use crate::config::{CaSettings, Layers, Settings, config_dir};
+use crate::config_file::ConfigFile;
+use crate::crypto;
 use crate::error::{Error, Result};
 use crate::issue::{IssueRequest, issue};
 use crate::names;
@@ -21,7 +22,7 @@ use crate::solver::dns01::{ExternalSolver, Operator, Publisher};
 use crate::solver::http01::{DEFAULT_HTTP_PORT, Standalone, Webroot};
 use crate::solver::propagation::PropagationOverrides;
 use crate::staging::{Mode as TargetMode, Target};
-use crate::store::{RenewalConfig, SolverConfig, Store};
+use crate::store::{RenewalConfig, SolverConfig, Store, StoreLock};
 use serde_json::json;
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -44,6 +45,27 @@ pub fn exit_code(error: &Error) -> u8 {
     }
 }
 
+/// Reports what clap refused (or the --help/--version it printed);
+/// returns the exit code. With --json anywhere on the line, a usage error
+/// is a JSON document on stdout like every other failure.
+pub fn command_line_error(e: &clap::Error) -> u8 {
+    if !e.use_stderr() {
+        // --help, --version: not errors.
+        let _ = e.print();
+        return exit::SUCCESS;
+    }
+    if std::env::args_os().any(|a| a == "--json") {
+        let doc = json!({"ok": false, "error": e.render().to_string().trim_end()});
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("JSON value serialises")
+        );
+    } else {
+        let _ = e.print();
+    }
+    exit::USAGE
+}
+
 /// Runs the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> u8 {
     let mode = if cli.global.json {
@@ -54,11 +76,27 @@ pub fn run(cli: Cli) -> u8 {
         Mode::Human
     };
     let output = Arc::new(Output::new(mode, cli.global.verbose));
+    // The environment and the config file are read before anything else,
+    // so a malformed one stops every command (exit 2) before it acts.
+    let layers = config_dir(cli.global.config_dir.as_deref()).and_then(|dir| {
+        Layers::load(cli.global.config.as_deref(), &dir, |name| {
+            std::env::var(name).ok()
+        })
+    });
+    let layers = match layers {
+        Ok(layers) => layers,
+        Err(e) => {
+            output.error(&e);
+            return exit_code(&e);
+        }
+    };
     let ctx = Context {
         interactive: !cli.global.non_interactive && std::io::stdin().is_terminal(),
         output: Arc::clone(&output),
         clock: Arc::new(SystemClock),
         config_dir: cli.global.config_dir.clone(),
+        layers,
+        global_flags: crate::config::global_flags(&cli.global),
     };
     let result = match &cli.command {
         Command::Register(args) => register(&ctx, args),
@@ -85,11 +123,28 @@ pub(crate) struct Context {
     pub(crate) output: Arc<Output>,
     pub(crate) clock: Arc<dyn Clock>,
     config_dir: Option<std::path::PathBuf>,
+    layers: Layers,
+    global_flags: ConfigFile,
 }
 
 impl Context {
+    /// The store, rooted at an absolute path: every path certwright prints
+    /// or stores (hooks run from cron, JSON for scripts) is absolute.
     pub(crate) fn store(&self) -> Result<Store> {
-        Ok(Store::new(config_dir(self.config_dir.as_deref())?))
+        let dir = config_dir(self.config_dir.as_deref())?;
+        let dir = std::path::absolute(&dir).map_err(Error::io(&dir))?;
+        Ok(Store::new(dir))
+    }
+
+    /// This command's settings: `flags` (plus the global ones) over the
+    /// environment over the config file.
+    pub(crate) fn settings(&self, flags: ConfigFile) -> Result<Settings> {
+        self.layers.settings(flags.or(self.global_flags.clone()))
+    }
+
+    /// Takes the store's lock, waiting as configured (lock_wait).
+    pub(crate) fn lock(&self, store: &Store, settings: &Settings) -> Result<StoreLock> {
+        store.lock_with_wait(settings.lock_wait())
     }
 
     pub(crate) fn connect(&self, ca: &CaSettings) -> Result<AcmeClient> {
@@ -105,17 +160,20 @@ impl Context {
         AcmeClient::connect(&ca.server, transport)
     }
 
-    /// Registration settings from flags; asks on a terminal when needed.
-    fn registration(&self, args: &RegistrationArgs, client: &AcmeClient) -> Result<Registration> {
-        if args.email.is_empty() && !args.register_unsafely_without_email {
-            return Err(Error::Usage(
-                "give a contact address with --email (or --register-unsafely-without-email)".into(),
-            ));
-        }
-        for e in &args.email {
-            account::check_email(e)?;
-        }
-        let mut agree_tos = args.agree_tos;
+    /// Registration settings (email and agree_tos may come from the
+    /// config file); asks on a terminal when needed.
+    fn registration(
+        &self,
+        settings: &Settings,
+        args: &RegistrationArgs,
+        client: &AcmeClient,
+    ) -> Result<Registration> {
+        let contact = contacts(settings, args)?.ok_or_else(|| {
+            Error::Usage(
+                "give a contact address with --email or `email` in the config file (or --register-unsafely-without-email)".into(),
+            )
+        })?;
+        let mut agree_tos = settings.agree_tos();
         if let (false, Some(tos)) = (agree_tos, client.meta().terms_of_service)
             && self.interactive
         {
@@ -124,12 +182,26 @@ impl Context {
                 .confirm(&format!("Do you agree to the terms of service at {tos}?"));
         }
         Ok(Registration {
-            contact: args.email.clone(),
+            contact,
             agree_tos,
             key_type: args.account_key_type,
             eab: eab_credentials(args)?,
         })
     }
+}
+
+/// The contacts for a new account: none when the user said so, else the
+/// configured ones (flags, environment, config file); None when nobody
+/// said anything.
+fn contacts(settings: &Settings, args: &RegistrationArgs) -> Result<Option<Vec<String>>> {
+    if args.register_unsafely_without_email {
+        return Ok(Some(Vec::new()));
+    }
+    let email = settings.email();
+    for e in email {
+        account::check_email(e)?;
+    }
+    Ok((!email.is_empty()).then(|| email.to_vec()))
 }
 
 fn eab_credentials(args: &RegistrationArgs) -> Result<Option<EabCredentials>> {
@@ -143,10 +215,21 @@ fn eab_credentials(args: &RegistrationArgs) -> Result<Option<EabCredentials>> {
 }
 
 fn register(ctx: &Context, args: &RegisterArgs) -> Result<u8> {
-    let ca = CaSettings::from_args(&args.ca, None, None)?;
-    let target = Target::resolve(ctx.store()?, ca, &args.staging, false)?;
+    let settings = ctx.settings(
+        crate::config::ca_flags(&args.ca)
+            .or(crate::config::registration_flags(&args.registration))
+            .or(crate::config::staging_flags(&args.staging)),
+    )?;
+    let ca = settings.ca()?;
+    let target = Target::resolve(
+        ctx.store()?,
+        ca,
+        args.staging.staging,
+        settings.staging_server(),
+        false,
+    )?;
     let (ca, store) = (target.ca, target.account_store);
-    let _lock = store.lock()?;
+    let _lock = ctx.lock(&store, &settings)?;
     let client = ctx.connect(&ca)?;
     let existing = if args.new_account {
         Ok(None)
@@ -156,7 +239,7 @@ fn register(ctx: &Context, args: &RegisterArgs) -> Result<u8> {
     let (acct, created) = match existing {
         Ok(Some(existing)) => (existing, false),
         Ok(None) => {
-            let registration = ctx.registration(&args.registration, &client)?;
+            let registration = ctx.registration(&settings, &args.registration, &client)?;
             account::register(&client, &store, &registration)?
         }
         Err(e) => return Err(e),
@@ -174,7 +257,8 @@ fn register(ctx: &Context, args: &RegisterArgs) -> Result<u8> {
             "ok": true,
             "created": created,
             "account": {"id": acct.id, "url": acct.record.url, "server": ca.server,
-                        "contact": acct.record.contact},
+                        "contact": acct.record.contact,
+                        "staging": target.mode == TargetMode::Staging},
             "staging": target.mode == TargetMode::Staging,
             "requests": client.transport.request_count(),
         }),
@@ -361,22 +445,22 @@ pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<d
 /// CA is contacted.
 fn account_for_issue(
     ctx: &Context,
+    settings: &Settings,
     ca: &CaSettings,
     store: &Store,
-    wanted: Option<&str>,
     registration: &RegistrationArgs,
 ) -> Result<(AcmeClient, LoadedAccount)> {
-    if let Some(found) = account::load(store, &ca.server, wanted)? {
+    if let Some(found) = account::load(store, &ca.server, settings.account())? {
         return Ok((ctx.connect(ca)?, found));
     }
-    if registration.email.is_empty() && !registration.register_unsafely_without_email {
+    if contacts(settings, registration)?.is_none() {
         return Err(Error::NoAccount {
             server: ca.server.clone(),
             dir: store.root().to_path_buf(),
         });
     }
     let client = ctx.connect(ca)?;
-    let registration = ctx.registration(registration, &client)?;
+    let registration = ctx.registration(settings, registration, &client)?;
     ctx.output.step("registering an account");
     let acct = account::register(&client, store, &registration)?.0;
     Ok((client, acct))
@@ -388,6 +472,7 @@ fn account_for_issue(
 /// a production account with the same CA (whose terms were agreed to).
 fn dry_run_account(
     ctx: &Context,
+    settings: &Settings,
     client: &AcmeClient,
     target: &Target,
     live: &Store,
@@ -396,14 +481,11 @@ fn dry_run_account(
     if let Some(found) = account::load(&target.account_store, &client.directory_url, None)? {
         return Ok(found);
     }
-    let production = account::load(live, &target.production.server, args.account.as_deref())
+    let production = account::load(live, &target.production.server, settings.account())
         .ok()
         .flatten();
-    let contact: Vec<String> = if !args.registration.email.is_empty() {
-        for e in &args.registration.email {
-            account::check_email(e)?;
-        }
-        args.registration.email.clone()
+    let contact: Vec<String> = if let Some(contact) = contacts(settings, &args.registration)? {
+        contact
     } else {
         production
             .as_ref()
@@ -416,7 +498,7 @@ fn dry_run_account(
             })
             .unwrap_or_default()
     };
-    let agree_tos = args.registration.agree_tos
+    let agree_tos = settings.agree_tos()
         || production.is_some()
         || client.meta().terms_of_service.is_none()
         || (ctx.interactive
@@ -436,6 +518,8 @@ fn dry_run_account(
 }
 
 fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
+    let started = std::time::Instant::now();
+    let settings = ctx.settings(crate::config::issue_flags(args)?)?;
     // Everything checkable is checked before the CA hears from us.
     let csr_input = match (&args.csr, &args.key_path) {
         (Some(csr), Some(key)) => Some(crate::csr::CsrInput::load(csr, key)?),
@@ -446,7 +530,7 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         Some(input) => input.names.clone(),
         None => names::normalize_domains(&args.domains)?,
     };
-    let solver_config = solver_config(args)?;
+    let solver_config = settings.solver_to_remember(&solver_config(args)?);
     let dns01 = match &solver_config {
         SolverConfig::Dns { .. } => true,
         SolverConfig::Manual { challenge, .. } => *challenge == ChallengeType::Dns01,
@@ -462,19 +546,24 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         None => names::default_lineage_name(&domains),
     };
     crate::store::validate_lineage_name(&name)?;
-    let renew_before = args
-        .renew_before
-        .as_deref()
-        .map(crate::renewal_policy::RenewBefore::parse)
-        .transpose()?;
-    let ca = CaSettings::from_args(&args.ca, None, None)?;
+    let ca = settings.ca()?;
     let live = ctx.store()?;
-    let target = Target::resolve(Store::new(live.root()), ca, &args.staging, args.dry_run)?;
+    let target = Target::resolve(
+        Store::new(live.root()),
+        ca,
+        args.staging.staging,
+        settings.staging_server(),
+        args.dry_run,
+    )?;
     let dry_run = target.mode == TargetMode::DryRun;
+    let staging = target.mode == TargetMode::Staging;
     let ca = &target.ca;
     let store = &target.lineage_store;
-    let _lock = target.account_store.lock()?;
+    let _lock = ctx.lock(&target.account_store, &settings)?;
     let existing = store.renewal_config(&name)?;
+    // For a dry run, name where the real run would install, not the scratch
+    // store that is about to vanish.
+    let live_path = if dry_run { &live } else { store }.live_path(&name);
     if let (Some(existing), false) = (&existing, args.force_renewal)
         && existing.domains == domains
         && existing.server == ca.server
@@ -486,38 +575,56 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         let info = crypto::cert_info(&leaf[0])?;
         if info.not_after > ctx.clock.now() {
             ctx.output.result(
-                        &format!(
-                            "A certificate for {} is already installed (expires {}); use --force-renewal to replace it",
-                            domains.join(", "),
-                            rfc3339(info.not_after)
-                        ),
-                        json!({"ok": true, "issued": false, "name": name,
-                               "not_after": rfc3339(info.not_after),
-                               "live": store.live_path(&name)}),
-                    );
+                &format!(
+                    "A certificate for {} is already installed (expires {}); use --force-renewal to replace it",
+                    domains.join(", "),
+                    rfc3339(info.not_after)
+                ),
+                json!({
+                    "ok": true,
+                    "issued": false,
+                    "dry_run": false,
+                    "staging": staging,
+                    "server": ca.server,
+                    "name": name,
+                    "domains": domains,
+                    "key_type": existing.key_type,
+                    "profile": existing.profile,
+                    "version": version.number,
+                    "resumed": false,
+                    "order_url": null,
+                    "serial": info.serial_hex,
+                    "issuer": info.issuer,
+                    "not_before": rfc3339(info.not_before),
+                    "not_after": rfc3339(info.not_after),
+                    "live": live_path,
+                    "fullchain": live_path.join("fullchain.pem"),
+                    "privkey": live_path.join("privkey.pem"),
+                    "requests": 0,
+                    "elapsed_ms": started.elapsed().as_millis() as u64,
+                    "deploy_hook_error": null,
+                }),
+            );
             return Ok(exit::SUCCESS);
         }
     }
-    // Hooks given now replace the stored ones and are kept for `renew`.
-    let stored = existing.as_ref();
-    let pick = |given: &Option<String>, kept: Option<&Option<String>>| {
-        given.clone().or_else(|| kept.cloned().flatten())
-    };
-    let pre_hook = pick(&args.hooks.pre_hook, stored.map(|e| &e.pre_hook));
-    let post_hook = pick(&args.hooks.post_hook, stored.map(|e| &e.post_hook));
-    let deploy_hook = pick(&args.hooks.deploy_hook, stored.map(|e| &e.deploy_hook));
-    let reuse_key = args.reuse_key || stored.is_some_and(|e| e.reuse_key);
+    // What runs now: flags, environment, config file, then the lineage's
+    // renewal file. What is kept for `renew`: only what this run was told
+    // (the config file applies by itself at every run).
+    let now = settings.lineage(existing.as_ref());
+    let remember = settings.to_remember(existing.as_ref());
     // The post-hook undoes the pre-hook (restarts what it stopped), so it
     // runs on every way out of this function, failures included.
-    let _post_hook = post_hook
+    let _post_hook = now
+        .post_hook
         .as_deref()
         .map(|cmd| crate::renew::PostHookGuard::new(cmd, &ctx.output));
-    if let Some(cmd) = &pre_hook {
+    if let Some(cmd) = &now.pre_hook {
         ctx.output.step(&format!("running pre-hook: {cmd}"));
         crate::renew::run_hook("pre-hook", cmd, &[], ctx.output.as_ref())?;
     }
     let mut solver = build_solver_with(
-        &solver_config,
+        &settings.solver(&solver_config),
         &SolverEnv {
             clock: Arc::clone(&ctx.clock),
             progress: Arc::clone(&ctx.output) as Arc<dyn Progress>,
@@ -528,14 +635,14 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     )?;
     let (client, acct) = if dry_run {
         let client = ctx.connect(ca)?;
-        let acct = dry_run_account(ctx, &client, &target, &live, args)?;
+        let acct = dry_run_account(ctx, &settings, &client, &target, &live, args)?;
         (client, acct)
     } else {
         account_for_issue(
             ctx,
+            &settings,
             ca,
             &target.account_store,
-            args.account.as_deref(),
             &args.registration,
         )?
     };
@@ -544,13 +651,10 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     }
     let key_type = match &csr_input {
         Some(input) => input.key_type,
-        None => args
-            .key_type
-            .or(existing.as_ref().map(|e| e.key_type))
-            .unwrap_or(KeyType::EcdsaP256),
+        None => now.key_type,
     };
     // A --csr brings its own key; else keep the lineage's key if asked to.
-    let reuse_key_pem = match (&csr_input, reuse_key, store.current_version(&name)?) {
+    let reuse_key_pem = match (&csr_input, now.reuse_key, store.current_version(&name)?) {
         (Some(input), _, _) => Some(input.key_pem()?),
         (None, true, Some(v)) => Some(std::fs::read(v.privkey()).map_err(Error::io(v.privkey()))?),
         _ => None,
@@ -560,14 +664,13 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         domains: domains.clone(),
         key_type,
         reuse_key: reuse_key_pem,
-        preferred_chain: args.preferred_chain.clone(),
+        preferred_chain: now.preferred_chain.clone(),
         replaces: None,
         profile: args.profile.clone(),
         csr: csr_input.as_ref().map(|c| c.der.clone()),
         account_id: acct.id.clone(),
     };
     let account = client.account(&acct.key, &acct.record.url);
-    let started = std::time::Instant::now();
     let issued = issue(&account, store, solver.as_mut(), &request)?;
     let mut deploy_error = None;
     if !dry_run {
@@ -577,34 +680,30 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             account: acct.id.clone(),
             domains: domains.clone(),
             key_type,
-            reuse_key,
+            reuse_key: remember.reuse_key,
             solver: solver_config.clone(),
-            ca_bundle: ca.ca_bundle.clone(),
-            preferred_chain: args.preferred_chain.clone(),
+            ca_bundle: remember.ca_bundle.clone(),
+            preferred_chain: remember.preferred_chain.clone(),
             profile: args.profile.clone(),
             csr_path: csr_input.as_ref().map(|c| c.csr_path.clone()),
             key_path: csr_input.as_ref().map(|c| c.key_path.clone()),
             revoked: false,
-            renew_before: renew_before.or(existing.as_ref().and_then(|e| e.renew_before)),
-            pre_hook: pre_hook.clone(),
-            post_hook: post_hook.clone(),
-            deploy_hook: deploy_hook.clone(),
+            renew_before: remember.renew_before,
+            pre_hook: remember.pre_hook.clone(),
+            post_hook: remember.post_hook.clone(),
+            deploy_hook: remember.deploy_hook.clone(),
             certwright_version: env!("CARGO_PKG_VERSION").into(),
         })?;
         if let Err(e) = crate::renew::remember_directory(store, &client, ctx.clock.now()) {
             ctx.output.warn(&e.to_string());
         }
         // A failing deploy hook is reported; the new certificate stays.
-        deploy_error = deploy_hook.as_deref().and_then(|cmd| {
+        deploy_error = now.deploy_hook.as_deref().and_then(|cmd| {
             crate::renew::run_deploy_hook(store, cmd, &name, &domains, ctx.output.as_ref())
                 .err()
                 .inspect(|e| ctx.output.error_in(&name, e))
         });
     }
-    // For a dry run, name where the real run would install, not the scratch
-    // store that is about to vanish.
-    let live_store = if dry_run { &live } else { store };
-    let live_path = live_store.live_path(&name);
     let days_left = issued
         .info
         .not_after
@@ -622,30 +721,32 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         )
     } else {
         format!(
-            "Certificate for {} issued{}{} and installed:\n  certificate: {}\n  private key: {}\n  expires {} ({days_left} days)",
+            "Certificate for {} issued{}{} and installed:\n  certificate: {}\n  private key: {}\n  expires {} ({days_left} days){}",
             domains.join(", "),
             if issued.resumed {
                 " (resumed an unfinished order)"
             } else {
                 ""
             },
-            if target.mode == TargetMode::Staging {
-                " by the staging CA"
-            } else {
-                ""
-            },
+            if staging { " by the staging CA" } else { "" },
             live_path.join("fullchain.pem").display(),
             live_path.join("privkey.pem").display(),
             rfc3339(issued.info.not_after),
+            if deploy_error.is_some() {
+                "\n  the deploy hook failed (see above); the certificate stays installed"
+            } else {
+                ""
+            }
         )
     };
     ctx.output.result(
         &human,
         json!({
-            "ok": true,
+            // `ok` is false exactly when the exit status is not 0.
+            "ok": deploy_error.is_none(),
             "issued": true,
             "dry_run": dry_run,
-            "staging": target.mode == TargetMode::Staging,
+            "staging": staging,
             "server": ca.server,
             "name": name,
             "domains": domains,
@@ -674,7 +775,8 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
 }
 
 fn renew_command(ctx: &Context, args: &RenewArgs) -> Result<u8> {
-    let settings = crate::renew::RenewSettings::from_args(args)?;
+    let settings =
+        crate::renew::RenewSettings::new(args, ctx.settings(crate::config::renew_flags(args)?)?)?;
     let live = ctx.store()?;
     let store = if args.staging.staging {
         crate::staging::staging_store(&live)
@@ -693,6 +795,7 @@ fn renew_command(ctx: &Context, args: &RenewArgs) -> Result<u8> {
 }
 
 fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
+    let settings = ctx.settings(ConfigFile::default())?;
     let store = ctx.store()?;
     let now = ctx.clock.now();
     let mut human = String::new();
@@ -706,13 +809,29 @@ fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
         };
         let Some(version) = store.current_version(&name)? else {
             human.push_str(&format!("{name}: no certificate installed\n"));
-            docs.push(json!({"name": name, "installed": false}));
+            docs.push(json!({
+                "name": name,
+                "installed": false,
+                "domains": config.domains,
+                "key_type": config.key_type,
+                "serial": null,
+                "not_after": null,
+                "days_left": null,
+                "server": config.server,
+                "version": null,
+                "live": store.live_path(&name),
+                "fullchain": null,
+                "privkey": null,
+                "renewal": null,
+            }));
             continue;
         };
         let pem = std::fs::read(version.cert()).map_err(Error::io(version.cert()))?;
         let leaf = crypto::split_pem_chain(&pem)?;
         let info = crypto::cert_info(&leaf[0])?;
-        let (schedule, schedule_doc) = crate::renew::describe(&store, &config, &pem, now);
+        let renew_before = settings.lineage(Some(&config)).renew_before;
+        let (schedule, schedule_doc) =
+            crate::renew::describe(&store, &config, renew_before, &pem, now);
         let days_left = info
             .not_after
             .duration_since(now)
@@ -728,7 +847,6 @@ fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
         ));
         human.push_str(&schedule);
         docs.push(json!({
-            "renewal": schedule_doc,
             "name": name,
             "installed": true,
             "domains": info.names,
@@ -738,7 +856,10 @@ fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
             "days_left": days_left,
             "server": config.server,
             "version": version.number,
+            "live": store.live_path(&name),
             "fullchain": store.live_path(&name).join("fullchain.pem"),
+            "privkey": store.live_path(&name).join("privkey.pem"),
+            "renewal": schedule_doc,
         }));
     }
     if docs.is_empty() {
@@ -750,8 +871,9 @@ fn certificates(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
 }
 
 fn import_certbot(ctx: &Context, args: &ImportCertbotArgs) -> Result<u8> {
+    let settings = ctx.settings(ConfigFile::default())?;
     let store = ctx.store()?;
-    let _lock = store.lock()?;
+    let _lock = ctx.lock(&store, &settings)?;
     let reports = crate::import_certbot::import(&args.certbot_dir, &store)?;
     let mut human = String::new();
     for r in &reports {
@@ -772,7 +894,13 @@ fn import_certbot(ctx: &Context, args: &ImportCertbotArgs) -> Result<u8> {
     ));
     ctx.output.result(
         &human,
-        json!({"ok": imported == reports.len(), "lineages": reports}),
+        json!({
+            "ok": imported == reports.len(),
+            "certbot_dir": std::path::absolute(&args.certbot_dir).unwrap_or(args.certbot_dir.clone()),
+            "imported": imported,
+            "skipped": reports.len() - imported,
+            "lineages": reports,
+        }),
     );
     Ok(if imported == reports.len() {
         exit::SUCCESS

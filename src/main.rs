@@ -2,6 +2,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = certwright::cli::Cli::parse();
-    ExitCode::from(certwright::commands::run(cli))
+    match certwright::cli::Cli::try_parse() {
+        Ok(cli) => ExitCode::from(certwright::commands::run(cli)),
+        Err(e) => ExitCode::from(certwright::commands::command_line_error(&e)),
+    }
 }

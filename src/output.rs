@@ -71,9 +71,10 @@ impl Output {
     fn event(&self, mut value: Value) {
         // Wall-clock time, so CI logs line up with the CA's and the DNS
         // provider's (and tests can order events against outside actions).
+        let now = std::time::SystemTime::now();
+        value["time"] = json!(crate::clock::rfc3339(now));
         value["unix_ms"] = json!(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
+            now.duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_millis() as u64)
                 .unwrap_or(0)
         );

@@ -17,7 +17,7 @@ use crate::acme::transport::{HttpSettings, Transport};
 use crate::cert_scan;
 use crate::cli::RenewArgs;
 use crate::clock::{Clock, human_duration, rfc3339};
-use crate::config::resolve_server;
+use crate::config::{Settings, resolve_server};
 use crate::error::{Error, Result};
 use crate::hooks;
 use crate::issue::{IssueRequest, issue};
@@ -43,55 +43,30 @@ pub struct RenewSettings {
     pub dry_run: bool,
     pub random_sleep: bool,
     pub random_sleep_max: Duration,
-    /// Global margin; like every flag it wins over the lineage's own
-    /// `renew_before` (flags, environment, config file, renewal file).
-    pub renew_before: Option<RenewBefore>,
-    pub reuse_key: bool,
     pub lock_wait: Duration,
     pub policy: RetryPolicy,
-    pub pre_hook: Option<String>,
-    pub post_hook: Option<String>,
-    pub deploy_hook: Option<String>,
     /// Staging directory for dry runs of lineages whose CA has no known one.
     pub staging_server: Option<String>,
+    /// Flags, environment and config file: laid over each lineage's
+    /// renewal file (see `config::Settings::effective`).
+    pub layers: Settings,
 }
 
 impl RenewSettings {
-    pub fn from_args(args: &RenewArgs) -> Result<RenewSettings> {
+    pub fn new(args: &RenewArgs, layers: Settings) -> Result<RenewSettings> {
         for name in &args.cert_names {
             store::validate_lineage_name(name)?;
-        }
-        let mut policy = RetryPolicy::default();
-        if let Some(s) = args.max_retry_wait {
-            policy.max_retry_wait = Duration::from_secs(s);
-        }
-        if let Some(s) = args.order_timeout {
-            policy.order_timeout = Duration::from_secs(s);
         }
         Ok(RenewSettings {
             cert_names: args.cert_names.clone(),
             force: args.force_renewal,
             dry_run: args.dry_run,
             random_sleep: !args.no_random_sleep,
-            random_sleep_max: args
-                .random_sleep_max
-                .map(Duration::from_secs)
-                .unwrap_or(policy::DEFAULT_RANDOM_SLEEP_MAX),
-            renew_before: args
-                .renew_before
-                .as_deref()
-                .map(RenewBefore::parse)
-                .transpose()?,
-            reuse_key: args.reuse_key,
-            lock_wait: args
-                .lock_wait
-                .map(Duration::from_secs)
-                .unwrap_or(store::LOCK_WAIT),
-            policy,
-            pre_hook: args.hooks.pre_hook.clone(),
-            post_hook: args.hooks.post_hook.clone(),
-            deploy_hook: args.hooks.deploy_hook.clone(),
-            staging_server: args.staging.staging_server.clone(),
+            random_sleep_max: layers.random_sleep_max(),
+            lock_wait: layers.lock_wait(),
+            policy: layers.policy(),
+            staging_server: layers.staging_server().map(str::to_string),
+            layers,
         })
     }
 }
@@ -142,7 +117,11 @@ pub(crate) fn cert_facts_openssl(cert: &openssl::x509::X509Ref) -> Result<CertFa
 /// A lineage as read from the store, with the policy's verdict.
 struct Lineage {
     name: String,
+    /// The renewal file as this run uses it (flags, environment and config
+    /// file laid over it).
     config: RenewalConfig,
+    /// The renewal file as stored, for writing back.
+    stored: RenewalConfig,
     version: Version,
     cert: CertFacts,
     state: LineageState,
@@ -193,10 +172,11 @@ fn load_lineage(
     now: SystemTime,
 ) -> Result<Lineage> {
     let store = env.store;
-    let config = store.renewal_config(name)?.ok_or_else(|| Error::BadFile {
+    let renewal_file = store.renewal_config(name)?.ok_or_else(|| Error::BadFile {
         path: store.renewal_path(name),
         reason: "the renewal file disappeared during the run".into(),
     })?;
+    let config = settings.layers.effective(&renewal_file);
     let version = store.current_version(name)?.ok_or_else(|| Error::BadFile {
         path: store.live_path(name),
         reason: format!(
@@ -214,7 +194,7 @@ fn load_lineage(
         now,
         cert: &cert,
         revoked: config.revoked,
-        renew_before: settings.renew_before.or(config.renew_before),
+        renew_before: config.renew_before,
         state: &state,
         server: servers.get(store, env.output.as_ref(), &config.server),
         force: settings.force || settings.dry_run,
@@ -222,6 +202,7 @@ fn load_lineage(
     Ok(Lineage {
         name: name.to_string(),
         config,
+        stored: renewal_file,
         version,
         cert,
         state,
@@ -295,27 +276,20 @@ impl Outcome {
         }
     }
 
-    fn json(&self) -> Value {
-        let mut doc = json!({"name": self.name, "action": self.action.as_str()});
-        if let Some(r) = self.reason {
-            doc["reason"] = json!(r.as_str());
-        }
-        if let Some(t) = self.next {
-            doc["next"] = json!(rfc3339(t));
-        }
-        if let Some(v) = self.version {
-            doc["version"] = json!(v);
-        }
-        if let Some(t) = self.not_after {
-            doc["not_after"] = json!(rfc3339(t));
-        }
-        if let Some(e) = &self.error {
-            doc["error"] = json!(e);
-        }
-        if let Some(e) = &self.deploy_error {
-            doc["deploy_hook_error"] = json!(e);
-        }
-        doc
+    /// One entry of `renew --json`'s `certificates`: every key always
+    /// present (null when it does not apply), see docs/json-output.md.
+    fn json(&self, store: &Store) -> Value {
+        json!({
+            "name": self.name,
+            "action": self.action.as_str(),
+            "reason": self.reason.map(Reason::as_str),
+            "next": self.next.map(rfc3339),
+            "version": self.version,
+            "not_after": self.not_after.map(rfc3339),
+            "live": store.live_path(&self.name),
+            "error": self.error,
+            "deploy_hook_error": self.deploy_error,
+        })
     }
 }
 
@@ -516,7 +490,7 @@ impl<'a> Runner<'a> {
             now,
             cert: &l.cert,
             revoked: l.config.revoked,
-            renew_before: self.settings.renew_before.or(l.config.renew_before),
+            renew_before: l.config.renew_before,
             state: &l.state,
             server: self
                 .servers
@@ -659,7 +633,7 @@ impl<'a> Runner<'a> {
 
     /// Runs the lineage's pre-hook unless this run already did.
     fn pre_hook(&mut self, config: &RenewalConfig) -> Result<()> {
-        let Some(cmd) = self.settings.pre_hook.clone().or(config.pre_hook.clone()) else {
+        let Some(cmd) = config.pre_hook.clone() else {
             return Ok(());
         };
         if let Some((_, earlier)) = self.pre_hooks.iter().find(|(c, _)| *c == cmd) {
@@ -690,11 +664,7 @@ impl<'a> Runner<'a> {
                 Reason::RenewBefore => "renewal margin reached",
             }
         ));
-        if let Some(post) = self
-            .settings
-            .post_hook
-            .clone()
-            .or(l.config.post_hook.clone())
+        if let Some(post) = l.config.post_hook.clone()
             && !self.post_hooks.contains(&post)
         {
             self.post_hooks.push(post);
@@ -757,7 +727,7 @@ impl<'a> Runner<'a> {
         };
         let reuse_key = match &csr_input {
             Some(input) => Some(input.key_pem()?),
-            None if config.reuse_key || self.settings.reuse_key => {
+            None if config.reuse_key => {
                 let path = l.version.privkey();
                 Some(std::fs::read(&path).map_err(Error::io(&path))?)
             }
@@ -840,8 +810,8 @@ impl<'a> Runner<'a> {
                 let cert = read_facts(&version)?;
                 store.save_lineage_state(&l.name, &LineageState::for_cert(None, &cert))?;
             }
-            if l.config.revoked {
-                let mut config = l.config.clone();
+            if l.stored.revoked {
+                let mut config = l.stored.clone();
                 config.revoked = false;
                 config.certwright_version = env!("CARGO_PKG_VERSION").into();
                 store.save_renewal_config(&config)?;
@@ -854,12 +824,7 @@ impl<'a> Runner<'a> {
     }
 
     fn deploy_hook(&self, config: &RenewalConfig) -> Result<()> {
-        let Some(cmd) = self
-            .settings
-            .deploy_hook
-            .as_deref()
-            .or(config.deploy_hook.as_deref())
-        else {
+        let Some(cmd) = config.deploy_hook.as_deref() else {
             return Ok(());
         };
         run_deploy_hook(
@@ -963,7 +928,12 @@ impl<'a> Runner<'a> {
                 "requests": self.requests(),
                 "slept_ms": slept.map_or(0, |d| d.as_millis() as u64),
                 "not_due": self.outcomes.not_due,
-                "certificates": self.outcomes.listed.iter().map(Outcome::json).collect::<Vec<_>>(),
+                "certificates": self
+                    .outcomes
+                    .listed
+                    .iter()
+                    .map(|o| o.json(self.env.store))
+                    .collect::<Vec<_>>(),
             }),
         );
         exit
@@ -1054,6 +1024,7 @@ pub fn remember_directory(store: &Store, client: &AcmeClient, now: SystemTime) -
 pub fn describe(
     store: &Store,
     config: &RenewalConfig,
+    renew_before: Option<RenewBefore>,
     cert_pem: &[u8],
     now: SystemTime,
 ) -> (String, Value) {
@@ -1067,12 +1038,12 @@ pub fn describe(
         now,
         cert: &cert,
         revoked: config.revoked,
-        renew_before: config.renew_before,
+        renew_before,
         state: &state,
         server: server.as_ref(),
         force: false,
     });
-    let fallback = policy::fallback_due_at(&cert, config.renew_before);
+    let fallback = policy::fallback_due_at(&cert, renew_before);
     let mut human = String::new();
     let mut doc = json!({"fallback_due": rfc3339(fallback)});
     let planned = match &decision {

@@ -7,7 +7,7 @@ use crate::account;
 use crate::acme::jws::SigningKey;
 use crate::cli::{RevocationReason, RevokeArgs};
 use crate::commands::{Context, exit};
-use crate::config::CaSettings;
+use crate::config_file::ConfigFile;
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
@@ -62,8 +62,15 @@ fn lineage_of(store: &Store, der: &[u8]) -> Result<Option<RenewalConfig>> {
 }
 
 pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
+    let settings = ctx.settings(
+        ConfigFile {
+            account: args.account.clone(),
+            ..ConfigFile::default()
+        }
+        .or(crate::config::ca_flags(&args.ca)),
+    )?;
     let store = ctx.store()?;
-    let _lock = store.lock()?;
+    let _lock = ctx.lock(&store, &settings)?;
     let (cert, lineage) = match (&args.cert_name, &args.cert_path) {
         (Some(name), _) => {
             validate_lineage_name(name)?;
@@ -115,8 +122,7 @@ pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
         }
         None => None,
     };
-    let ca = CaSettings::from_args(
-        &args.ca,
+    let ca = settings.lineage_ca(
         lineage.as_ref().map(|c| c.server.as_str()),
         lineage.as_ref().and_then(|c| c.ca_bundle.as_deref()),
     )?;
@@ -138,8 +144,11 @@ pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
             };
             // The renewal file names the account that obtained the
             // certificate; if it is gone, say how to revoke without it.
-            let wanted = match (&args.account, &lineage) {
-                (Some(id), _) => Some(id.as_str()),
+            // An account named by flag wins; else the lineage's own (see
+            // config.rs: a lineage's account is not a preference); else the
+            // configured one.
+            let wanted: Option<&str> = match (&args.account, &lineage) {
+                (Some(id), _) => Some(id),
                 (None, Some(config)) => {
                     if !store
                         .accounts(&ca.server)?
@@ -148,9 +157,9 @@ pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
                     {
                         return Err(lost());
                     }
-                    Some(config.account.as_str())
+                    Some(&config.account)
                 }
-                (None, None) => None,
+                (None, None) => settings.account(),
             };
             let acct = account::load(&store, &ca.server, wanted)?.ok_or_else(lost)?;
             client
@@ -204,8 +213,9 @@ pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
             "already_revoked": already,
             "serial": info.serial_hex,
             "domains": info.names,
-            "reason": reason,
-            "signed_with": if cert_key.is_some() { "certificate-key" } else { "account" },
+            "reason": args.reason.map(reason_name),
+            "reason_code": reason,
+            "signed_with": if cert_key.is_some() { "certificate_key" } else { "account" },
             "name": name,
             "deleted": deleted,
             "server": ca.server,

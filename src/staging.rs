@@ -9,7 +9,6 @@
 //!   account from that same store, and installs into a [`Scratch`] store that
 //!   is deleted afterwards: `live/`, `archive/` and `renewal/` are not touched.
 
-use crate::cli::StagingArgs;
 use crate::config::{CaSettings, SERVER_ALIASES, resolve_server};
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -104,13 +103,16 @@ pub struct Target {
 }
 
 impl Target {
+    /// `staging_server`: the staging_server setting (flag, environment,
+    /// config file), for CAs whose staging directory is not known.
     pub fn resolve(
         live: Store,
         ca: CaSettings,
-        args: &StagingArgs,
+        staging: bool,
+        staging_server: Option<&str>,
         dry_run: bool,
     ) -> Result<Target> {
-        let mode = match (dry_run, args.staging) {
+        let mode = match (dry_run, staging) {
             (true, _) => Mode::DryRun,
             (false, true) => Mode::Staging,
             (false, false) => Mode::Live,
@@ -125,7 +127,7 @@ impl Target {
                 _scratch: None,
             });
         }
-        let staging = staging_ca(&ca, args.staging_server.as_deref())?;
+        let staging = staging_ca(&ca, staging_server)?;
         let account_store = staging_store(&live);
         let (lineage_store, scratch) = if mode == Mode::DryRun {
             let scratch = Scratch::new()?;

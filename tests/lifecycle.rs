@@ -123,7 +123,8 @@ fn revoke_with_the_account_key_records_reason_and_marks_the_lineage() {
     assert_eq!(doc["signed_with"], "account");
     // directory, newNonce, revokeCert: nothing more.
     assert_eq!(doc["requests"], 3);
-    assert_eq!(doc["reason"], 4);
+    assert_eq!(doc["reason"], "superseded");
+    assert_eq!(doc["reason_code"], 4);
     assert_eq!(
         cert_status(&pebble, &serial),
         ("Revoked".to_string(), Some(4)),
@@ -226,7 +227,7 @@ fn revoke_with_the_certificate_key_when_the_account_is_lost() {
             &[],
         ),
     );
-    assert_eq!(doc["signed_with"], "certificate-key");
+    assert_eq!(doc["signed_with"], "certificate_key");
     assert_eq!(doc["requests"], 3);
     assert_eq!(
         cert_status(&pebble, &serial),
