@@ -46,7 +46,7 @@ fn rand_hex() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn serial() -> openssl::asn1::Asn1Integer {
+pub fn serial() -> openssl::asn1::Asn1Integer {
     let mut bn = BigNum::new().unwrap();
     bn.rand(64, MsbOption::MAYBE_ZERO, false).unwrap();
     bn.to_asn1_integer().unwrap()
