@@ -502,6 +502,17 @@ impl Store {
         let archive = self.archive_dir(name);
         create_dir(&archive, PRIVATE_DIR_MODE)?;
         let number = self.next_version(name)?;
+        // A run that died between completing a version and switching live
+        // to it left that version behind; the same order needs no second.
+        if let Some(url) = order_url
+            && number > 1
+            && self.current_version(name)?.is_none_or(|v| v.number < number - 1)
+        {
+            let previous = archive.join((number - 1).to_string());
+            if fs::read_to_string(previous.join(ORDER_URL_FILE)).is_ok_and(|u| u == url) {
+                return self.switch_live(name, number - 1);
+            }
+        }
         let staging = archive.join(format!(".{number}.partial"));
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(Error::io(&staging))?;
@@ -530,7 +541,11 @@ impl Store {
         fs::rename(&staging, &final_dir).map_err(Error::io(&final_dir))?;
         sync_dir(&archive)?;
         crate::crash_point::hit("store.archive.complete");
+        self.switch_live(name, number)
+    }
 
+    /// Points live/<name> at version `number` in one rename.
+    fn switch_live(&self, name: &str, number: u32) -> Result<Version> {
         let live_dir = self.root.join("live");
         create_dir(&live_dir, 0o755)?;
         let link = live_dir.join(name);
@@ -546,7 +561,7 @@ impl Store {
         crate::crash_point::hit("store.live_switched");
         Ok(Version {
             number,
-            dir: final_dir,
+            dir: self.archive_dir(name).join(number.to_string()),
         })
     }
 
