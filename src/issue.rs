@@ -156,7 +156,16 @@ pub fn issue(
                 (o, None)
             }
             OrderStatus::Valid => {
-                let issued = download_and_install(account, store, req, &flight, &current)?;
+                let issued = match download_and_install(account, store, req, &flight, &current) {
+                    // The order's certificate is wrong for good (another
+                    // key, names missing, expired, a broken chain, not a
+                    // certificate): resuming it could only fail again.
+                    Err(e @ Error::BadCertificate { .. }) => {
+                        store.clear_pending(&req.name)?;
+                        return Err(e);
+                    }
+                    other => other?,
+                };
                 // A first issue keeps the record until the caller has
                 // written the renewal file (see `finish_first_issue`): a
                 // run that dies in between then completes from it without

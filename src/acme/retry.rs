@@ -26,13 +26,23 @@ pub const DEFAULT_POLL_SCHEDULE: [Duration; 6] = [
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // Saturate absurdly large values; the cap turns them into an error.
+        // Saturate absurdly large values; the policy's cap turns them into
+        // an error that says when to retry, and that instant must still be
+        // a time the clock can hold.
         let secs = value.parse::<u64>().unwrap_or(u64::MAX);
-        return Some(Duration::from_secs(secs));
+        return Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER));
     }
     let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(
+        date.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_RETRY_AFTER),
+    )
 }
+
+/// Longest Retry-After taken literally (about ten years): far beyond any
+/// wait the policy accepts, small enough to add to any clock reading.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10 * 365 * 86400);
 
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
@@ -117,6 +127,15 @@ mod tests {
             Some(Duration::from_secs(3))
         );
         assert_eq!(parse_retry_after("0", at(0)), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn huge_retry_after_is_capped_so_now_plus_it_cannot_overflow() {
+        for value in ["99999999999999999999999", "18446744073709551615"] {
+            let d = parse_retry_after(value, at(0)).unwrap();
+            assert_eq!(d, MAX_RETRY_AFTER);
+            let _ = SystemTime::now() + d;
+        }
     }
 
     #[test]
