@@ -168,12 +168,6 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_huge_saturates() {
-        let d = parse_retry_after("99999999999999999999999", at(0)).unwrap();
-        assert!(d > Duration::from_secs(86400 * 365 * 1000));
-    }
-
-    #[test]
     fn backoff_grows_with_jitter_and_cap() {
         let policy = RetryPolicy::default();
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
