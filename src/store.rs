@@ -109,10 +109,14 @@ pub fn server_id(directory_url: &str) -> String {
         .to_string()
 }
 
+/// Longest lineage name: `.<name>.toml.tmp-<pid>-<random>`, the renewal
+/// file's temp name, must stay within the 255 bytes a file name may have.
+pub const MAX_LINEAGE_NAME: usize = 200;
+
 /// Checks a lineage name before it becomes a path component.
 pub fn validate_lineage_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
-        && name.len() <= 200
+        && name.len() <= MAX_LINEAGE_NAME
         && !name.starts_with('.')
         && name
             .bytes()
@@ -506,7 +510,9 @@ impl Store {
         // to it left that version behind; the same order needs no second.
         if let Some(url) = order_url
             && number > 1
-            && self.current_version(name)?.is_none_or(|v| v.number < number - 1)
+            && self
+                .current_version(name)?
+                .is_none_or(|v| v.number < number - 1)
         {
             let previous = archive.join((number - 1).to_string());
             if fs::read_to_string(previous.join(ORDER_URL_FILE)).is_ok_and(|u| u == url) {
@@ -534,7 +540,11 @@ impl Store {
             PUBLIC_FILE_MODE,
         )?;
         if let Some(url) = order_url {
-            atomic_write(&staging.join(ORDER_URL_FILE), url.as_bytes(), PUBLIC_FILE_MODE)?;
+            atomic_write(
+                &staging.join(ORDER_URL_FILE),
+                url.as_bytes(),
+                PUBLIC_FILE_MODE,
+            )?;
         }
         crate::crash_point::hit("store.archive.files");
         let final_dir = archive.join(number.to_string());

@@ -86,7 +86,15 @@ fn names_that_could_become_paths_or_smuggle_bytes_are_refused_before_the_ca_hear
         }
     }
     // Lineage names that would leave the store's directories.
-    for bad in ["../escape", "a/b", ".hidden", "x\ny", "..", "/etc/passwd", ""] {
+    for bad in [
+        "../escape",
+        "a/b",
+        ".hidden",
+        "x\ny",
+        "..",
+        "/etc/passwd",
+        "",
+    ] {
         let mut args = issue_args(&["ok.example.test"]);
         args.extend(["--cert-name".to_string(), bad.to_string()]);
         let out = run(&cw, &args);
@@ -159,10 +167,7 @@ fn conflicting_or_incomplete_flags_are_usage_errors() {
             ],
             "neither an https:// directory URL",
         ),
-        (
-            &["renew", "--renew-before", "lots"],
-            "invalid renew_before",
-        ),
+        (&["renew", "--renew-before", "lots"], "invalid renew_before"),
     ];
     for (args, needle) in cases {
         let out = cw.run(args);
@@ -186,7 +191,11 @@ fn a_file_where_the_config_dir_should_be() {
     // The same with a file where a subdirectory belongs.
     let root = tmp.path().join("config");
     let cw = server.certwright(&root);
-    assert!(run(&cw, &issue_args(&["sub.example.test"])).status.success());
+    assert!(
+        run(&cw, &issue_args(&["sub.example.test"]))
+            .status
+            .success()
+    );
     std::fs::remove_dir_all(root.join("renewal")).unwrap();
     std::fs::write(root.join("renewal"), b"").unwrap();
     let out = cw.run(&["renew", "--no-random-sleep"]);
@@ -233,14 +242,23 @@ fn an_immutable_archive_leaves_the_old_certificate_serving() {
     let before = live_fullchain(&cw, name);
     let archive = tmp.path().join("archive").join(name);
     if !try_cmd("chattr", &["+i", archive.to_str().unwrap()]) {
-        eprintln!("SKIPPED: chattr +i is not supported here (not root, or the file system lacks it)");
-        assert!(!is_root() || std::env::var_os("CI").is_none(), "chattr must work in CI");
+        eprintln!(
+            "SKIPPED: chattr +i is not supported here (not root, or the file system lacks it)"
+        );
+        assert!(
+            !is_root() || std::env::var_os("CI").is_none(),
+            "chattr must work in CI"
+        );
         return;
     }
     let _undo = Immutable(archive.clone());
     let out = cw.run(&["renew", "--force-renewal", "--no-random-sleep"]);
     refused(&out, 1, &archive.display().to_string());
-    assert!(stderr(&out).contains("Operation not permitted"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Operation not permitted"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(live_fullchain(&cw, name), before);
     assert!(InstalledCert::read(&cw.live(name)).key_matches());
 }
@@ -282,7 +300,10 @@ fn a_full_disk_leaves_the_old_certificate_serving() {
         ],
     ) {
         eprintln!("SKIPPED: cannot mount a tmpfs here (needs root)");
-        assert!(!is_root() || std::env::var_os("CI").is_none(), "mount must work in CI");
+        assert!(
+            !is_root() || std::env::var_os("CI").is_none(),
+            "mount must work in CI"
+        );
         return;
     }
     let _unmount = Tmpfs(mount.clone());
@@ -307,15 +328,27 @@ fn a_full_disk_leaves_the_old_certificate_serving() {
     // Room for the order record but not for the new version: the disk
     // fills up after the CA issued the certificate.
     let len = std::fs::metadata(&filler).unwrap().len();
-    let f = std::fs::OpenOptions::new().write(true).open(&filler).unwrap();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap();
     f.set_len(len - 3 * 4096).unwrap();
     f.sync_all().unwrap();
     // An open file keeps its blocks on tmpfs even once unlinked.
     drop(f);
     let out = cw.run(&["--json", "renew", "--force-renewal", "--no-random-sleep"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("No space left on device"), "{}", stderr(&out));
-    assert_eq!(server.count(Endpoint::Finalize), finalizes + 1, "{}", server.dump());
+    assert!(
+        stderr(&out).contains("No space left on device"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        server.count(Endpoint::Finalize),
+        finalizes + 1,
+        "{}",
+        server.dump()
+    );
     assert_eq!(live_fullchain(&cw, name), before, "the live chain changed");
     assert!(InstalledCert::read(&cw.live(name)).key_matches());
 

@@ -316,10 +316,7 @@ fn killed_at_every_point_of_a_first_issue() {
             server.dump()
         );
         assert_eq!(versions(&root, name), [1], "{context}: installed twice");
-        assert!(
-            !pending_exists(&root, name),
-            "{context}: order record left"
-        );
+        assert!(!pending_exists(&root, name), "{context}: order record left");
         assert!(root.join(format!("renewal/{name}.toml")).exists());
     }
     eprintln!(
@@ -414,9 +411,15 @@ fn killed_while_saving_renewal_state_of_a_lineage_not_due() {
         let cw = server.certwright(&root);
         let ari_before = server.count(Endpoint::RenewalInfo);
         run_killed_at(renew_cmd(&cw), point);
-        assert!(server.count(Endpoint::RenewalInfo) > ari_before, "ARI asked");
+        assert!(
+            server.count(Endpoint::RenewalInfo) > ari_before,
+            "ARI asked"
+        );
         let context = format!("renew (not due) killed at {point}");
-        assert_eq!(check_store(&root, name, &ca_root, &context), Some(old.clone()));
+        assert_eq!(
+            check_store(&root, name, &ca_root, &context),
+            Some(old.clone())
+        );
         let doc = run_ok(renew_cmd(&cw), &server);
         assert_eq!(doc["renewed"], 0, "{context}: {doc}");
         let state = root.join(format!("renewal/.state/{name}.json"));
@@ -450,7 +453,10 @@ fn killed_in_the_middle_of_the_download() {
     std::thread::sleep(Duration::from_millis(200));
     child.kill().unwrap();
     assert_eq!(child.wait().unwrap().signal(), Some(9));
-    assert_eq!(check_store(tmp.path(), name, &ca_root, "mid-download"), None);
+    assert_eq!(
+        check_store(tmp.path(), name, &ca_root, "mid-download"),
+        None
+    );
     assert!(pending_exists(tmp.path(), name));
     let doc = run_ok(issue_cmd(&cw, name), &server);
     assert_eq!(doc["resumed"], true, "{doc}");

@@ -271,7 +271,11 @@ fn malformed_answers_end_in_a_clear_error() {
             Box::new(|_| {
                 (
                     Endpoint::Directory,
-                    raw(200, "text/html", b"<html>Please log in to the hotel wifi</html>"),
+                    raw(
+                        200,
+                        "text/html",
+                        b"<html>Please log in to the hotel wifi</html>",
+                    ),
                 )
             }),
             &["expected a JSON", "Content-Type text/html", "hotel wifi"],
@@ -396,19 +400,21 @@ fn absurd_retry_after_values() {
     // Negative and garbage values are ignored: our own short backoff
     // applies (the first step is 0.5-1 s), and the retry succeeds.
     for value in ["-5", "soon", "1.5", "Thu, 99 Foo 2025 99:99:99 GMT"] {
-        let server = FaultServer::start(Script::new().processing(0, None).fail(
-            Endpoint::NewOrder,
-            1,
-            Fault::Raw {
-                status: 503,
-                headers: vec![
-                    ("Content-Type".into(), "application/problem+json".into()),
-                    ("Retry-After".into(), value.into()),
-                ],
-                body: br#"{"type":"urn:ietf:params:acme:error:rateLimited","detail":"busy"}"#
-                    .to_vec(),
-            },
-        ));
+        let server = FaultServer::start(
+            Script::new().processing(0, None).fail(
+                Endpoint::NewOrder,
+                1,
+                Fault::Raw {
+                    status: 503,
+                    headers: vec![
+                        ("Content-Type".into(), "application/problem+json".into()),
+                        ("Retry-After".into(), value.into()),
+                    ],
+                    body: br#"{"type":"urn:ietf:params:acme:error:rateLimited","detail":"busy"}"#
+                        .to_vec(),
+                },
+            ),
+        );
         let tmp = tempfile::tempdir().unwrap();
         let cw = server.certwright(tmp.path());
         let (out, _) = run(&cw, &issue_args("retry.bad.test"));

@@ -79,7 +79,10 @@ fn check_modes(root: &Path, stage: &str) -> usize {
 fn run_umask0(cw: &Certwright, args: &[String]) -> Output {
     let base = cw.command();
     let mut cmd = Command::new("sh");
-    cmd.arg("-c").arg("umask 000 && exec \"$@\"").arg("sh").arg(BIN);
+    cmd.arg("-c")
+        .arg("umask 000 && exec \"$@\"")
+        .arg("sh")
+        .arg(BIN);
     cmd.args(args).stdin(Stdio::null());
     for (k, v) in base.get_envs() {
         match v {
@@ -152,11 +155,7 @@ fn deploy_hook_values_travel_only_in_the_environment() {
         ),
     )
     .unwrap();
-    std::fs::set_permissions(
-        &hook,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let cw = server.certwright(&root);
     let port = free_ports(1)[0].to_string();
     let mut cmd = cw.command();
@@ -329,7 +328,12 @@ fn no_secret_in_any_output_at_any_verbosity() {
         &mut keys,
         tmp.path(),
         "renew -v",
-        run(strings(&["-v", "renew", "--force-renewal", "--no-random-sleep"])),
+        run(strings(&[
+            "-v",
+            "renew",
+            "--force-renewal",
+            "--no-random-sleep",
+        ])),
         true,
     );
     record(

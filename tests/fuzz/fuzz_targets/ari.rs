@@ -17,7 +17,9 @@ fuzz_target!(|data: &[u8]| {
         let id = ari::cert_id_from_parts(kid, &content);
         assert_eq!(id.matches('.').count(), 1);
     }
-    let retry_after = data.first().map(|b| Duration::from_secs(u64::from(*b) << 20));
+    let retry_after = data
+        .first()
+        .map(|b| Duration::from_secs(u64::from(*b) << 20));
     let Ok(info) = ari::parse(data, "https://ca.test/renewal-info/x.y", retry_after) else {
         return;
     };

@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(name) = certwright::names::normalize_domain(text) {
         assert!(name.is_ascii(), "{name:?}");
         assert!(!name.contains('/') && !name.contains(".."), "{name:?}");
-        assert!(!name.bytes().any(|b| b.is_ascii_control() || b == b' '), "{name:?}");
+        assert!(
+            !name.bytes().any(|b| b.is_ascii_control() || b == b' '),
+            "{name:?}"
+        );
         let lineage = certwright::names::default_lineage_name(std::slice::from_ref(&name));
         certwright::store::validate_lineage_name(&lineage)
             .unwrap_or_else(|e| panic!("{name:?} gives lineage {lineage:?}: {e}"));
