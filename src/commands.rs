@@ -694,6 +694,7 @@ fn issue_command(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             deploy_hook: remember.deploy_hook.clone(),
             certwright_version: env!("CARGO_PKG_VERSION").into(),
         })?;
+        crate::issue::finish_first_issue(store, &name)?;
         if let Err(e) = crate::renew::remember_directory(store, &client, ctx.clock.now()) {
             ctx.output.warn(&e.to_string());
         }

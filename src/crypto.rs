@@ -251,6 +251,25 @@ pub fn verify_issued_chain(
             ),
         });
     }
+    // A server gets the whole file served as is: each certificate must be
+    // signed by the one after it, or TLS clients would reject the chain.
+    for (i, pair) in chain.windows(2).enumerate() {
+        let signed = pair[1]
+            .public_key()
+            .and_then(|issuer| pair[0].verify(&issuer))
+            .unwrap_or(false);
+        if !signed {
+            return Err(Error::BadCertificate {
+                reason: format!(
+                    "the chain is broken: certificate {} ({}) is not signed by certificate {} ({})",
+                    i + 1,
+                    common_name(pair[0].subject_name()).unwrap_or_default(),
+                    i + 2,
+                    common_name(pair[1].subject_name()).unwrap_or_default(),
+                ),
+            });
+        }
+    }
     Ok(info)
 }
 

@@ -62,7 +62,8 @@ pub fn issue(
         .collect();
 
     let (flight, mut order) = match resume(account, store, req)? {
-        Some(found) => found,
+        Some(Found::InFlight(flight, order)) => (flight, order),
+        Some(Found::Installed(issued)) => return Ok(issued),
         None => {
             progress.step(&format!("creating an order for {}", req.domains.join(", ")));
             let (url, order) = new_order(account, &identifiers, req)?;
@@ -88,6 +89,7 @@ pub fn issue(
                 },
                 &crypto::private_key_pem(&key)?,
             )?;
+            crate::crash_point::hit("issue.pending_saved");
             (
                 OrderInFlight {
                     url,
@@ -122,7 +124,10 @@ pub fn issue(
                 }
                 progress.step("finalizing the order");
                 match account.finalize(&current.finalize, &flight.csr) {
-                    Ok(o) => o,
+                    Ok(o) => {
+                        crate::crash_point::hit("issue.finalized");
+                        o
+                    }
                     // A lost or failed finalize may still have been applied:
                     // re-read the order rather than resending blindly.
                     Err(mut e) if outcome_unknown(&e) => {
@@ -151,8 +156,24 @@ pub fn issue(
                 (o, None)
             }
             OrderStatus::Valid => {
-                let issued = download_and_install(account, store, req, &flight, &current)?;
-                store.clear_pending(&req.name)?;
+                let issued = match download_and_install(account, store, req, &flight, &current) {
+                    // The order's certificate is wrong for good (another
+                    // key, names missing, expired, a broken chain, not a
+                    // certificate): resuming it could only fail again.
+                    Err(e @ Error::BadCertificate { .. }) => {
+                        store.clear_pending(&req.name)?;
+                        return Err(e);
+                    }
+                    other => other?,
+                };
+                // A first issue keeps the record until the caller has
+                // written the renewal file (see `finish_first_issue`): a
+                // run that dies in between then completes from it without
+                // a second order. With the renewal file there, it is done.
+                if store.renewal_path(&req.name).exists() {
+                    store.clear_pending(&req.name)?;
+                    crate::crash_point::hit("issue.pending_cleared");
+                }
                 return Ok(issued);
             }
             OrderStatus::Invalid => {
@@ -194,13 +215,26 @@ fn new_order(
     }
 }
 
+/// Clears the pending record a first issue keeps until its renewal file is
+/// written (see [`issue`]); call once that file is on disk.
+pub fn finish_first_issue(store: &Store, name: &str) -> Result<()> {
+    store.clear_pending(name)?;
+    crate::crash_point::hit("issue.pending_cleared");
+    Ok(())
+}
+
+/// What an earlier, interrupted run left behind.
+enum Found {
+    /// An order to carry on with.
+    InFlight(OrderInFlight, OrderSnapshot),
+    /// The run died after installing its certificate but before the
+    /// lineage's renewal file was written: only that is left to do.
+    Installed(Issued),
+}
+
 /// Picks up an order a previous run left in flight for this lineage, if it
 /// is for the same server, account and names and still usable.
-fn resume(
-    account: &Account<'_>,
-    store: &Store,
-    req: &IssueRequest,
-) -> Result<Option<(OrderInFlight, OrderSnapshot)>> {
+fn resume(account: &Account<'_>, store: &Store, req: &IssueRequest) -> Result<Option<Found>> {
     let Some((pending, key_pem)) = store.pending(&req.name)? else {
         return Ok(None);
     };
@@ -208,6 +242,30 @@ fn resume(
     let same = pending.server == account.client.directory_url
         && pending.account == req.account_id
         && pending.domains == req.domains;
+    if store.installed_order_url(&req.name)?.as_deref() == Some(pending.order_url.as_str()) {
+        // Its certificate is live already. Without a renewal file the run
+        // that installed it died before recording the lineage: finish that.
+        // With one, the record is a leftover and a new order is wanted.
+        if same
+            && !store.renewal_path(&req.name).exists()
+            && let Some(version) = store.current_version(&req.name)?
+        {
+            progress.step(&format!(
+                "the order {} was installed by an interrupted run; completing it",
+                pending.order_url
+            ));
+            let pem = std::fs::read(version.cert()).map_err(Error::io(version.cert()))?;
+            let info = crypto::cert_info(&crypto::split_pem_chain(&pem)?[0])?;
+            return Ok(Some(Found::Installed(Issued {
+                version,
+                info,
+                resumed: true,
+                order_url: pending.order_url,
+            })));
+        }
+        store.clear_pending(&req.name)?;
+        return Ok(None);
+    }
     if !same {
         progress.warn("discarding an unfinished order for different names or another CA");
         store.clear_pending(&req.name)?;
@@ -224,7 +282,7 @@ fn resume(
                 "resuming the unfinished order {}",
                 pending.order_url
             ));
-            Ok(Some((
+            Ok(Some(Found::InFlight(
                 OrderInFlight {
                     url: pending.order_url,
                     key,
@@ -324,6 +382,7 @@ fn authorize(
                 account.respond(url)?;
             }
         }
+        crate::crash_point::hit("issue.challenges_answered");
         // The CA cannot have validated in the instant since we answered:
         // the first read waits one poll step instead of costing a request.
         let known = (!to_answer.is_empty()).then(|| (order.clone(), None));
@@ -406,6 +465,7 @@ fn download_and_install(
             }
         }
     }
+    crate::crash_point::hit("issue.downloaded");
     let chain = crypto::split_pem_chain(&pem)?;
     let info =
         crypto::verify_issued_chain(&chain, &flight.key, &req.domains, transport.clock.now())?;
@@ -419,7 +479,7 @@ fn download_and_install(
         }
         Ok(out)
     };
-    let version = store.install(
+    let version = store.install_from_order(
         &req.name,
         Pem {
             cert: &to_pem(&chain[..1])?,
@@ -427,6 +487,7 @@ fn download_and_install(
             fullchain: &to_pem(&chain)?,
             privkey: &crypto::private_key_pem(&flight.key)?,
         },
+        Some(&flight.url),
     )?;
     Ok(Issued {
         version,

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod config_file;
+pub mod crash_point;
 pub mod crypto;
 pub mod csr;
 pub mod error;

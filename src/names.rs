@@ -1,6 +1,7 @@
 //! Checks names from the user before they reach the CA or the disk.
 
 use crate::error::{Error, Result};
+use crate::store::MAX_LINEAGE_NAME;
 use std::net::IpAddr;
 
 /// Normalises and checks one requested name: a DNS name (optionally
@@ -69,9 +70,21 @@ pub fn normalize_domains(raw: &[String]) -> Result<Vec<String>> {
 }
 
 /// The default lineage name for a set of names: the first, minus `*.`.
+/// A name too long for a file name (domains go up to 253 characters) is
+/// cut and given a hash of the whole, so it stays unique.
 pub fn default_lineage_name(domains: &[String]) -> String {
     let first = domains.first().map(String::as_str).unwrap_or("cert");
-    first.strip_prefix("*.").unwrap_or(first).replace(':', "_")
+    let name = first.strip_prefix("*.").unwrap_or(first).replace(':', "_");
+    if name.len() <= MAX_LINEAGE_NAME {
+        return name;
+    }
+    let hash: String = crate::crypto::sha256(name.as_bytes())
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let keep: String = name.chars().take(MAX_LINEAGE_NAME - 9).collect();
+    format!("{keep}-{hash}")
 }
 
 #[cfg(test)]
@@ -115,5 +128,20 @@ mod tests {
             "example.com"
         );
         assert_eq!(default_lineage_name(&["2001:db8::1".into()]), "2001_db8__1");
+    }
+
+    #[test]
+    fn the_longest_valid_domain_gives_a_valid_lineage_name() {
+        // Found by the `names` fuzz target: a valid 226-character domain
+        // gave a lineage name the store refused.
+        let label = "a".repeat(63);
+        let long = format!("{label}.{label}.{label}.{}.com", "b".repeat(57));
+        let domain = normalize_domain(&long).unwrap();
+        assert_eq!(domain.len(), 253);
+        let lineage = default_lineage_name(std::slice::from_ref(&domain));
+        crate::store::validate_lineage_name(&lineage).unwrap();
+        assert_eq!(lineage.len(), MAX_LINEAGE_NAME);
+        let other = default_lineage_name(&[domain.replacen('b', "c", 1)]);
+        assert_ne!(lineage, other, "cut names stay distinct");
     }
 }

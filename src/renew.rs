@@ -260,6 +260,8 @@ struct Outcome {
     not_after: Option<SystemTime>,
     error: Option<String>,
     deploy_error: Option<String>,
+    /// The renewal completed an order an interrupted run had left.
+    resumed: bool,
 }
 
 impl Outcome {
@@ -273,6 +275,7 @@ impl Outcome {
             not_after: None,
             error: None,
             deploy_error: None,
+            resumed: false,
         }
     }
 
@@ -289,6 +292,7 @@ impl Outcome {
             "live": store.live_path(&self.name),
             "error": self.error,
             "deploy_hook_error": self.deploy_error,
+            "resumed": self.resumed,
         })
     }
 }
@@ -673,8 +677,9 @@ impl<'a> Runner<'a> {
         let mut o = Outcome::new(&name, Action::Renewed);
         o.reason = Some(reason);
         match result {
-            Ok((version, not_after)) => {
+            Ok((version, not_after, resumed)) => {
                 self.renewed += 1;
+                o.resumed = resumed;
                 o.version = version;
                 o.not_after = Some(not_after);
                 if !self.settings.dry_run {
@@ -702,8 +707,9 @@ impl<'a> Runner<'a> {
     }
 
     /// One renewal through the issuance flow; returns the installed
-    /// version (None in a dry run) and the new expiry.
-    fn issue(&mut self, l: &Lineage) -> Result<(Option<u32>, SystemTime)> {
+    /// version (None in a dry run), the new expiry, and whether an order
+    /// left by an interrupted run was completed.
+    fn issue(&mut self, l: &Lineage) -> Result<(Option<u32>, SystemTime, bool)> {
         let config = &l.config;
         // Bind the port / check the webroot before the CA hears from us.
         let mut solver = crate::commands::build_solver(&config.solver)?;
@@ -755,10 +761,14 @@ impl<'a> Runner<'a> {
         if self.settings.dry_run {
             let scratch = crate::staging::Scratch::new()?;
             let issued = issue(&account, &scratch.store, solver.as_mut(), &request)?;
-            return Ok((None, issued.info.not_after));
+            return Ok((None, issued.info.not_after, issued.resumed));
         }
         let issued = issue(&account, store, solver.as_mut(), &request)?;
-        Ok((Some(issued.version.number), issued.info.not_after))
+        Ok((
+            Some(issued.version.number),
+            issued.info.not_after,
+            issued.resumed,
+        ))
     }
 
     /// A dry run talks to the CA's staging directory (as `issue --dry-run`

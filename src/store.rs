@@ -32,6 +32,8 @@ use std::time::Duration;
 pub const PRIVATE_FILE_MODE: u32 = 0o600;
 pub const PUBLIC_FILE_MODE: u32 = 0o644;
 pub const PRIVATE_DIR_MODE: u32 = 0o700;
+/// In a version directory: the URL of the order it was issued from.
+const ORDER_URL_FILE: &str = "order-url";
 /// How long a command waits for another run to release the lock.
 pub const LOCK_WAIT: Duration = Duration::from_secs(5);
 
@@ -63,6 +65,7 @@ pub fn atomic_write(path: &Path, data: &[u8], mode: u32) -> Result<()> {
             .map_err(Error::io(&tmp))?;
         f.write_all(data).map_err(Error::io(&tmp))?;
         f.sync_all().map_err(Error::io(&tmp))?;
+        crate::crash_point::hit_file("atomic_write", &file_name);
         fs::rename(&tmp, path).map_err(Error::io(path))?;
         sync_dir(dir)
     })();
@@ -106,10 +109,14 @@ pub fn server_id(directory_url: &str) -> String {
         .to_string()
 }
 
+/// Longest lineage name: `.<name>.toml.tmp-<pid>-<random>`, the renewal
+/// file's temp name, must stay within the 255 bytes a file name may have.
+pub const MAX_LINEAGE_NAME: usize = 200;
+
 /// Checks a lineage name before it becomes a path component.
 pub fn validate_lineage_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
-        && name.len() <= 200
+        && name.len() <= MAX_LINEAGE_NAME
         && !name.starts_with('.')
         && name
             .bytes()
@@ -453,6 +460,19 @@ impl Store {
         }))
     }
 
+    /// The ACME order the live version was issued from, when recorded.
+    pub fn installed_order_url(&self, name: &str) -> Result<Option<String>> {
+        let Some(version) = self.current_version(name)? else {
+            return Ok(None);
+        };
+        let path = version.dir.join(ORDER_URL_FILE);
+        match fs::read_to_string(&path) {
+            Ok(url) => Ok(Some(url)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path)(e)),
+        }
+    }
+
     fn next_version(&self, name: &str) -> Result<u32> {
         let dir = self.archive_dir(name);
         let highest = match fs::read_dir(&dir) {
@@ -470,10 +490,35 @@ impl Store {
     /// Installs a new version: writes it completely under archive/, then
     /// swaps live/<name> to it in one rename.
     pub fn install(&self, name: &str, pem: Pem<'_>) -> Result<Version> {
+        self.install_from_order(name, pem, None)
+    }
+
+    /// [`Store::install`], recording in the version the ACME order it came
+    /// from, so a run that dies after the live switch but before its
+    /// pending order is cleared can tell the order was already installed.
+    pub fn install_from_order(
+        &self,
+        name: &str,
+        pem: Pem<'_>,
+        order_url: Option<&str>,
+    ) -> Result<Version> {
         validate_lineage_name(name)?;
         let archive = self.archive_dir(name);
         create_dir(&archive, PRIVATE_DIR_MODE)?;
         let number = self.next_version(name)?;
+        // A run that died between completing a version and switching live
+        // to it left that version behind; the same order needs no second.
+        if let Some(url) = order_url
+            && number > 1
+            && self
+                .current_version(name)?
+                .is_none_or(|v| v.number < number - 1)
+        {
+            let previous = archive.join((number - 1).to_string());
+            if fs::read_to_string(previous.join(ORDER_URL_FILE)).is_ok_and(|u| u == url) {
+                return self.switch_live(name, number - 1);
+            }
+        }
         let staging = archive.join(format!(".{number}.partial"));
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(Error::io(&staging))?;
@@ -484,17 +529,33 @@ impl Store {
         fs::set_permissions(&staging, fs::Permissions::from_mode(0o755))
             .map_err(Error::io(&staging))?;
         atomic_write(&staging.join("privkey.pem"), pem.privkey, PRIVATE_FILE_MODE)?;
+        crate::crash_point::hit("store.archive.privkey");
         atomic_write(&staging.join("cert.pem"), pem.cert, PUBLIC_FILE_MODE)?;
+        crate::crash_point::hit("store.archive.cert");
         atomic_write(&staging.join("chain.pem"), pem.chain, PUBLIC_FILE_MODE)?;
+        crate::crash_point::hit("store.archive.chain");
         atomic_write(
             &staging.join("fullchain.pem"),
             pem.fullchain,
             PUBLIC_FILE_MODE,
         )?;
+        if let Some(url) = order_url {
+            atomic_write(
+                &staging.join(ORDER_URL_FILE),
+                url.as_bytes(),
+                PUBLIC_FILE_MODE,
+            )?;
+        }
+        crate::crash_point::hit("store.archive.files");
         let final_dir = archive.join(number.to_string());
         fs::rename(&staging, &final_dir).map_err(Error::io(&final_dir))?;
         sync_dir(&archive)?;
+        crate::crash_point::hit("store.archive.complete");
+        self.switch_live(name, number)
+    }
 
+    /// Points live/<name> at version `number` in one rename.
+    fn switch_live(&self, name: &str, number: u32) -> Result<Version> {
         let live_dir = self.root.join("live");
         create_dir(&live_dir, 0o755)?;
         let link = live_dir.join(name);
@@ -507,9 +568,10 @@ impl Store {
         std::os::unix::fs::symlink(&target, &tmp_link).map_err(Error::io(&tmp_link))?;
         fs::rename(&tmp_link, &link).map_err(Error::io(&link))?;
         sync_dir(&live_dir)?;
+        crate::crash_point::hit("store.live_switched");
         Ok(Version {
             number,
-            dir: final_dir,
+            dir: self.archive_dir(name).join(number.to_string()),
         })
     }
 
@@ -536,7 +598,9 @@ impl Store {
 
     pub fn save_lineage_state<T: Serialize>(&self, name: &str, state: &T) -> Result<()> {
         validate_lineage_name(name)?;
-        write_json(&self.lineage_state_path(name), state)
+        write_json(&self.lineage_state_path(name), state)?;
+        crate::crash_point::hit("store.lineage_state_saved");
+        Ok(())
     }
 
     /// What the renewal runs remembered about a CA's directory.

@@ -79,7 +79,16 @@ pub struct RenewalInfo {
 /// retry rules for safe requests.
 pub fn fetch(transport: &Transport, url: &str) -> Result<RenewalInfo> {
     let resp = transport.get(url)?;
-    let body: RenewalInfoBody = resp.json()?;
+    parse(&resp.body, url, resp.retry_after)
+}
+
+/// Reads a renewalInfo body (fetched from `url`, with the Retry-After the
+/// server sent).
+pub fn parse(body: &[u8], url: &str, retry_after: Option<Duration>) -> Result<RenewalInfo> {
+    let body: RenewalInfoBody = serde_json::from_slice(body).map_err(|e| Error::Malformed {
+        url: url.to_string(),
+        reason: format!("expected a JSON renewalInfo document ({e})"),
+    })?;
     let time = |what: &str, text: &str| {
         parse_rfc3339(text).ok_or_else(|| Error::Malformed {
             url: url.to_string(),
@@ -90,7 +99,7 @@ pub fn fetch(transport: &Transport, url: &str) -> Result<RenewalInfo> {
         start: time("start", &body.suggested_window.start)?,
         end: time("end", &body.suggested_window.end)?,
         explanation_url: body.explanation_url,
-        retry_after: resp.retry_after,
+        retry_after,
     })
 }
 

@@ -50,12 +50,16 @@ impl Response {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| Error::Malformed {
             url: self.url.clone(),
+            // The Content-Type is not checked up front (CAs and proxies
+            // vary in it), but when the body is wrong it says a lot: a
+            // captive portal's text/html, say.
             reason: format!(
-                "expected a JSON {} ({e}); body starts with {:?}",
+                "expected a JSON {} ({e}); got Content-Type {}, body starts with {:?}",
                 std::any::type_name::<T>()
                     .rsplit("::")
                     .next()
                     .unwrap_or("document"),
+                self.content_type.as_deref().unwrap_or("(none)"),
                 String::from_utf8_lossy(&self.body[..self.body.len().min(80)])
             ),
         })

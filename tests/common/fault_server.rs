@@ -99,6 +99,34 @@ pub enum Fault {
     },
     /// Close the connection without answering.
     HangUp,
+    /// Any answer at all: status, headers and body exactly as given (a
+    /// captive portal's HTML, a redirect, an oversized or truncated JSON
+    /// document, a garbage Retry-After).
+    Raw {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// With [`Script::fail_after_applying`]: send the real answer's headers
+    /// and half its body, then stall this long before closing (a download
+    /// cut off in the middle).
+    Stall(Duration),
+}
+
+/// Ways the issued certificate can be wrong (what a broken or hostile CA,
+/// or a proxy in between, might hand out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadCert {
+    /// Issued for a key other than the CSR's.
+    WrongKey,
+    /// The last identifier of the order is left out of the SAN.
+    MissingName,
+    /// Expired a day ago.
+    Expired,
+    /// Not a PEM certificate at all.
+    Garbage,
+    /// The leaf followed by an intermediate that did not sign it.
+    BrokenChain,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +173,10 @@ pub struct Script {
     pub cert_lifetime: Duration,
     /// How far before issuance notBefore is set.
     pub backdate: Duration,
+    /// Issue a wrong certificate instead of the right one.
+    pub bad_cert: Option<BadCert>,
+    /// Every http-01 challenge gets this token instead of a random one.
+    pub token: Option<String>,
 }
 
 impl Default for Script {
@@ -164,6 +196,8 @@ impl Default for Script {
             profiles: Vec::new(),
             cert_lifetime: Duration::from_secs(90 * 86400),
             backdate: Duration::from_secs(60),
+            bad_cert: None,
+            token: None,
         }
     }
 }
@@ -234,6 +268,23 @@ impl Script {
 
     pub fn cert_lifetime(mut self, lifetime: Duration) -> Script {
         self.cert_lifetime = lifetime;
+        self
+    }
+
+    /// notBefore this long before issuance (with the lifetime, how much of
+    /// it is already gone: a certificate that is due at once).
+    pub fn backdate(mut self, backdate: Duration) -> Script {
+        self.backdate = backdate;
+        self
+    }
+
+    pub fn bad_cert(mut self, bad: BadCert) -> Script {
+        self.bad_cert = Some(bad);
+        self
+    }
+
+    pub fn token(mut self, token: &str) -> Script {
+        self.token = Some(token.to_string());
         self
     }
 }
@@ -503,6 +554,8 @@ struct HttpResponse {
     /// Drop the connection instead of answering.
     hang_up: bool,
     faulted: bool,
+    /// Send half the body, then wait this long and drop the connection.
+    stall: Option<Duration>,
 }
 
 impl HttpResponse {
@@ -513,6 +566,7 @@ impl HttpResponse {
             body: body.to_string().into_bytes(),
             hang_up: false,
             faulted: false,
+            stall: None,
         }
     }
 
@@ -532,6 +586,7 @@ impl HttpResponse {
             body: Vec::new(),
             hang_up: false,
             faulted: false,
+            stall: None,
         }
     }
 
@@ -603,6 +658,14 @@ fn serve_connection(stream: TcpStream, acceptor: &SslAcceptor, shared: &Shared) 
     }
     head.push_str("\r\n");
     let mut out = head.into_bytes();
+    if let Some(stall) = response.stall {
+        out.extend_from_slice(&response.body[..response.body.len() / 2]);
+        let _ = tls.write_all(&out);
+        let _ = tls.flush();
+        std::thread::sleep(stall);
+        let _ = tls.get_ref().shutdown(std::net::Shutdown::Both);
+        return;
+    }
     if request.method != "HEAD" {
         out.extend_from_slice(&response.body);
     }
@@ -721,6 +784,17 @@ fn fault_response(fault: &Fault) -> HttpResponse {
             r.hang_up = true;
             r
         }
+        Fault::Raw {
+            status,
+            headers,
+            body,
+        } => {
+            let mut r = HttpResponse::empty(*status);
+            r.headers = headers.clone();
+            r.body = body.clone();
+            r
+        }
+        Fault::Stall(_) => HttpResponse::empty(500),
     };
     if let Fault::Status(_) = fault {
         r.body = b"<html><body>upstream error</body></html>".to_vec();
@@ -887,6 +961,12 @@ impl Shared {
             (None, _) => HttpResponse::problem(405, "malformed", "method not allowed"),
         };
         let response = match rule {
+            Some((Fault::Stall(d), true)) => {
+                let mut r = response;
+                r.stall = Some(d);
+                r.faulted = true;
+                r
+            }
             Some((fault, true)) => fault_response(&fault),
             _ => response,
         };
@@ -1049,6 +1129,7 @@ impl Shared {
                     body: cert.chain_pem.clone(),
                     hang_up: false,
                     faulted: false,
+                    stall: None,
                 },
                 None => not_found(),
             },
@@ -1111,7 +1192,7 @@ impl Shared {
                 id,
                 AuthzState {
                     identifier: identifier.clone(),
-                    token: b64(&raw),
+                    token: state.script.token.clone().unwrap_or_else(|| b64(&raw)),
                     answered: false,
                     polls_left: 0,
                 },
@@ -1395,8 +1476,27 @@ impl Issuer {
             }
         }
         let now = SystemTime::now();
-        let not_before = now - script.backdate;
-        let not_after = not_before + script.cert_lifetime;
+        let (not_before, not_after) = match script.bad_cert {
+            Some(BadCert::Expired) => (
+                now - Duration::from_secs(10 * 86400),
+                now - Duration::from_secs(86400),
+            ),
+            _ => (
+                now - script.backdate,
+                now - script.backdate + script.cert_lifetime,
+            ),
+        };
+        if script.bad_cert == Some(BadCert::MissingName) && identifiers.len() > 1 {
+            san = SubjectAlternativeName::new();
+            for identifier in &identifiers[..identifiers.len() - 1] {
+                san.dns(identifier["value"].as_str().unwrap_or_default());
+            }
+        }
+        let key: PKey<openssl::pkey::Public> = if script.bad_cert == Some(BadCert::WrongKey) {
+            PKey::public_key_from_der(&ec_key().public_key_to_der().unwrap()).unwrap()
+        } else {
+            key
+        };
         let (serial, serial_bytes) = serial();
         let mut leaf = X509::builder().unwrap();
         leaf.set_version(2).unwrap();
@@ -1440,7 +1540,32 @@ impl Issuer {
             .as_slice()
             .to_vec();
         let mut chain_pem = leaf.to_pem().unwrap();
-        chain_pem.extend(self.intermediate.to_pem().unwrap());
+        match script.bad_cert {
+            Some(BadCert::Garbage) => {
+                chain_pem = b"-----BEGIN CERTIFICATE-----\nthis is not base64 %%%\n-----END CERTIFICATE-----\n".to_vec();
+            }
+            Some(BadCert::BrokenChain) => {
+                // A CA certificate with the right name but another key.
+                let mut other = X509::builder().unwrap();
+                other.set_version(2).unwrap();
+                other.set_serial_number(&super::serial()).unwrap();
+                other
+                    .set_subject_name(self.intermediate.subject_name())
+                    .unwrap();
+                other.set_issuer_name(self.root.subject_name()).unwrap();
+                let other_key = ec_key();
+                other.set_pubkey(&other_key).unwrap();
+                other
+                    .set_not_before(&Asn1Time::days_from_now(0).unwrap())
+                    .unwrap();
+                other
+                    .set_not_after(&Asn1Time::days_from_now(30).unwrap())
+                    .unwrap();
+                other.sign(&other_key, MessageDigest::sha256()).unwrap();
+                chain_pem.extend(other.build().to_pem().unwrap());
+            }
+            _ => chain_pem.extend(self.intermediate.to_pem().unwrap()),
+        }
         Ok(IssuedCert {
             chain_pem,
             cert_id: format!("{}.{}", b64(&key_id), b64(&serial_bytes)),

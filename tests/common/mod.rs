@@ -46,7 +46,7 @@ fn rand_hex() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn serial() -> openssl::asn1::Asn1Integer {
+pub fn serial() -> openssl::asn1::Asn1Integer {
     let mut bn = BigNum::new().unwrap();
     bn.rand(64, MsbOption::MAYBE_ZERO, false).unwrap();
     bn.to_asn1_integer().unwrap()
@@ -129,17 +129,31 @@ pub fn free_ports(n: usize) -> Vec<u16> {
 }
 
 pub fn wait_for_port(port: u16, what: &str, child: &mut Child) {
+    if let Err(e) = try_wait_for_port(port, what, child) {
+        panic!("{e}");
+    }
+}
+
+/// Waits until `child` listens on `port`. A port another process took
+/// between `free_ports` and the child's bind makes the child exit: that is
+/// an Err, so the caller can try again with other ports.
+pub fn try_wait_for_port(port: u16, what: &str, child: &mut Child) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("{what} exited early with {status}");
+            return Err(format!("{what} exited early with {status}"));
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            // The listener may be someone else's: make sure ours is alive.
+            std::thread::sleep(Duration::from_millis(30));
+            return match child.try_wait() {
+                Ok(None) => Ok(()),
+                _ => Err(format!("{what} exited after its port {port} answered")),
+            };
         }
         std::thread::sleep(Duration::from_millis(25));
     }
-    panic!("{what} did not listen on port {port} within 20 s");
+    Err(format!("{what} did not listen on port {port} within 20 s"))
 }
 
 fn require(binary: &str) {
@@ -180,9 +194,22 @@ impl Pebble {
         Pebble::start_with(PebbleOptions::default())
     }
 
+    /// Starts Pebble and challtestsrv, choosing new ports when a parallel
+    /// test won the race for one of them.
     pub fn start_with(options: PebbleOptions) -> Pebble {
         require("pebble");
         require("pebble-challtestsrv");
+        let mut last_error = String::new();
+        for _ in 0..5 {
+            match Pebble::try_start(&options) {
+                Ok(pebble) => return pebble,
+                Err(e) => last_error = e,
+            }
+        }
+        panic!("could not start Pebble: {last_error}");
+    }
+
+    fn try_start(options: &PebbleOptions) -> Result<Pebble, String> {
         let dir = tempfile::tempdir().unwrap();
         let tls = TlsFixture::create(dir.path());
         let ports = free_ports(6);
@@ -212,7 +239,11 @@ impl Pebble {
             .stdin(Stdio::null())
             .spawn()
             .expect("start pebble-challtestsrv");
-        wait_for_port(cts_mgmt, "pebble-challtestsrv", &mut cts);
+        if let Err(e) = try_wait_for_port(cts_mgmt, "pebble-challtestsrv", &mut cts) {
+            let _ = cts.kill();
+            let _ = cts.wait();
+            return Err(e);
+        }
 
         let mut config = serde_json::json!({"pebble": {
             "listenAddress": format!("127.0.0.1:{acme}"),
@@ -250,9 +281,18 @@ impl Pebble {
             cmd.env(k, v);
         }
         let mut pebble = cmd.spawn().expect("start pebble");
-        wait_for_port(acme, "pebble", &mut pebble);
+        if let Err(e) = try_wait_for_port(acme, "pebble", &mut pebble) {
+            for child in [&mut cts, &mut pebble] {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            return Err(format!(
+                "{e}\n{}",
+                std::fs::read_to_string(dir.path().join("pebble.log")).unwrap_or_default()
+            ));
+        }
 
-        Pebble {
+        Ok(Pebble {
             directory: format!("https://127.0.0.1:{acme}/dir"),
             management: format!("https://127.0.0.1:{mgmt}"),
             http_port: http,
@@ -261,7 +301,7 @@ impl Pebble {
             children: vec![cts, pebble],
             tls,
             dir,
-        }
+        })
     }
 
     pub fn ca_bundle(&self) -> &Path {
