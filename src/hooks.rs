@@ -17,6 +17,12 @@ use std::time::Duration;
 /// because that is where a failing script says why.
 pub const MAX_CAPTURED_OUTPUT: usize = 16 * 1024;
 
+/// Longest a hook may run. A hung hook (an API call that never returns)
+/// would otherwise hold the store's lock forever, and every later cron run
+/// would exit "lock held"; DNS hooks that wait for propagation themselves
+/// still fit comfortably.
+pub const HOOK_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
 /// How long to keep reading a hook's output after the hook itself exited.
 /// A hook that leaves a background job holding its stdout/stderr open must
 /// not block issuance until that job ends.
@@ -47,6 +53,18 @@ pub enum HookError {
         source: std::io::Error,
     },
 
+    #[error(
+        "{what} did not finish within {} and was stopped: `{command}`{}",
+        crate::clock::human_duration(*timeout),
+        stderr_block(stderr)
+    )]
+    TimedOut {
+        what: String,
+        command: String,
+        timeout: Duration,
+        stderr: String,
+    },
+
     #[error("{what} failed: `{command}` {}{}", describe_status(*status), stderr_block(stderr))]
     Failed {
         what: String,
@@ -61,7 +79,7 @@ impl HookError {
     /// The hook's stderr, when it ran and failed.
     pub fn stderr(&self) -> Option<&str> {
         match self {
-            HookError::Failed { stderr, .. } => Some(stderr),
+            HookError::Failed { stderr, .. } | HookError::TimedOut { stderr, .. } => Some(stderr),
             HookError::Spawn { .. } => None,
         }
     }
@@ -134,6 +152,16 @@ pub fn run(
     command: &str,
     env: &BTreeMap<String, String>,
 ) -> Result<HookOutput, HookError> {
+    run_with_timeout(what, command, env, HOOK_TIMEOUT)
+}
+
+/// [`run`] with a chosen time limit; past it the hook is killed.
+pub fn run_with_timeout(
+    what: &str,
+    command: &str,
+    env: &BTreeMap<String, String>,
+    timeout: Duration,
+) -> Result<HookOutput, HookError> {
     let mut cmd = if Path::new(command).is_file() {
         Command::new(command)
     } else {
@@ -169,12 +197,29 @@ pub fn run(
     })?;
     let stdout = child.stdout.take().map(capture);
     let stderr = child.stderr.take().map(capture);
-    let status = child.wait().map_err(|source| HookError::Spawn {
-        what: what.to_string(),
-        command: command.to_string(),
-        source,
-    })?;
+    let started = std::time::Instant::now();
     let collect = |captured: Option<Captured>| captured.map(Captured::finish).unwrap_or_default();
+    let status = loop {
+        let polled = child.try_wait().map_err(|source| HookError::Spawn {
+            what: what.to_string(),
+            command: command.to_string(),
+            source,
+        })?;
+        if let Some(status) = polled {
+            break status;
+        }
+        if started.elapsed() >= timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(HookError::TimedOut {
+                what: what.to_string(),
+                command: command.to_string(),
+                timeout,
+                stderr: collect(stderr),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
     let output = HookOutput {
         stdout: collect(stdout),
         stderr: collect(stderr),
@@ -381,6 +426,26 @@ mod tests {
             "waited {:?} for a background job",
             started.elapsed()
         );
+    }
+
+    #[test]
+    fn a_hung_hook_is_stopped_at_the_time_limit() {
+        let started = std::time::Instant::now();
+        let err = run_with_timeout(
+            "the test hook",
+            "echo starting >&2; sleep 30",
+            &BTreeMap::new(),
+            Duration::from_millis(300),
+        )
+        .unwrap_err();
+        let elapsed = started.elapsed();
+        assert!(matches!(err, HookError::TimedOut { .. }), "{err}");
+        assert!(
+            err.to_string().contains("did not finish within 300 ms"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("starting"), "stderr kept: {err}");
+        assert!(elapsed < Duration::from_secs(5), "waited {elapsed:?}");
     }
 
     #[test]
