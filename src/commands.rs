@@ -90,6 +90,9 @@ pub fn run(cli: Cli) -> u8 {
             return exit_code(&e);
         }
     };
+    if let Some(secs) = layers.env.hook_timeout.or(layers.file.hook_timeout) {
+        crate::hooks::set_timeout(std::time::Duration::from_secs(secs));
+    }
     let ctx = Context {
         interactive: !cli.global.non_interactive && std::io::stdin().is_terminal(),
         output: Arc::clone(&output),

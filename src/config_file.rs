@@ -188,6 +188,8 @@ config_fields! {
     post_hook: String,
     /// Run per renewed certificate.
     deploy_hook: String,
+    /// Longest any hook may run before it is killed, seconds.
+    hook_timeout: u64,
 }
 
 /// The default location of the config file for this user.
@@ -522,6 +524,7 @@ pub(crate) mod tests {
             pre_hook: Some(format!("pre {n}")),
             post_hook: Some(format!("post {n}")),
             deploy_hook: Some(format!("deploy {n}")),
+            hook_timeout: Some(500 + u64::from(n)),
         }
     }
 

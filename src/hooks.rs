@@ -23,6 +23,15 @@ pub const MAX_CAPTURED_OUTPUT: usize = 16 * 1024;
 /// still fit comfortably.
 pub const HOOK_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
+/// The run's hook time limit, when the configuration sets one (`hook_timeout`).
+static CONFIGURED_TIMEOUT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+
+/// Sets the time limit of every hook of this run; called once, at start-up,
+/// from the resolved configuration.
+pub fn set_timeout(timeout: Duration) {
+    let _ = CONFIGURED_TIMEOUT.set(timeout);
+}
+
 /// How long to keep reading a hook's output after the hook itself exited.
 /// A hook that leaves a background job holding its stdout/stderr open must
 /// not block issuance until that job ends.
@@ -152,7 +161,8 @@ pub fn run(
     command: &str,
     env: &BTreeMap<String, String>,
 ) -> Result<HookOutput, HookError> {
-    run_with_timeout(what, command, env, HOOK_TIMEOUT)
+    let timeout = CONFIGURED_TIMEOUT.get().copied().unwrap_or(HOOK_TIMEOUT);
+    run_with_timeout(what, command, env, timeout)
 }
 
 /// [`run`] with a chosen time limit; past it the hook is killed.

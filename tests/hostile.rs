@@ -466,3 +466,30 @@ fn an_order_processing_forever_stops_at_the_order_timeout() {
     assert!(tmp.path().join("archive/forever.bad.test/pending").exists());
     eprintln!("endless processing: gave up after {took:?}");
 }
+
+/// A hung hook is not a hostile server, but it must not hang certwright
+/// either: past `hook_timeout` it is killed and reported, and the new
+/// certificate stays installed (a deploy hook cannot undo it).
+#[test]
+fn a_hung_deploy_hook_is_stopped_at_hook_timeout() {
+    let server = FaultServer::start(Script::new());
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    let mut args = issue_args("hook.example.test");
+    args.extend([
+        "--deploy-hook".to_string(),
+        "echo deploying >&2; sleep 60".to_string(),
+    ]);
+    let mut cmd = cw.command();
+    cmd.env("CERTWRIGHT_HOOK_TIMEOUT", "1").args(&args);
+    let (out, took) = run_bounded(cmd, RUN_LIMIT);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("did not finish within 1 s"), "{err}");
+    assert!(
+        err.contains("deploying"),
+        "the hook's stderr is shown: {err}"
+    );
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    InstalledCert::read(&cw.live("hook.example.test"));
+}
