@@ -21,21 +21,19 @@
 //! The server stops when dropped.
 #![allow(dead_code)]
 
-use super::TlsFixture;
+use super::{TlsFixture, ca_builder, ec_key, name};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use openssl::asn1::{Asn1Integer, Asn1Time};
 use openssl::bn::{BigNum, MsbOption};
-use openssl::ec::{EcGroup, EcKey};
 use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
 use openssl::ssl::{SslAcceptor, SslFiletype, SslMethod};
 use openssl::x509::extension::{
     AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName,
     SubjectKeyIdentifier,
 };
-use openssl::x509::{X509, X509NameBuilder, X509Req};
+use openssl::x509::{X509, X509Req};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
@@ -1337,17 +1335,6 @@ fn authz_json(shared: &Shared, id: u64, authz: &AuthzState, valid: bool) -> Valu
 
 // ------------------------------------------------------------- issuing ----
 
-fn ec_key() -> PKey<Private> {
-    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
-    PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap()
-}
-
-fn x509_name(cn: &str) -> openssl::x509::X509Name {
-    let mut b = X509NameBuilder::new().unwrap();
-    b.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
-    b.build()
-}
-
 /// A random positive serial whose DER content needs no leading zero byte.
 fn serial() -> (Asn1Integer, Vec<u8>) {
     let mut bn = BigNum::new().unwrap();
@@ -1366,29 +1353,9 @@ fn asn1_time(t: SystemTime) -> Asn1Time {
 impl Issuer {
     fn create() -> Issuer {
         let root_key = ec_key();
-        let mut root = X509::builder().unwrap();
-        root.set_version(2).unwrap();
-        root.set_serial_number(&serial().0).unwrap();
-        root.set_subject_name(&x509_name("fault server root"))
-            .unwrap();
-        root.set_issuer_name(&x509_name("fault server root"))
-            .unwrap();
-        root.set_pubkey(&root_key).unwrap();
-        root.set_not_before(&Asn1Time::days_from_now(0).unwrap())
-            .unwrap();
-        root.set_not_after(&Asn1Time::days_from_now(3650).unwrap())
-            .unwrap();
-        root.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
-            .unwrap();
-        root.append_extension(
-            KeyUsage::new()
-                .critical()
-                .key_cert_sign()
-                .crl_sign()
-                .build()
-                .unwrap(),
-        )
-        .unwrap();
+        let root_name = name("fault server root");
+        let mut root = ca_builder(&root_name, &root_key, &serial().0, 3650, None);
+        root.set_issuer_name(&root_name).unwrap();
         let ski = SubjectKeyIdentifier::new()
             .build(&root.x509v3_context(None, None))
             .unwrap();
@@ -1397,35 +1364,14 @@ impl Issuer {
         let root = root.build();
 
         let intermediate_key = ec_key();
-        let mut int = X509::builder().unwrap();
-        int.set_version(2).unwrap();
-        int.set_serial_number(&serial().0).unwrap();
-        int.set_subject_name(&x509_name("fault server intermediate"))
-            .unwrap();
+        let mut int = ca_builder(
+            &name("fault server intermediate"),
+            &intermediate_key,
+            &serial().0,
+            3650,
+            Some(0),
+        );
         int.set_issuer_name(root.subject_name()).unwrap();
-        int.set_pubkey(&intermediate_key).unwrap();
-        int.set_not_before(&Asn1Time::days_from_now(0).unwrap())
-            .unwrap();
-        int.set_not_after(&Asn1Time::days_from_now(3650).unwrap())
-            .unwrap();
-        int.append_extension(
-            BasicConstraints::new()
-                .critical()
-                .ca()
-                .pathlen(0)
-                .build()
-                .unwrap(),
-        )
-        .unwrap();
-        int.append_extension(
-            KeyUsage::new()
-                .critical()
-                .key_cert_sign()
-                .crl_sign()
-                .build()
-                .unwrap(),
-        )
-        .unwrap();
         let ski = SubjectKeyIdentifier::new()
             .build(&int.x509v3_context(Some(&root), None))
             .unwrap();
@@ -1501,7 +1447,7 @@ impl Issuer {
         let mut leaf = X509::builder().unwrap();
         leaf.set_version(2).unwrap();
         leaf.set_serial_number(&serial).unwrap();
-        leaf.set_subject_name(&x509_name(
+        leaf.set_subject_name(&name(
             identifiers[0]["value"].as_str().unwrap_or("certificate"),
         ))
         .unwrap();

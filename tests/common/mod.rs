@@ -29,15 +29,52 @@ pub struct TlsFixture {
     pub ca_key: PKey<Private>,
 }
 
-fn ec_key() -> PKey<Private> {
+pub fn ec_key() -> PKey<Private> {
     let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
     PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap()
 }
 
-fn name(cn: &str) -> openssl::x509::X509Name {
+pub fn name(cn: &str) -> openssl::x509::X509Name {
     let mut b = X509NameBuilder::new().unwrap();
     b.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
     b.build()
+}
+
+/// A CA certificate under construction: version, serial, subject, key,
+/// validity from now, and the CA constraints every test CA needs. The
+/// caller sets the issuer, adds what is specific to it, and signs.
+pub fn ca_builder(
+    subject: &openssl::x509::X509NameRef,
+    key: &PKey<Private>,
+    serial: &openssl::asn1::Asn1IntegerRef,
+    days: u32,
+    pathlen: Option<u32>,
+) -> openssl::x509::X509Builder {
+    let mut b = X509::builder().unwrap();
+    b.set_version(2).unwrap();
+    b.set_serial_number(serial).unwrap();
+    b.set_subject_name(subject).unwrap();
+    b.set_pubkey(key).unwrap();
+    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::days_from_now(days).unwrap())
+        .unwrap();
+    let mut constraints = BasicConstraints::new();
+    constraints.critical().ca();
+    if let Some(n) = pathlen {
+        constraints.pathlen(n);
+    }
+    b.append_extension(constraints.build().unwrap()).unwrap();
+    b.append_extension(
+        KeyUsage::new()
+            .critical()
+            .key_cert_sign()
+            .crl_sign()
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    b
 }
 
 fn rand_hex() -> String {
@@ -55,30 +92,11 @@ pub fn serial() -> openssl::asn1::Asn1Integer {
 impl TlsFixture {
     pub fn create(dir: &Path) -> TlsFixture {
         let ca_key = ec_key();
-        let mut ca = X509::builder().unwrap();
-        ca.set_version(2).unwrap();
-        ca.set_serial_number(&serial()).unwrap();
         // A unique name per fixture: a bundle trusting two test servers
         // must not hold two CAs OpenSSL cannot tell apart by subject.
         let ca_name = name(&format!("certwright test TLS CA {}", rand_hex()));
-        ca.set_subject_name(&ca_name).unwrap();
+        let mut ca = ca_builder(&ca_name, &ca_key, &serial(), 30, None);
         ca.set_issuer_name(&ca_name).unwrap();
-        ca.set_pubkey(&ca_key).unwrap();
-        ca.set_not_before(&Asn1Time::days_from_now(0).unwrap())
-            .unwrap();
-        ca.set_not_after(&Asn1Time::days_from_now(30).unwrap())
-            .unwrap();
-        ca.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
-            .unwrap();
-        ca.append_extension(
-            KeyUsage::new()
-                .critical()
-                .key_cert_sign()
-                .crl_sign()
-                .build()
-                .unwrap(),
-        )
-        .unwrap();
         ca.sign(&ca_key, MessageDigest::sha256()).unwrap();
         let ca_cert = ca.build();
 
