@@ -2,8 +2,13 @@
 //! through [`Clock`] so retry, polling and renewal logic can be tested without
 //! real waits.
 
-use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
+
+/// A clock for tests, kept out of the shipped library; the end-to-end
+/// tests use the same file.
+#[cfg(test)]
+#[path = "../tests/e2e/common/fake_clock.rs"]
+pub mod fake;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> SystemTime;
@@ -20,40 +25,6 @@ impl Clock for SystemClock {
 
     fn sleep(&self, duration: Duration) {
         std::thread::sleep(duration);
-    }
-}
-
-/// A clock that only moves when something sleeps; records every sleep so
-/// tests can assert the waits a component chose.
-pub struct FakeClock {
-    state: Mutex<(SystemTime, Vec<Duration>)>,
-}
-
-impl FakeClock {
-    pub fn new(start: SystemTime) -> Self {
-        FakeClock {
-            state: Mutex::new((start, Vec::new())),
-        }
-    }
-
-    pub fn sleeps(&self) -> Vec<Duration> {
-        self.state.lock().expect("clock mutex poisoned").1.clone()
-    }
-
-    pub fn advance(&self, by: Duration) {
-        self.state.lock().expect("clock mutex poisoned").0 += by;
-    }
-}
-
-impl Clock for FakeClock {
-    fn now(&self) -> SystemTime {
-        self.state.lock().expect("clock mutex poisoned").0
-    }
-
-    fn sleep(&self, duration: Duration) {
-        let mut state = self.state.lock().expect("clock mutex poisoned");
-        state.0 += duration;
-        state.1.push(duration);
     }
 }
 
@@ -112,7 +83,10 @@ pub fn parse_rfc3339(s: &str) -> Option<SystemTime> {
     let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+    if !(1..=12).contains(&mo) || !(1..=days_in_month(y, mo)).contains(&d) {
+        return None;
+    }
+    if h > 23 || mi > 59 || se > 60 {
         return None;
     }
     let mut rest = &s[19..];
@@ -144,6 +118,15 @@ pub fn parse_rfc3339(s: &str) -> Option<SystemTime> {
         Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64))
     } else {
         SystemTime::UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))
+    }
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -186,6 +169,18 @@ mod tests {
     }
 
     #[test]
+    fn rfc3339_rejects_days_the_month_does_not_have() {
+        assert_eq!(parse_rfc3339("2026-02-31T00:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2026-02-29T00:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2026-04-31T00:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2100-02-29T00:00:00Z"), None);
+        let leap = parse_rfc3339("2028-02-29T12:00:00Z").unwrap();
+        assert_eq!(rfc3339(leap), "2028-02-29T12:00:00Z");
+        assert!(parse_rfc3339("2000-02-29T00:00:00Z").is_some());
+        assert!(parse_rfc3339("2026-12-31T23:59:59Z").is_some());
+    }
+
+    #[test]
     fn human_durations() {
         assert_eq!(human_duration(Duration::from_millis(850)), "850 ms");
         assert_eq!(human_duration(Duration::from_secs(12)), "12 s");
@@ -198,7 +193,7 @@ mod tests {
 
     #[test]
     fn fake_clock_records_sleeps() {
-        let clock = FakeClock::new(SystemTime::UNIX_EPOCH);
+        let clock = fake::FakeClock::new(SystemTime::UNIX_EPOCH);
         clock.sleep(Duration::from_secs(3));
         assert_eq!(clock.now(), SystemTime::UNIX_EPOCH + Duration::from_secs(3));
         assert_eq!(clock.sleeps(), vec![Duration::from_secs(3)]);

@@ -17,12 +17,10 @@ use std::net::IpAddr;
 use std::time::{Duration, SystemTime};
 
 /// Key algorithms for certificate and account keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyType {
-    #[value(name = "ecdsa-p256")]
     EcdsaP256,
-    #[value(name = "ecdsa-p384")]
     EcdsaP384,
     Rsa2048,
     Rsa3072,
@@ -31,17 +29,34 @@ pub enum KeyType {
 
 impl fmt::Display for KeyType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.write_str(self.name())
+    }
+}
+
+impl KeyType {
+    pub const ALL: [KeyType; 5] = [
+        KeyType::EcdsaP256,
+        KeyType::EcdsaP384,
+        KeyType::Rsa2048,
+        KeyType::Rsa3072,
+        KeyType::Rsa4096,
+    ];
+
+    /// The name in flags, config and renewal files (as serde writes it).
+    pub fn name(self) -> &'static str {
+        match self {
             KeyType::EcdsaP256 => "ecdsa-p256",
             KeyType::EcdsaP384 => "ecdsa-p384",
             KeyType::Rsa2048 => "rsa2048",
             KeyType::Rsa3072 => "rsa3072",
             KeyType::Rsa4096 => "rsa4096",
-        })
+        }
     }
-}
 
-impl KeyType {
+    pub fn from_name(name: &str) -> Option<KeyType> {
+        KeyType::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     pub fn generate(self) -> Result<PKey<Private>> {
         let key = match self {
             KeyType::EcdsaP256 | KeyType::EcdsaP384 => {

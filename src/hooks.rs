@@ -1,6 +1,7 @@
-//! Running user-supplied hook commands: dns-01 auth/cleanup hooks today,
-//! renewal pre/post/deploy hooks later. One place decides how a hook is
-//! started, what environment it sees and how its failure is reported.
+//! Running user-supplied hook commands: dns-01 and manual auth/cleanup
+//! hooks, and the pre/post/deploy hooks of `issue` and `renew`. One place
+//! decides how a hook is started, what environment it sees, how long it may
+//! run and how its failure is reported.
 //!
 //! Values from the CA (tokens, validation strings, domain names) travel in
 //! the environment only. They are never spliced into a command line, so a

@@ -360,7 +360,7 @@ impl Solver for ExternalSolver {
 mod tests {
     use super::*;
     use crate::acme::types::Identifier;
-    use crate::clock::FakeClock;
+    use crate::clock::fake::FakeClock;
     use crate::progress::Silent;
     use std::time::{Duration, SystemTime};
 

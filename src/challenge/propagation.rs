@@ -3,8 +3,9 @@
 //! every expected value is visible everywhere, sleeping per a schedule that
 //! never sleeps past the deadline.
 //!
-//! The settings live in one struct with defaults; every layer (flags, a
-//! renewal file, later a config file) supplies a [`PropagationOverrides`]
+//! The settings live in one struct with defaults; every layer (flags, the
+//! environment, the config file, a renewal file) supplies a
+//! [`PropagationOverrides`]
 //! with only what the user said, and [`PropagationOverrides::resolve`] fills
 //! the rest from the defaults, so user values always win and defaults are
 //! never frozen into files.
@@ -227,7 +228,7 @@ fn waiting_message(missing: &[Missing], left: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::FakeClock;
+    use crate::clock::fake::FakeClock;
     use std::sync::Mutex;
 
     /// Missing until the clock reaches `visible_at`; records when it probed.

@@ -2,6 +2,7 @@
 //! these raw flags into settings and runs them.
 
 use crate::crypto::KeyType;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -112,7 +113,7 @@ pub struct RegistrationArgs {
     pub register_unsafely_without_email: bool,
 
     /// Key type of a new account key
-    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256, value_name = "TYPE")]
+    #[arg(long, value_parser = key_type(), default_value_t = KeyType::EcdsaP256, value_name = "TYPE")]
     pub account_key_type: KeyType,
 
     /// External account binding: the key id your CA gave you (ZeroSSL,
@@ -352,7 +353,7 @@ pub struct IssueArgs {
     pub cert_name: Option<String>,
 
     /// Key type of the certificate
-    #[arg(long, value_enum, value_name = "TYPE")]
+    #[arg(long, value_parser = key_type(), value_name = "TYPE")]
     pub key_type: Option<KeyType>,
 
     /// Account to use when several exist for the server
@@ -611,7 +612,7 @@ pub struct AccountRolloverArgs {
     pub target: AccountTarget,
 
     /// Key type of the new account key
-    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256, value_name = "TYPE")]
+    #[arg(long, value_parser = key_type(), default_value_t = KeyType::EcdsaP256, value_name = "TYPE")]
     pub account_key_type: KeyType,
 }
 
@@ -623,4 +624,11 @@ pub struct AccountDeactivateArgs {
     /// Do not ask for confirmation
     #[arg(long)]
     pub yes: bool,
+}
+
+/// `--key-type`/`--account-key-type`: the crypto layer's names, so that
+/// layer needs no clap.
+fn key_type() -> impl TypedValueParser<Value = KeyType> {
+    PossibleValuesParser::new(KeyType::ALL.map(KeyType::name))
+        .map(|name| KeyType::from_name(&name).expect("a listed key type name"))
 }

@@ -77,8 +77,9 @@ impl FromEnv for bool {
 
 impl FromEnv for KeyType {
     fn from_env(text: &str) -> std::result::Result<Self, String> {
-        <KeyType as clap::ValueEnum>::from_str(text.trim(), false)
-            .map_err(|_| "expected ecdsa-p256, ecdsa-p384, rsa2048, rsa3072 or rsa4096".to_string())
+        KeyType::from_name(text.trim()).ok_or_else(|| {
+            "expected ecdsa-p256, ecdsa-p384, rsa2048, rsa3072 or rsa4096".to_string()
+        })
     }
 }
 

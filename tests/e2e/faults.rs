@@ -684,11 +684,11 @@ fn spinner_on_a_terminal_names_what_is_awaited() {
 
 mod transport {
     use super::*;
+    use crate::common::fake_clock::FakeClock;
     use certwright::acme::Error;
     use certwright::acme::jws::SigningKey;
     use certwright::acme::retry::RetryPolicy;
     use certwright::acme::transport::{HttpSettings, Repeat, Transport};
-    use certwright::clock::FakeClock;
     use certwright::crypto::KeyType;
     use certwright::progress::Silent;
     use std::sync::Arc;

@@ -3,8 +3,10 @@
 //! runner for the real certwright binary.
 #![allow(dead_code)]
 
+pub mod fake_clock;
 pub mod fault_server;
 
+use certwright::clock::Clock;
 use openssl::asn1::Asn1Time;
 use openssl::bn::{BigNum, MsbOption};
 use openssl::ec::{EcGroup, EcKey};
