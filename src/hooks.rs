@@ -24,15 +24,6 @@ pub const MAX_CAPTURED_OUTPUT: usize = 16 * 1024;
 /// still fit comfortably.
 pub const HOOK_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
-/// The run's hook time limit, when the configuration sets one (`hook_timeout`).
-static CONFIGURED_TIMEOUT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
-
-/// Sets the time limit of every hook of this run; called once, at start-up,
-/// from the resolved configuration.
-pub fn set_timeout(timeout: Duration) {
-    let _ = CONFIGURED_TIMEOUT.set(timeout);
-}
-
 /// How long to keep reading a hook's output after the hook itself exited.
 /// A hook that leaves a background job holding its stdout/stderr open must
 /// not block issuance until that job ends.
@@ -157,17 +148,8 @@ pub fn preflight(command: &str) -> Result<(), String> {
 /// shell's parser.
 ///
 /// `what` names the hook in errors ("the dns-01 auth hook for example.com").
+/// Past `timeout` (the `hook_timeout` setting) the hook is killed.
 pub fn run(
-    what: &str,
-    command: &str,
-    env: &BTreeMap<String, String>,
-) -> Result<HookOutput, HookError> {
-    let timeout = CONFIGURED_TIMEOUT.get().copied().unwrap_or(HOOK_TIMEOUT);
-    run_with_timeout(what, command, env, timeout)
-}
-
-/// [`run`] with a chosen time limit; past it the hook is killed.
-pub fn run_with_timeout(
     what: &str,
     command: &str,
     env: &BTreeMap<String, String>,
@@ -309,6 +291,15 @@ impl Captured {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hooks of these tests finish long before the default limit.
+    fn run(
+        what: &str,
+        command: &str,
+        env: &BTreeMap<String, String>,
+    ) -> Result<HookOutput, HookError> {
+        super::run(what, command, env, HOOK_TIMEOUT)
+    }
     use std::os::unix::fs::PermissionsExt;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -442,7 +433,7 @@ mod tests {
     #[test]
     fn a_hung_hook_is_stopped_at_the_time_limit() {
         let started = std::time::Instant::now();
-        let err = run_with_timeout(
+        let err = super::run(
             "the test hook",
             "echo starting >&2; sleep 30",
             &BTreeMap::new(),

@@ -24,6 +24,7 @@ use crate::interrupt::{self, InterruptGuard};
 use crate::progress::Progress;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// The label dns-01 TXT records live under (RFC 8555 §8.4).
 pub const CHALLENGE_LABEL: &str = "_acme-challenge";
@@ -54,6 +55,8 @@ pub enum Publisher {
     Hooks {
         auth: String,
         cleanup: Option<String>,
+        /// Longest each hook may run (`hook_timeout`).
+        timeout: Duration,
     },
     Person(Arc<dyn Operator>),
 }
@@ -156,7 +159,7 @@ impl ExternalSolver {
         env
     }
 
-    fn publish_with_hooks(&mut self, auth: &str) -> Result<()> {
+    fn publish_with_hooks(&mut self, auth: &str, timeout: Duration) -> Result<()> {
         let mut all = Vec::new();
         for t in &self.queued {
             if !all.contains(&t.identifier.value) {
@@ -180,7 +183,7 @@ impl ExternalSolver {
             self.progress
                 .step(&format!("running the {} auth hook for {domain}", self.kind));
             let what = format!("the {} auth hook for {domain}", self.kind);
-            let output = hooks::run(&what, auth, &env)?;
+            let output = hooks::run(&what, auth, &env, timeout)?;
             if !output.stderr.trim().is_empty() {
                 self.progress.warn(&format!(
                     "{what} wrote to stderr: {}",
@@ -278,11 +281,12 @@ fn clean(publisher: &Publisher, published: &Mutex<Vec<Published>>) -> Vec<hooks:
         Publisher::Hooks { cleanup: None, .. } => {}
         Publisher::Hooks {
             cleanup: Some(command),
+            timeout,
             ..
         } => {
             for p in &done {
                 let what = format!("the cleanup hook for {}", p.domain);
-                if let Err(e) = hooks::run(&what, command, &p.env) {
+                if let Err(e) = hooks::run(&what, command, &p.env, *timeout) {
                     problems.push(e);
                 }
             }
@@ -314,7 +318,7 @@ impl Solver for ExternalSolver {
     fn ready(&mut self) -> Result<()> {
         let publisher = Arc::clone(&self.publisher);
         match &*publisher {
-            Publisher::Hooks { auth, .. } => self.publish_with_hooks(auth)?,
+            Publisher::Hooks { auth, timeout, .. } => self.publish_with_hooks(auth, *timeout)?,
             Publisher::Person(operator) => self.publish_by_hand(operator.as_ref())?,
         }
         if self.kind != ChallengeType::Dns01 {
@@ -414,6 +418,7 @@ mod tests {
             Publisher::Hooks {
                 auth,
                 cleanup: Some(cleanup),
+                timeout: crate::hooks::HOOK_TIMEOUT,
             },
             PropagationSettings::default(),
         );
@@ -510,6 +515,7 @@ mod tests {
                     "printf '%s' \"$CERTBOT_DOMAIN\" >> {}",
                     seen.display()
                 )),
+                timeout: crate::hooks::HOOK_TIMEOUT,
             },
             PropagationSettings::default(),
         );
@@ -537,6 +543,7 @@ mod tests {
             Publisher::Hooks {
                 auth: "true".into(),
                 cleanup: None,
+                timeout: crate::hooks::HOOK_TIMEOUT,
             },
             PropagationSettings::default(),
         );
@@ -550,6 +557,7 @@ mod tests {
             Publisher::Hooks {
                 auth: "true".into(),
                 cleanup: None,
+                timeout: crate::hooks::HOOK_TIMEOUT,
             },
             PropagationSettings::default(),
             Arc::new(FakeClock::new(SystemTime::UNIX_EPOCH)),

@@ -12,6 +12,7 @@ use crate::output::Output;
 use crate::progress::Progress;
 use crate::store::SolverConfig;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What solvers need from the running command.
 pub struct SolverEnv {
@@ -19,15 +20,18 @@ pub struct SolverEnv {
     pub progress: Arc<dyn Progress>,
     /// Someone who can follow --manual instructions; None in scripts.
     pub operator: Option<Arc<dyn Operator>>,
+    /// Longest a dns-01 hook may run (`hook_timeout`).
+    pub hook_timeout: Duration,
 }
 
 impl SolverEnv {
     /// For unattended runs: no prompts, no progress lines.
-    pub fn unattended() -> SolverEnv {
+    pub fn unattended(hook_timeout: Duration) -> SolverEnv {
         SolverEnv {
             clock: Arc::new(SystemClock),
             progress: Arc::new(crate::progress::Silent),
             operator: None,
+            hook_timeout,
         }
     }
 }
@@ -56,8 +60,8 @@ impl Operator for Terminal {
 
 /// Builds a solver without prompts or progress output (see
 /// [`build_solver_with`]).
-pub fn build_solver(config: &SolverConfig) -> Result<Box<dyn Solver>> {
-    build_solver_with(config, &SolverEnv::unattended())
+pub fn build_solver(config: &SolverConfig, hook_timeout: Duration) -> Result<Box<dyn Solver>> {
+    build_solver_with(config, &SolverEnv::unattended(hook_timeout))
 }
 
 pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<dyn Solver>> {
@@ -83,6 +87,7 @@ pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<d
                 Publisher::Hooks {
                     auth: auth_hook.clone(),
                     cleanup: cleanup_hook.clone(),
+                    timeout: env.hook_timeout,
                 },
                 propagation.resolve()?,
                 Arc::clone(&env.clock),

@@ -7,6 +7,7 @@ use crate::output::Output;
 use crate::progress::Progress;
 use crate::store::Store;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// Runs a pre-, post- or deploy hook the same way for `issue` and `renew`;
 /// what it printed is passed on as progress lines.
@@ -14,10 +15,11 @@ pub fn run_hook(
     what: &str,
     cmd: &str,
     env: &[(String, String)],
+    timeout: Duration,
     progress: &dyn Progress,
 ) -> Result<()> {
     let env: BTreeMap<String, String> = env.iter().cloned().collect();
-    let output = crate::hooks::run(what, cmd, &env)?;
+    let output = crate::hooks::run(what, cmd, &env, timeout)?;
     for line in output.stdout.lines().chain(output.stderr.lines()) {
         progress.step(&format!("{what}: {line}"));
     }
@@ -30,6 +32,7 @@ pub fn run_deploy_hook(
     cmd: &str,
     name: &str,
     domains: &[String],
+    timeout: Duration,
     progress: &dyn Progress,
 ) -> Result<()> {
     let live = store.live_path(name);
@@ -44,6 +47,7 @@ pub fn run_deploy_hook(
             ),
             ("RENEWED_DOMAINS".to_string(), domains.join(" ")),
         ],
+        timeout,
         progress,
     )
 }
@@ -53,11 +57,16 @@ pub fn run_deploy_hook(
 pub struct PostHookGuard<'a> {
     command: &'a str,
     output: &'a Output,
+    timeout: Duration,
 }
 
 impl<'a> PostHookGuard<'a> {
-    pub fn new(command: &'a str, output: &'a Output) -> PostHookGuard<'a> {
-        PostHookGuard { command, output }
+    pub fn new(command: &'a str, output: &'a Output, timeout: Duration) -> PostHookGuard<'a> {
+        PostHookGuard {
+            command,
+            output,
+            timeout,
+        }
     }
 }
 
@@ -65,7 +74,7 @@ impl Drop for PostHookGuard<'_> {
     fn drop(&mut self) {
         self.output
             .step(&format!("running post-hook: {}", self.command));
-        if let Err(e) = run_hook("post-hook", self.command, &[], self.output) {
+        if let Err(e) = run_hook("post-hook", self.command, &[], self.timeout, self.output) {
             self.output.error_in("post-hook", &e);
         }
     }

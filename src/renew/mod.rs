@@ -45,6 +45,8 @@ pub struct RenewSettings {
     pub random_sleep: bool,
     pub random_sleep_max: Duration,
     pub lock_wait: Duration,
+    /// Longest any hook may run (`hook_timeout`).
+    pub hook_timeout: Duration,
     pub policy: RetryPolicy,
     /// Staging directory for dry runs of lineages whose CA has no known one.
     pub staging_server: Option<String>,
@@ -75,6 +77,7 @@ impl RenewSettings {
             random_sleep: request.random_sleep,
             random_sleep_max: layers.random_sleep_max(),
             lock_wait: layers.lock_wait(),
+            hook_timeout: layers.hook_timeout(),
             policy: layers.policy(),
             staging_server: layers.staging_server().map(str::to_string),
             layers,
@@ -662,7 +665,13 @@ impl<'a> Runner<'a> {
             });
         }
         self.env.output.step(&format!("running pre-hook: {cmd}"));
-        let result = run_hook("pre-hook", &cmd, &[], self.env.output.as_ref());
+        let result = run_hook(
+            "pre-hook",
+            &cmd,
+            &[],
+            self.settings.hook_timeout,
+            self.env.output.as_ref(),
+        );
         self.pre_hooks
             .push((cmd, result.as_ref().map(|_| ()).map_err(|e| e.to_string())));
         result
@@ -725,7 +734,8 @@ impl<'a> Runner<'a> {
     fn issue(&mut self, l: &Lineage) -> Result<(Option<u32>, SystemTime, bool)> {
         let config = &l.config;
         // Bind the port / check the webroot before the CA hears from us.
-        let mut solver = crate::challenge::setup::build_solver(&config.solver)?;
+        let mut solver =
+            crate::challenge::setup::build_solver(&config.solver, self.settings.hook_timeout)?;
         let store = self.env.store;
         let (client, acct) = if self.settings.dry_run {
             self.staging_client_and_account(config)?
@@ -852,6 +862,7 @@ impl<'a> Runner<'a> {
             cmd,
             &config.name,
             &config.domains,
+            self.settings.hook_timeout,
             self.env.output.as_ref(),
         )
     }
@@ -861,7 +872,8 @@ impl<'a> Runner<'a> {
         // stopped), so it runs even when renewals failed.
         for cmd in std::mem::take(&mut self.post_hooks) {
             self.env.output.step(&format!("running post-hook: {cmd}"));
-            if let Err(e) = run_hook("post-hook", &cmd, &[], self.env.output.as_ref()) {
+            let timeout = self.settings.hook_timeout;
+            if let Err(e) = run_hook("post-hook", &cmd, &[], timeout, self.env.output.as_ref()) {
                 self.env.output.error_in("post-hook", &e);
                 self.failures += 1;
             }

@@ -202,6 +202,14 @@ impl Settings {
             .unwrap_or(crate::store::LOCK_WAIT)
     }
 
+    /// Longest any hook may run before it is killed.
+    pub fn hook_timeout(&self) -> Duration {
+        self.merged
+            .hook_timeout
+            .map(Duration::from_secs)
+            .unwrap_or(crate::hooks::HOOK_TIMEOUT)
+    }
+
     pub fn random_sleep_max(&self) -> Duration {
         self.merged
             .random_sleep_max

@@ -274,16 +274,17 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     // renewal file. What is kept for `renew`: only what this run was told
     // (the config file applies by itself at every run).
     let now = settings.lineage(existing.as_ref());
+    let hook_timeout = settings.hook_timeout();
     let remember = settings.to_remember(existing.as_ref());
     // The post-hook undoes the pre-hook (restarts what it stopped), so it
     // runs on every way out of this function, failures included.
     let _post_hook = now
         .post_hook
         .as_deref()
-        .map(|cmd| crate::renew::hooks::PostHookGuard::new(cmd, &ctx.output));
+        .map(|cmd| crate::renew::hooks::PostHookGuard::new(cmd, &ctx.output, hook_timeout));
     if let Some(cmd) = &now.pre_hook {
         ctx.output.step(&format!("running pre-hook: {cmd}"));
-        crate::renew::hooks::run_hook("pre-hook", cmd, &[], ctx.output.as_ref())?;
+        crate::renew::hooks::run_hook("pre-hook", cmd, &[], hook_timeout, ctx.output.as_ref())?;
     }
     let mut solver = build_solver_with(
         &settings.solver(&solver_config),
@@ -293,6 +294,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             operator: ctx
                 .interactive
                 .then(|| Arc::new(Terminal(Arc::clone(&ctx.output))) as Arc<dyn Operator>),
+            hook_timeout,
         },
     )?;
     let (client, acct) = if dry_run {
@@ -362,9 +364,16 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         }
         // A failing deploy hook is reported; the new certificate stays.
         deploy_error = now.deploy_hook.as_deref().and_then(|cmd| {
-            crate::renew::hooks::run_deploy_hook(store, cmd, &name, &domains, ctx.output.as_ref())
-                .err()
-                .inspect(|e| ctx.output.error_in(&name, e))
+            crate::renew::hooks::run_deploy_hook(
+                store,
+                cmd,
+                &name,
+                &domains,
+                hook_timeout,
+                ctx.output.as_ref(),
+            )
+            .err()
+            .inspect(|e| ctx.output.error_in(&name, e))
         });
     }
     let days_left = issued

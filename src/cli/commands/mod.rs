@@ -62,9 +62,6 @@ pub fn run(cli: Cli) -> u8 {
             return exit::of(&e);
         }
     };
-    if let Some(secs) = layers.env.hook_timeout.or(layers.file.hook_timeout) {
-        crate::hooks::set_timeout(std::time::Duration::from_secs(secs));
-    }
     let ctx = Context::new(&cli.global, Arc::clone(&output), layers);
     let result = match &cli.command {
         Command::Register(args) => register::run(&ctx, args),
