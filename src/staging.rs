@@ -9,8 +9,11 @@
 //!   account from that same store, and installs into a [`Scratch`] store that
 //!   is deleted afterwards: `live/`, `archive/` and `renewal/` are not touched.
 
+use crate::account::{self, LoadedAccount, Registration};
+use crate::acme::client::AcmeClient;
 use crate::ca_servers::{SERVER_ALIASES, resolve_server};
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 use crate::settings::CaSettings;
 use crate::store::Store;
 
@@ -145,6 +148,23 @@ impl Target {
             _scratch: scratch,
         })
     }
+}
+
+/// The account a dry run signs with at the staging CA `client`: the one in
+/// `staging_store`, else a new one registered there with what
+/// `registration` decides (asked only when one is needed).
+pub fn staging_account(
+    client: &AcmeClient,
+    staging_store: &Store,
+    progress: &dyn Progress,
+    registration: impl FnOnce() -> Result<Registration>,
+) -> Result<LoadedAccount> {
+    if let Some(found) = account::load(staging_store, &client.directory_url, None)? {
+        return Ok(found);
+    }
+    let registration = registration()?;
+    progress.step("registering a staging account for the dry run");
+    Ok(account::register(client, staging_store, &registration)?.0)
 }
 
 #[cfg(test)]

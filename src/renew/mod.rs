@@ -177,6 +177,27 @@ fn read_facts(version: &Version) -> Result<CertFacts> {
     Ok(cert_scan::read_pem(&pem, &version.cert())?.facts())
 }
 
+/// The policy's verdict on one lineage (`force`: renew whatever it says).
+fn decide(
+    config: &RenewalConfig,
+    renew_before: Option<RenewBefore>,
+    cert: &CertFacts,
+    state: &LineageState,
+    server: Option<&ServerState>,
+    now: SystemTime,
+    force: bool,
+) -> Decision {
+    policy::decide(&PolicyInput {
+        now,
+        cert,
+        revoked: config.revoked,
+        renew_before,
+        state,
+        server,
+        force,
+    })
+}
+
 fn load_lineage(
     env: &Env<'_>,
     settings: &RenewSettings,
@@ -203,15 +224,15 @@ fn load_lineage(
         None
     });
     let state = LineageState::for_cert(stored, &cert);
-    let decision = policy::decide(&PolicyInput {
+    let decision = decide(
+        &config,
+        config.renew_before,
+        &cert,
+        &state,
+        servers.get(store, env.output.as_ref(), &config.server),
         now,
-        cert: &cert,
-        revoked: config.revoked,
-        renew_before: config.renew_before,
-        state: &state,
-        server: servers.get(store, env.output.as_ref(), &config.server),
-        force: settings.force || settings.dry_run,
-    });
+        settings.force || settings.dry_run,
+    );
     Ok(Lineage {
         name: name.to_string(),
         config,
@@ -503,17 +524,16 @@ impl<'a> Runner<'a> {
 
     fn decide(&mut self, l: &Lineage) -> Decision {
         let now = self.now();
-        policy::decide(&PolicyInput {
-            now,
-            cert: &l.cert,
-            revoked: l.config.revoked,
-            renew_before: l.config.renew_before,
-            state: &l.state,
-            server: self
-                .servers
+        decide(
+            &l.config,
+            l.config.renew_before,
+            &l.cert,
+            &l.state,
+            self.servers
                 .get(self.env.store, self.env.output.as_ref(), &l.config.server),
-            force: self.settings.force || self.settings.dry_run,
-        })
+            now,
+            self.settings.force || self.settings.dry_run,
+        )
     }
 
     fn save_state(&self, l: &Lineage) {
@@ -804,30 +824,26 @@ impl<'a> Runner<'a> {
         )?;
         let client = self.client(&server, config.ca_bundle.as_deref())?;
         let staging_store = crate::staging::staging_store(self.env.store);
-        if let Some(found) = account::load(&staging_store, &client.directory_url, None)? {
-            return Ok((client, found));
-        }
-        let production = account::load(self.env.store, &config.server, Some(&config.account))?
-            .ok_or_else(|| Error::NoAccount {
-                server: config.server.clone(),
-                dir: self.env.store.root().to_path_buf(),
-            })?;
-        self.env
-            .output
-            .step("registering a staging account for the dry run");
-        let registration = account::Registration {
-            contact: production
-                .record
-                .contact
-                .iter()
-                .filter_map(|c| c.strip_prefix("mailto:").map(str::to_string))
-                .collect(),
-            // The production account agreed to this CA's terms.
-            agree_tos: true,
-            key_type: crate::crypto::KeyType::EcdsaP256,
-            eab: None,
-        };
-        let acct = account::register(&client, &staging_store, &registration)?.0;
+        let store = self.env.store;
+        let acct = crate::staging::staging_account(
+            &client,
+            &staging_store,
+            self.env.output.as_ref(),
+            || {
+                let production = account::load(store, &config.server, Some(&config.account))?
+                    .ok_or_else(|| Error::NoAccount {
+                        server: config.server.clone(),
+                        dir: store.root().to_path_buf(),
+                    })?;
+                Ok(account::Registration {
+                    contact: production.record.emails(),
+                    // The production account agreed to this CA's terms.
+                    agree_tos: true,
+                    key_type: crate::crypto::KeyType::EcdsaP256,
+                    eab: None,
+                })
+            },
+        )?;
         Ok((client, acct))
     }
 
@@ -1003,15 +1019,15 @@ pub fn describe(
     };
     let state = LineageState::for_cert(store.lineage_state(&config.name).ok().flatten(), &cert);
     let server: Option<ServerState> = store.server_state(&config.server).ok().flatten();
-    let decision = policy::decide(&PolicyInput {
-        now,
-        cert: &cert,
-        revoked: config.revoked,
+    let decision = decide(
+        config,
         renew_before,
-        state: &state,
-        server: server.as_ref(),
-        force: false,
-    });
+        &cert,
+        &state,
+        server.as_ref(),
+        now,
+        false,
+    );
     let fallback = policy::fallback_due_at(&cert, renew_before);
     let mut human = String::new();
     let mut doc = json!({"fallback_due": rfc3339(fallback)});

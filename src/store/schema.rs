@@ -26,6 +26,16 @@ pub struct AccountRecord {
     pub deactivated: bool,
 }
 
+impl AccountRecord {
+    /// The email addresses among the contacts (`mailto:` stripped).
+    pub fn emails(&self) -> Vec<String> {
+        self.contact
+            .iter()
+            .filter_map(|c| c.strip_prefix("mailto:").map(str::to_string))
+            .collect()
+    }
+}
+
 /// How a lineage's challenges are answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]

@@ -139,43 +139,32 @@ fn dry_run_account(
     live: &Store,
     args: &IssueArgs,
 ) -> Result<LoadedAccount> {
-    if let Some(found) = account::load(&target.account_store, &client.directory_url, None)? {
-        return Ok(found);
-    }
-    let production = account::load(live, &target.production.server, settings.account())
-        .ok()
-        .flatten();
-    let contact: Vec<String> = if let Some(contact) = contacts(settings, &args.registration)? {
-        contact
-    } else {
-        production
-            .as_ref()
-            .map(|p| {
-                p.record
-                    .contact
-                    .iter()
-                    .filter_map(|c| c.strip_prefix("mailto:").map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let agree_tos = settings.agree_tos()
-        || production.is_some()
-        || client.meta().terms_of_service.is_none()
-        || (ctx.interactive
-            && ctx.output.confirm(&format!(
-                "Do you agree to the staging CA's terms of service at {}?",
-                client.meta().terms_of_service.unwrap_or_default()
-            )));
-    ctx.output
-        .step("registering a staging account for the dry run");
-    let registration = Registration {
-        contact,
-        agree_tos,
-        key_type: args.registration.account_key_type,
-        eab: eab_credentials(&args.registration)?,
-    };
-    Ok(account::register(client, &target.account_store, &registration)?.0)
+    crate::staging::staging_account(client, &target.account_store, ctx.output.as_ref(), || {
+        let production = account::load(live, &target.production.server, settings.account())
+            .ok()
+            .flatten();
+        let contact = match contacts(settings, &args.registration)? {
+            Some(contact) => contact,
+            None => production
+                .as_ref()
+                .map(|p| p.record.emails())
+                .unwrap_or_default(),
+        };
+        let agree_tos = settings.agree_tos()
+            || production.is_some()
+            || client.meta().terms_of_service.is_none()
+            || (ctx.interactive
+                && ctx.output.confirm(&format!(
+                    "Do you agree to the staging CA's terms of service at {}?",
+                    client.meta().terms_of_service.unwrap_or_default()
+                )));
+        Ok(Registration {
+            contact,
+            agree_tos,
+            key_type: args.registration.account_key_type,
+            eab: eab_credentials(&args.registration)?,
+        })
+    })
 }
 
 pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
