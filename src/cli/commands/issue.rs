@@ -10,18 +10,19 @@ use crate::challenge::setup::{SolverEnv, Terminal, build_solver_with};
 use crate::cli::context::{Context, contacts, eab_credentials};
 use crate::cli::{DnsArgs, IssueArgs, PreferredChallenge, RegistrationArgs};
 use crate::clock::rfc3339;
-use crate::crypto;
+use crate::crypto::{self, CertInfo, KeyType};
+use crate::csr::CsrInput;
 use crate::error::{Error, Result};
 use crate::exit_code as exit;
 use crate::issue::{IssueRequest, issue};
 use crate::names;
 use crate::progress::Progress;
-use crate::settings::{CaSettings, Settings};
+use crate::settings::{CaSettings, LineageSettings, Settings};
 use crate::staging::{Mode as TargetMode, Target};
 use crate::store::{RenewalConfig, SolverConfig, Store};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
     // First, so dns-only flags next to --standalone/--webroot are refused.
@@ -167,12 +168,18 @@ fn dry_run_account(
     })
 }
 
-pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
-    let started = std::time::Instant::now();
-    let settings = ctx.settings(crate::cli::flags::issue_flags(args)?)?;
-    // Everything checkable is checked before the CA hears from us.
+/// What the command line asks for, checked before the CA hears from us.
+struct Checked {
+    csr_input: Option<CsrInput>,
+    domains: Vec<String>,
+    /// How challenges are answered, as the renewal file keeps it.
+    solver_config: SolverConfig,
+    name: String,
+}
+
+fn check(args: &IssueArgs, settings: &Settings) -> Result<Checked> {
     let csr_input = match (&args.csr, &args.key_path) {
-        (Some(csr), Some(key)) => Some(crate::csr::CsrInput::load(csr, key)?),
+        (Some(csr), Some(key)) => Some(CsrInput::load(csr, key)?),
         (None, None) => None,
         _ => return Err(Error::Usage("--csr and --key-path go together".into())),
     };
@@ -196,11 +203,76 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         None => names::default_lineage_name(&domains),
     };
     crate::store::validate_lineage_name(&name)?;
-    let ca = settings.ca()?;
+    Ok(Checked {
+        csr_input,
+        domains,
+        solver_config,
+        name,
+    })
+}
+
+/// What the `issue` document reports (docs/json-output.md), for a new
+/// certificate or for the one already installed.
+struct Report<'a> {
+    issued: bool,
+    dry_run: bool,
+    staging: bool,
+    server: &'a str,
+    name: &'a str,
+    domains: &'a [String],
+    key_type: KeyType,
+    profile: Option<&'a str>,
+    version: Option<u32>,
+    resumed: bool,
+    order_url: Option<&'a str>,
+    info: &'a CertInfo,
+    /// Where the certificate is (or, for a dry run, would be) installed.
+    shown: &'a Store,
+    requests: u32,
+    started: Instant,
+    deploy_hook_error: Option<String>,
+}
+
+impl Report<'_> {
+    fn json(&self) -> Value {
+        json!({
+            // `ok` is false exactly when the exit status is not 0.
+            "ok": self.deploy_hook_error.is_none(),
+            "issued": self.issued,
+            "dry_run": self.dry_run,
+            "staging": self.staging,
+            "server": self.server,
+            "name": self.name,
+            "domains": self.domains,
+            "key_type": self.key_type,
+            "profile": self.profile,
+            "version": self.version,
+            "resumed": self.resumed,
+            "order_url": self.order_url,
+            "serial": self.info.serial_hex,
+            "issuer": self.info.issuer,
+            "not_before": rfc3339(self.info.not_before),
+            "not_after": rfc3339(self.info.not_after),
+            "live": self.shown.live_path(self.name),
+            "fullchain": self.shown.live_fullchain(self.name),
+            "privkey": self.shown.live_privkey(self.name),
+            "requests": self.requests,
+            "elapsed_ms": self.started.elapsed().as_millis() as u64,
+            "deploy_hook_error": self.deploy_hook_error,
+        })
+    }
+}
+
+pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
+    let started = Instant::now();
+    let settings = ctx.settings(crate::cli::flags::issue_flags(args)?)?;
+    // Everything checkable is checked before the CA hears from us.
+    let checked = check(args, &settings)?;
+    let name = checked.name.as_str();
     let live = ctx.store()?;
     let target = Target::resolve(
         Store::new(live.root()),
-        ca,
+        settings.ca()?,
         args.staging.staging,
         settings.staging_server(),
         args.dry_run,
@@ -210,51 +282,45 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let ca = &target.ca;
     let store = &target.lineage_store;
     let _lock = ctx.lock(&target.account_store, &settings)?;
-    let existing = store.renewal_config(&name)?;
+    let existing = store.renewal_config(name)?;
     // For a dry run, name where the real run would install, not the scratch
     // store that is about to vanish.
     let shown = if dry_run { &live } else { store };
-    let live_path = shown.live_path(&name);
     if let (Some(existing), false) = (&existing, args.force_renewal)
-        && existing.domains == domains
+        && existing.domains == checked.domains
         && existing.server == ca.server
         && !existing.revoked
-        && let Some(version) = store.current_version(&name)?
+        && let Some(version) = store.current_version(name)?
     {
         let pem = version.read_cert()?;
         let leaf = crypto::split_pem_chain(&pem)?;
         let info = crypto::cert_info(&leaf[0])?;
         if info.not_after > ctx.clock.now() {
+            let report = Report {
+                issued: false,
+                dry_run: false,
+                staging,
+                server: &ca.server,
+                name,
+                domains: &checked.domains,
+                key_type: existing.key_type,
+                profile: existing.profile.as_deref(),
+                version: Some(version.number),
+                resumed: false,
+                order_url: None,
+                info: &info,
+                shown,
+                requests: 0,
+                started,
+                deploy_hook_error: None,
+            };
             ctx.output.result(
                 &format!(
                     "A certificate for {} is already installed (expires {}); use --force-renewal to replace it",
-                    domains.join(", "),
+                    checked.domains.join(", "),
                     rfc3339(info.not_after)
                 ),
-                json!({
-                    "ok": true,
-                    "issued": false,
-                    "dry_run": false,
-                    "staging": staging,
-                    "server": ca.server,
-                    "name": name,
-                    "domains": domains,
-                    "key_type": existing.key_type,
-                    "profile": existing.profile,
-                    "version": version.number,
-                    "resumed": false,
-                    "order_url": null,
-                    "serial": info.serial_hex,
-                    "issuer": info.issuer,
-                    "not_before": rfc3339(info.not_before),
-                    "not_after": rfc3339(info.not_after),
-                    "live": live_path,
-                    "fullchain": shown.live_fullchain(&name),
-                    "privkey": shown.live_privkey(&name),
-                    "requests": 0,
-                    "elapsed_ms": started.elapsed().as_millis() as u64,
-                    "deploy_hook_error": null,
-                }),
+                report.json(),
             );
             return Ok(exit::SUCCESS);
         }
@@ -264,7 +330,6 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     // (the config file applies by itself at every run).
     let now = settings.lineage(existing.as_ref());
     let hook_timeout = settings.hook_timeout();
-    let remember = settings.to_remember(existing.as_ref());
     // The post-hook undoes the pre-hook (restarts what it stopped), so it
     // runs on every way out of this function, failures included.
     let _post_hook = now
@@ -276,7 +341,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         crate::renew::hooks::run_hook("pre-hook", cmd, &[], hook_timeout, ctx.output.as_ref())?;
     }
     let mut solver = build_solver_with(
-        &settings.solver(&solver_config),
+        &settings.solver(&checked.solver_config),
         &SolverEnv {
             clock: Arc::clone(&ctx.clock),
             progress: Arc::clone(&ctx.output) as Arc<dyn Progress>,
@@ -302,52 +367,40 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     if let Some(profile) = &args.profile {
         crate::profiles::check_profile(&client.meta(), &ca.server, profile)?;
     }
-    let key_type = match &csr_input {
+    let key_type = match &checked.csr_input {
         Some(input) => input.key_type,
         None => now.key_type,
     };
     // A --csr brings its own key; else keep the lineage's key if asked to.
-    let reuse_key_pem = match (&csr_input, now.reuse_key, store.current_version(&name)?) {
+    let reuse_key_pem = match (
+        &checked.csr_input,
+        now.reuse_key,
+        store.current_version(name)?,
+    ) {
         (Some(input), _, _) => Some(input.key_pem()?),
         (None, true, Some(v)) => Some(v.read_privkey()?),
         _ => None,
     };
     let request = IssueRequest {
-        name: name.clone(),
-        domains: domains.clone(),
+        name: name.to_string(),
+        domains: checked.domains.clone(),
         key_type,
         reuse_key: reuse_key_pem,
         preferred_chain: now.preferred_chain.clone(),
         replaces: None,
         profile: args.profile.clone(),
-        csr: csr_input.as_ref().map(|c| c.der.clone()),
+        csr: checked.csr_input.as_ref().map(|c| c.der.clone()),
         account_id: acct.id.clone(),
     };
     let account = client.account(&acct.key, &acct.record.url);
     let issued = issue(&account, store, solver.as_mut(), &request)?;
     let mut deploy_error = None;
     if !dry_run {
-        store.save_renewal_config(&RenewalConfig {
-            name: name.clone(),
-            server: ca.server.clone(),
-            account: acct.id.clone(),
-            domains: domains.clone(),
-            key_type,
-            reuse_key: remember.reuse_key,
-            solver: solver_config.clone(),
-            ca_bundle: remember.ca_bundle.clone(),
-            preferred_chain: remember.preferred_chain.clone(),
-            profile: args.profile.clone(),
-            csr_path: csr_input.as_ref().map(|c| c.csr_path.clone()),
-            key_path: csr_input.as_ref().map(|c| c.key_path.clone()),
-            revoked: false,
-            renew_before: remember.renew_before,
-            pre_hook: remember.pre_hook.clone(),
-            post_hook: remember.post_hook.clone(),
-            deploy_hook: remember.deploy_hook.clone(),
-            certwright_version: env!("CARGO_PKG_VERSION").into(),
-        })?;
-        crate::issue::finish_first_issue(store, &name)?;
+        let remember = settings.to_remember(existing.as_ref());
+        store.save_renewal_config(&renewal_config(
+            &checked, &ca.server, &acct.id, key_type, &remember, args,
+        ))?;
+        crate::issue::finish_first_issue(store, name)?;
         if let Err(e) = crate::renew::remember_directory(store, &client, ctx.clock.now()) {
             ctx.output.warn(&e.to_string());
         }
@@ -356,81 +409,109 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             crate::renew::hooks::run_deploy_hook(
                 store,
                 cmd,
-                &name,
-                &domains,
+                name,
+                &checked.domains,
                 hook_timeout,
                 ctx.output.as_ref(),
             )
             .err()
-            .inspect(|e| ctx.output.error_in(&name, e))
+            .inspect(|e| ctx.output.error_in(name, e))
         });
     }
-    let days_left = issued
-        .info
-        .not_after
-        .duration_since(SystemTime::now())
-        .map(|d| d.as_secs() / 86400)
-        .unwrap_or(0);
-    let human = if dry_run {
-        format!(
-            "dry run: would have installed a certificate for {} at {} (the staging CA {} issued one, expires {}); live/, archive/ and renewal/ in {} are unchanged",
-            domains.join(", "),
-            shown.live_fullchain(&name).display(),
-            ca.server,
-            rfc3339(issued.info.not_after),
-            live.root().display(),
-        )
-    } else {
-        format!(
-            "Certificate for {} issued{}{} and installed:\n  certificate: {}\n  private key: {}\n  expires {} ({days_left} days){}",
-            domains.join(", "),
-            if issued.resumed {
-                " (resumed an unfinished order)"
-            } else {
-                ""
-            },
-            if staging { " by the staging CA" } else { "" },
-            shown.live_fullchain(&name).display(),
-            shown.live_privkey(&name).display(),
-            rfc3339(issued.info.not_after),
-            if deploy_error.is_some() {
-                "\n  the deploy hook failed (see above); the certificate stays installed"
-            } else {
-                ""
-            }
-        )
+    let report = Report {
+        issued: true,
+        dry_run,
+        staging,
+        server: &ca.server,
+        name,
+        domains: &checked.domains,
+        key_type,
+        profile: args.profile.as_deref(),
+        version: (!dry_run).then_some(issued.version.number),
+        resumed: issued.resumed,
+        order_url: Some(&issued.order_url),
+        info: &issued.info,
+        shown,
+        requests: client.transport.request_count(),
+        started,
+        deploy_hook_error: deploy_error.as_ref().map(|e| e.to_string()),
     };
-    ctx.output.result(
-        &human,
-        json!({
-            // `ok` is false exactly when the exit status is not 0.
-            "ok": deploy_error.is_none(),
-            "issued": true,
-            "dry_run": dry_run,
-            "staging": staging,
-            "server": ca.server,
-            "name": name,
-            "domains": domains,
-            "key_type": key_type,
-            "profile": args.profile,
-            "version": if dry_run { None } else { Some(issued.version.number) },
-            "resumed": issued.resumed,
-            "order_url": issued.order_url,
-            "serial": issued.info.serial_hex,
-            "issuer": issued.info.issuer,
-            "not_before": rfc3339(issued.info.not_before),
-            "not_after": rfc3339(issued.info.not_after),
-            "live": live_path,
-            "fullchain": shown.live_fullchain(&name),
-            "privkey": shown.live_privkey(&name),
-            "requests": client.transport.request_count(),
-            "elapsed_ms": started.elapsed().as_millis() as u64,
-            "deploy_hook_error": deploy_error.as_ref().map(|e| e.to_string()),
-        }),
-    );
+    ctx.output.result(&summary(&report, &live), report.json());
     Ok(if deploy_error.is_some() {
         exit::FAILURE
     } else {
         exit::SUCCESS
     })
+}
+
+/// The renewal file of a lineage just issued: what `renew` needs to do
+/// the same again.
+fn renewal_config(
+    checked: &Checked,
+    server: &str,
+    account: &str,
+    key_type: KeyType,
+    remember: &LineageSettings,
+    args: &IssueArgs,
+) -> RenewalConfig {
+    let csr = checked.csr_input.as_ref();
+    RenewalConfig {
+        name: checked.name.clone(),
+        server: server.to_string(),
+        account: account.to_string(),
+        domains: checked.domains.clone(),
+        key_type,
+        reuse_key: remember.reuse_key,
+        solver: checked.solver_config.clone(),
+        ca_bundle: remember.ca_bundle.clone(),
+        preferred_chain: remember.preferred_chain.clone(),
+        profile: args.profile.clone(),
+        csr_path: csr.map(|c| c.csr_path.clone()),
+        key_path: csr.map(|c| c.key_path.clone()),
+        revoked: false,
+        renew_before: remember.renew_before,
+        pre_hook: remember.pre_hook.clone(),
+        post_hook: remember.post_hook.clone(),
+        deploy_hook: remember.deploy_hook.clone(),
+        certwright_version: env!("CARGO_PKG_VERSION").into(),
+    }
+}
+
+/// The human line for a new certificate (or a dry run's).
+fn summary(r: &Report<'_>, live: &Store) -> String {
+    let fullchain = r.shown.live_fullchain(r.name);
+    if r.dry_run {
+        return format!(
+            "dry run: would have installed a certificate for {} at {} (the staging CA {} issued one, expires {}); live/, archive/ and renewal/ in {} are unchanged",
+            r.domains.join(", "),
+            fullchain.display(),
+            r.server,
+            rfc3339(r.info.not_after),
+            live.root().display(),
+        );
+    }
+    let days_left = r
+        .info
+        .not_after
+        .duration_since(SystemTime::now())
+        .map(|d| d.as_secs() / 86400)
+        .unwrap_or(0);
+    format!(
+        "Certificate for {} issued{}{} and installed:\n  certificate: {}\n  private key: {}\n  expires {} ({days_left} days){}",
+        r.domains.join(", "),
+        if r.resumed {
+            " (resumed an unfinished order)"
+        } else {
+            ""
+        },
+        if r.staging { " by the staging CA" } else { "" },
+        fullchain.display(),
+        r.shown.live_privkey(r.name).display(),
+        rfc3339(r.info.not_after),
+        if r.deploy_hook_error.is_some() {
+            "\n  the deploy hook failed (see above); the certificate stays installed"
+        } else {
+            ""
+        }
+    )
 }
