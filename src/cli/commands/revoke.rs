@@ -3,15 +3,16 @@
 //! own key. The lineage is then marked revoked so renewal replaces it, and
 //! can be deleted.
 
-use crate::account;
+use crate::account::{self, LoadedAccount};
 use crate::acme::jws::SigningKey;
 use crate::acme::{Error as AcmeError, ProblemKind};
 use crate::cli::context::Context;
 use crate::cli::{RevocationReason, RevokeArgs};
-use crate::crypto;
+use crate::crypto::{self, CertInfo};
 use crate::error::{Error, Result};
 use crate::exit_code as exit;
 use crate::progress::Progress;
+use crate::settings::Settings;
 use crate::settings::config_file::ConfigFile;
 use crate::store::{RenewalConfig, Store, validate_lineage_name};
 use openssl::x509::X509;
@@ -80,34 +81,7 @@ pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
     )?;
     let store = ctx.store()?;
     let _lock = ctx.lock(&store, &settings)?;
-    let (cert, lineage) = match (&args.cert_name, &args.cert_path) {
-        (Some(name), _) => {
-            validate_lineage_name(name)?;
-            let config = store.renewal_config(name)?.ok_or_else(|| {
-                Error::Usage(format!(
-                    "no certificate named {name:?} in {} (see `certwright certificates`)",
-                    store.root().display()
-                ))
-            })?;
-            let version = store.current_version(name)?.ok_or_else(|| {
-                Error::Usage(format!("{name} has no installed certificate to revoke"))
-            })?;
-            let pem = version.read_cert()?;
-            (parse_certificate(&pem, &version.cert())?, Some(config))
-        }
-        (None, Some(path)) => {
-            let cert = read_certificate(path)?;
-            let der = cert
-                .to_der()
-                .map_err(crypto::crypto("encoding the certificate"))?;
-            (cert, lineage_of(&store, &der)?)
-        }
-        (None, None) => {
-            return Err(Error::Usage(
-                "name the certificate with --cert-name NAME or --cert-path PATH".into(),
-            ));
-        }
-    };
+    let (cert, lineage) = certificate_to_revoke(&store, args)?;
     let der = cert
         .to_der()
         .map_err(crypto::crypto("encoding the certificate"))?;
@@ -115,21 +89,7 @@ pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
     // Checked before any request: a key that does not match would only earn
     // an unauthorized problem from the CA.
     let cert_key = match &args.key_path {
-        Some(path) => {
-            let pem = std::fs::read(path).map_err(Error::io(path))?;
-            let key = crypto::parse_private_key(&pem, path)?;
-            let public = cert
-                .public_key()
-                .map_err(crypto::crypto("reading the certificate's key"))?;
-            if !public.public_eq(&key) {
-                return Err(Error::Usage(format!(
-                    "{} is not the private key of this certificate (serial {})",
-                    path.display(),
-                    info.serial_hex
-                )));
-            }
-            Some(SigningKey::new(key)?)
-        }
+        Some(path) => Some(certificate_key(path, &cert, &info)?),
         None => None,
     };
     let ca = settings.lineage_ca(
@@ -145,33 +105,7 @@ pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
     let outcome = match &cert_key {
         Some(key) => client.revoke_with_certificate_key(key, &der, reason),
         None => {
-            let lost = || {
-                Error::Usage(format!(
-                    "no account for {} in {} to sign with: revoke with the certificate's own key instead (--key-path privkey.pem)",
-                    ca.server,
-                    store.root().display()
-                ))
-            };
-            // The renewal file names the account that obtained the
-            // certificate; if it is gone, say how to revoke without it.
-            // An account named by flag wins; else the lineage's own (see
-            // settings: a lineage's account is not a preference); else the
-            // configured one.
-            let wanted: Option<&str> = match (&args.account, &lineage) {
-                (Some(id), _) => Some(id),
-                (None, Some(config)) => {
-                    if !store
-                        .accounts(&ca.server)?
-                        .iter()
-                        .any(|(id, _)| *id == config.account)
-                    {
-                        return Err(lost());
-                    }
-                    Some(&config.account)
-                }
-                (None, None) => settings.account(),
-            };
-            let acct = account::load(&store, &ca.server, wanted)?.ok_or_else(lost)?;
+            let acct = signing_account(&store, &ca.server, args, lineage.as_ref(), &settings)?;
             client
                 .account(&acct.key, &acct.record.url)
                 .revoke(&der, reason)
@@ -236,6 +170,93 @@ pub(crate) fn run(ctx: &Context, args: &RevokeArgs) -> Result<u8> {
         }),
     );
     Ok(exit::SUCCESS)
+}
+
+/// The certificate named by --cert-name or --cert-path, with its lineage
+/// when certwright manages it.
+fn certificate_to_revoke(
+    store: &Store,
+    args: &RevokeArgs,
+) -> Result<(X509, Option<RenewalConfig>)> {
+    Ok(match (&args.cert_name, &args.cert_path) {
+        (Some(name), _) => {
+            validate_lineage_name(name)?;
+            let config = store.renewal_config(name)?.ok_or_else(|| {
+                Error::Usage(format!(
+                    "no certificate named {name:?} in {} (see `certwright certificates`)",
+                    store.root().display()
+                ))
+            })?;
+            let version = store.current_version(name)?.ok_or_else(|| {
+                Error::Usage(format!("{name} has no installed certificate to revoke"))
+            })?;
+            let pem = version.read_cert()?;
+            (parse_certificate(&pem, &version.cert())?, Some(config))
+        }
+        (None, Some(path)) => {
+            let cert = read_certificate(path)?;
+            let der = cert
+                .to_der()
+                .map_err(crypto::crypto("encoding the certificate"))?;
+            (cert, lineage_of(store, &der)?)
+        }
+        (None, None) => {
+            return Err(Error::Usage(
+                "name the certificate with --cert-name NAME or --cert-path PATH".into(),
+            ));
+        }
+    })
+}
+
+/// The private key of `cert` at `path`, refused when it is another key.
+fn certificate_key(path: &Path, cert: &X509, info: &CertInfo) -> Result<SigningKey> {
+    let pem = std::fs::read(path).map_err(Error::io(path))?;
+    let key = crypto::parse_private_key(&pem, path)?;
+    let public = cert
+        .public_key()
+        .map_err(crypto::crypto("reading the certificate's key"))?;
+    if !public.public_eq(&key) {
+        return Err(Error::Usage(format!(
+            "{} is not the private key of this certificate (serial {})",
+            path.display(),
+            info.serial_hex
+        )));
+    }
+    SigningKey::new(key).map_err(Into::into)
+}
+
+/// The account that signs the revocation. An account named by flag wins;
+/// else the lineage's own (a lineage's account is not a preference, see
+/// settings); else the configured one. When the lineage's account is gone,
+/// the error says how to revoke without it.
+fn signing_account(
+    store: &Store,
+    server: &str,
+    args: &RevokeArgs,
+    lineage: Option<&RenewalConfig>,
+    settings: &Settings,
+) -> Result<LoadedAccount> {
+    let lost = || {
+        Error::Usage(format!(
+            "no account for {server} in {} to sign with: revoke with the certificate's own key instead (--key-path privkey.pem)",
+            store.root().display()
+        ))
+    };
+    let wanted: Option<&str> = match (&args.account, lineage) {
+        (Some(id), _) => Some(id),
+        (None, Some(config)) => {
+            if !store
+                .accounts(server)?
+                .iter()
+                .any(|(id, _)| *id == config.account)
+            {
+                return Err(lost());
+            }
+            Some(&config.account)
+        }
+        (None, None) => settings.account(),
+    };
+    account::load(store, server, wanted)?.ok_or_else(lost)
 }
 
 fn reason_name(reason: RevocationReason) -> &'static str {
