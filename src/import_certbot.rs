@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::store::{AccountRecord, Pem, RenewalConfig, SolverConfig, Store};
 use openssl::bn::BigNum;
 use openssl::pkey::{PKey, Private};
+use openssl::x509::X509;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -122,7 +123,69 @@ fn import_lineage(
         .get("renewalparams")
         .cloned()
         .unwrap_or_default();
-    let solver = match params.get("authenticator").map(String::as_str) {
+    let solver = solver_of(&conf, &params, notes)?;
+    let files = CertbotFiles::read(&conf, file)?;
+    let (leaf, key) = files.check()?;
+    let (cert, chain, fullchain, privkey) =
+        (&files.cert, &files.chain, &files.fullchain, &files.privkey);
+    let mut domains = crypto::certificate_names(&leaf[0]);
+    if let Some(pos) = domains.iter().position(|d| d == name) {
+        let first = domains.remove(pos);
+        domains.insert(0, first);
+    }
+    let key_type = KeyType::of(&key).ok_or_else(|| {
+        Error::Unsupported("the certificate key is of a type certwright does not issue".into())
+    })?;
+    let server = params
+        .get("server")
+        .cloned()
+        .unwrap_or_else(|| crate::ca_servers::LETSENCRYPT.to_string());
+
+    // certbot's hooks mean the same here (renew_hook is the old name of
+    // deploy_hook) and see the same environment.
+    let hook = |key: &str| params.get(key).filter(|v| !v.trim().is_empty()).cloned();
+    let deploy_hook = hook("deploy_hook").or_else(|| hook("renew_hook"));
+    let account = import_account(certbot_dir, store, &server, params.get("account"), notes)?;
+
+    store.install(
+        name,
+        Pem {
+            cert,
+            chain,
+            fullchain,
+            privkey,
+        },
+    )?;
+    store.save_renewal_config(&RenewalConfig {
+        name: name.to_string(),
+        server,
+        account,
+        domains,
+        key_type,
+        reuse_key: params.get("reuse_key").is_some_and(|v| v == "True"),
+        solver,
+        ca_bundle: None,
+        preferred_chain: params.get("preferred_chain").cloned(),
+        profile: None,
+        csr_path: None,
+        key_path: None,
+        revoked: false,
+        renew_before: None,
+        pre_hook: hook("pre_hook"),
+        post_hook: hook("post_hook"),
+        deploy_hook,
+        certwright_version: env!("CARGO_PKG_VERSION").into(),
+    })?;
+    Ok(())
+}
+
+/// How certbot answered the lineage's challenges, as certwright's solver.
+fn solver_of(
+    conf: &CertbotRenewal,
+    params: &BTreeMap<String, String>,
+    notes: &mut Vec<String>,
+) -> Result<SolverConfig> {
+    Ok(match params.get("authenticator").map(String::as_str) {
         Some("standalone") => SolverConfig::Standalone {
             http_port: params.get("http01_port").and_then(|p| p.parse().ok()),
             http_address: params
@@ -169,81 +232,57 @@ fn import_lineage(
                 "the renewal file names no authenticator".into(),
             ));
         }
-    };
-    let path_of = |key: &str| -> Result<PathBuf> {
-        conf.top
-            .get(key)
-            .map(PathBuf::from)
-            .ok_or_else(|| Error::BadFile {
-                path: file.to_path_buf(),
-                reason: format!("no `{key}` path"),
-            })
-    };
-    let read = |path: PathBuf| std::fs::read(&path).map_err(Error::io(&path));
-    let cert = read(path_of("cert")?)?;
-    let chain = read(path_of("chain")?)?;
-    let fullchain = read(path_of("fullchain")?)?;
-    let privkey = read(path_of("privkey")?)?;
+    })
+}
 
-    let leaf = crypto::split_pem_chain(&cert)?;
-    let key = crypto::parse_private_key(&privkey, &path_of("privkey")?)?;
-    let leaf_key = leaf[0]
-        .public_key()
-        .map_err(crypto::crypto("reading a certbot certificate"))?;
-    if !leaf_key.public_eq(&key) {
-        return Err(Error::BadCertificate {
-            reason: "certbot's cert.pem and privkey.pem do not match".into(),
-        });
+/// The four PEM files certbot's renewal file points at.
+struct CertbotFiles {
+    cert: Vec<u8>,
+    chain: Vec<u8>,
+    fullchain: Vec<u8>,
+    privkey: Vec<u8>,
+    privkey_path: PathBuf,
+}
+
+impl CertbotFiles {
+    fn read(conf: &CertbotRenewal, file: &Path) -> Result<CertbotFiles> {
+        let path_of = |key: &str| -> Result<PathBuf> {
+            conf.top
+                .get(key)
+                .map(PathBuf::from)
+                .ok_or_else(|| Error::BadFile {
+                    path: file.to_path_buf(),
+                    reason: format!("no `{key}` path"),
+                })
+        };
+        let read = |path: PathBuf| std::fs::read(&path).map_err(Error::io(&path));
+        let cert = read(path_of("cert")?)?;
+        let chain = read(path_of("chain")?)?;
+        let fullchain = read(path_of("fullchain")?)?;
+        let privkey = read(path_of("privkey")?)?;
+        Ok(CertbotFiles {
+            cert,
+            chain,
+            fullchain,
+            privkey,
+            privkey_path: path_of("privkey")?,
+        })
     }
-    let mut domains = crypto::certificate_names(&leaf[0]);
-    if let Some(pos) = domains.iter().position(|d| d == name) {
-        let first = domains.remove(pos);
-        domains.insert(0, first);
+
+    /// The leaf certificate and its key, refused when they do not match.
+    fn check(&self) -> Result<(Vec<X509>, PKey<Private>)> {
+        let leaf = crypto::split_pem_chain(&self.cert)?;
+        let key = crypto::parse_private_key(&self.privkey, &self.privkey_path)?;
+        let leaf_key = leaf[0]
+            .public_key()
+            .map_err(crypto::crypto("reading a certbot certificate"))?;
+        if !leaf_key.public_eq(&key) {
+            return Err(Error::BadCertificate {
+                reason: "certbot's cert.pem and privkey.pem do not match".into(),
+            });
+        }
+        Ok((leaf, key))
     }
-    let key_type = KeyType::of(&key).ok_or_else(|| {
-        Error::Unsupported("the certificate key is of a type certwright does not issue".into())
-    })?;
-    let server = params
-        .get("server")
-        .cloned()
-        .unwrap_or_else(|| crate::ca_servers::LETSENCRYPT.to_string());
-
-    // certbot's hooks mean the same here (renew_hook is the old name of
-    // deploy_hook) and see the same environment.
-    let hook = |key: &str| params.get(key).filter(|v| !v.trim().is_empty()).cloned();
-    let deploy_hook = hook("deploy_hook").or_else(|| hook("renew_hook"));
-    let account = import_account(certbot_dir, store, &server, params.get("account"), notes)?;
-
-    store.install(
-        name,
-        Pem {
-            cert: &cert,
-            chain: &chain,
-            fullchain: &fullchain,
-            privkey: &privkey,
-        },
-    )?;
-    store.save_renewal_config(&RenewalConfig {
-        name: name.to_string(),
-        server,
-        account,
-        domains,
-        key_type,
-        reuse_key: params.get("reuse_key").is_some_and(|v| v == "True"),
-        solver,
-        ca_bundle: None,
-        preferred_chain: params.get("preferred_chain").cloned(),
-        profile: None,
-        csr_path: None,
-        key_path: None,
-        revoked: false,
-        renew_before: None,
-        pre_hook: hook("pre_hook"),
-        post_hook: hook("post_hook"),
-        deploy_hook,
-        certwright_version: env!("CARGO_PKG_VERSION").into(),
-    })?;
-    Ok(())
 }
 
 /// Imports certbot's account `id` for `server`, returning certwright's id
