@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::store::{Pem, PendingOrder, Store, Version};
 use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
+use std::time::Duration;
 
 pub struct IssueRequest {
     pub name: String,
@@ -54,8 +55,6 @@ pub fn issue(
     solver: &mut dyn Solver,
     req: &IssueRequest,
 ) -> Result<Issued> {
-    let transport = &account.client.transport;
-    let progress = &transport.progress;
     let identifiers: Vec<Identifier> = req
         .domains
         .iter()
@@ -65,42 +64,7 @@ pub fn issue(
     let (flight, mut order) = match resume(account, store, req)? {
         Some(Found::InFlight(flight, order)) => (flight, order),
         Some(Found::Installed(issued)) => return Ok(issued),
-        None => {
-            progress.step(&format!("creating an order for {}", req.domains.join(", ")));
-            let (url, order) = new_order(account, &identifiers, req)?;
-            let key = match &req.reuse_key {
-                Some(pem) => crypto::parse_private_key(pem, &store.archive_dir(&req.name))?,
-                None => req.key_type.generate()?,
-            };
-            let csr = match &req.csr {
-                Some(der) => der.clone(),
-                None => crypto::build_csr(&key, &req.domains)?,
-            };
-            // Persist before any step the CA might complete without us
-            // seeing the answer, so the next run picks this order up.
-            store.save_pending(
-                &req.name,
-                &PendingOrder {
-                    order_url: url.clone(),
-                    server: account.client.directory_url.clone(),
-                    account: req.account_id.clone(),
-                    domains: req.domains.clone(),
-                    csr: b64(&csr),
-                    created: crate::clock::rfc3339(transport.clock.now()),
-                },
-                &crypto::private_key_pem(&key)?,
-            )?;
-            crate::crash_point::hit("issue.pending_saved");
-            (
-                OrderInFlight {
-                    url,
-                    key,
-                    csr,
-                    resumed: false,
-                },
-                (order, None),
-            )
-        }
+        None => start_order(account, store, req, &identifiers)?,
     };
 
     // Finalize attempts whose outcome was unknown and that the order, read
@@ -110,41 +74,7 @@ pub fn issue(
         let (current, retry_after) = order;
         order = match current.status {
             OrderStatus::Pending => (authorize(account, solver, &flight.url, &current)?, None),
-            OrderStatus::Ready => {
-                if finalize_failures > 0 {
-                    // The order is still `ready`, so the CA never acted on
-                    // the CSR and sending it again cannot issue twice.
-                    let pause = transport
-                        .policy
-                        .backoff(finalize_failures, &mut rand::rng());
-                    progress.waiting(
-                        "waiting for the CA to recover before finalizing again",
-                        pause,
-                    );
-                    transport.clock.sleep(pause);
-                }
-                progress.step("finalizing the order");
-                match account.finalize(&current.finalize, &flight.csr) {
-                    Ok(o) => {
-                        crate::crash_point::hit("issue.finalized");
-                        o
-                    }
-                    // A lost or failed finalize may still have been applied:
-                    // re-read the order rather than resending blindly.
-                    Err(mut e) if outcome_unknown(&e) => {
-                        finalize_failures += 1;
-                        if finalize_failures >= MAX_FINALIZE_ATTEMPTS {
-                            if let AcmeError::ServerError { attempts, .. } = &mut e {
-                                *attempts = finalize_failures;
-                            }
-                            return Err(e.into());
-                        }
-                        progress.warn(&format!("finalize failed ({e}); checking the order"));
-                        account.order(&flight.url)?
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            }
+            OrderStatus::Ready => finalize(account, &flight, &current, &mut finalize_failures)?,
             OrderStatus::Processing => {
                 let o = account.poll_order(
                     &flight.url,
@@ -182,6 +112,96 @@ pub fn issue(
                 return Err(invalid_order_error(account, &flight.url, &current));
             }
         };
+    }
+}
+
+/// A new order for `req`, with its key and CSR saved as pending before the
+/// CA can act on it.
+fn start_order(
+    account: &Account<'_>,
+    store: &Store,
+    req: &IssueRequest,
+    identifiers: &[Identifier],
+) -> Result<(OrderInFlight, (Order, Option<Duration>))> {
+    let transport = &account.client.transport;
+    let progress = &transport.progress;
+    progress.step(&format!("creating an order for {}", req.domains.join(", ")));
+    let (url, order) = new_order(account, identifiers, req)?;
+    let key = match &req.reuse_key {
+        Some(pem) => crypto::parse_private_key(pem, &store.archive_dir(&req.name))?,
+        None => req.key_type.generate()?,
+    };
+    let csr = match &req.csr {
+        Some(der) => der.clone(),
+        None => crypto::build_csr(&key, &req.domains)?,
+    };
+    // Persist before any step the CA might complete without us
+    // seeing the answer, so the next run picks this order up.
+    store.save_pending(
+        &req.name,
+        &PendingOrder {
+            order_url: url.clone(),
+            server: account.client.directory_url.clone(),
+            account: req.account_id.clone(),
+            domains: req.domains.clone(),
+            csr: b64(&csr),
+            created: crate::clock::rfc3339(transport.clock.now()),
+        },
+        &crypto::private_key_pem(&key)?,
+    )?;
+    crate::crash_point::hit("issue.pending_saved");
+    Ok((
+        OrderInFlight {
+            url,
+            key,
+            csr,
+            resumed: false,
+        },
+        (order, None),
+    ))
+}
+
+/// Sends the CSR of a `ready` order; `failures` counts earlier finalize
+/// attempts whose outcome was unknown and that the order showed were not
+/// applied.
+fn finalize(
+    account: &Account<'_>,
+    flight: &OrderInFlight,
+    current: &Order,
+    failures: &mut u32,
+) -> Result<(Order, Option<Duration>)> {
+    let transport = &account.client.transport;
+    let progress = &transport.progress;
+    if *failures > 0 {
+        // The order is still `ready`, so the CA never acted on
+        // the CSR and sending it again cannot issue twice.
+        let pause = transport.policy.backoff(*failures, &mut rand::rng());
+        progress.waiting(
+            "waiting for the CA to recover before finalizing again",
+            pause,
+        );
+        transport.clock.sleep(pause);
+    }
+    progress.step("finalizing the order");
+    match account.finalize(&current.finalize, &flight.csr) {
+        Ok(o) => {
+            crate::crash_point::hit("issue.finalized");
+            Ok(o)
+        }
+        // A lost or failed finalize may still have been applied:
+        // re-read the order rather than resending blindly.
+        Err(mut e) if outcome_unknown(&e) => {
+            *failures += 1;
+            if *failures >= MAX_FINALIZE_ATTEMPTS {
+                if let AcmeError::ServerError { attempts, .. } = &mut e {
+                    *attempts = *failures;
+                }
+                return Err(e.into());
+            }
+            progress.warn(&format!("finalize failed ({e}); checking the order"));
+            Ok(account.order(&flight.url)?)
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -11,25 +11,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn issue_args(names: &[&str]) -> Vec<String> {
-    let port = free_ports(1)[0].to_string();
     let mut args: Vec<String> = vec!["issue".into()];
     for n in names {
         // One argument, so a name starting with '-' is still a value.
         args.push(format!("--domain={n}"));
     }
-    args.extend(
-        [
-            "--standalone",
-            "--http-01-address",
-            "127.0.0.1",
-            "--http-01-port",
-            &port,
-            "--email",
-            "admin@example.com",
-            "--agree-tos",
-        ]
-        .map(String::from),
-    );
+    args.extend(standalone_flags(free_ports(1)[0]));
+    args.extend(["--email", "admin@example.com", "--agree-tos"].map(String::from));
     args
 }
 

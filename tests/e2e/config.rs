@@ -44,18 +44,9 @@ impl Setup {
     }
 
     fn standalone_args(&self, name: &str) -> Vec<String> {
-        [
-            "issue",
-            "-d",
-            name,
-            "--standalone",
-            "--http-01-address",
-            "127.0.0.1",
-            "--http-01-port",
-            &self.pebble.http_port.to_string(),
-        ]
-        .map(String::from)
-        .to_vec()
+        let mut args = vec!["issue".to_string(), "-d".into(), name.into()];
+        args.extend(standalone_flags(self.pebble.http_port));
+        args
     }
 
     fn renewal_file(&self, name: &str) -> String {

@@ -24,24 +24,10 @@ use std::time::{Duration, Instant, SystemTime};
 const DAY: Duration = Duration::from_secs(86400);
 const CRASH_ENV: &str = "CERTWRIGHT_CRASH_AT";
 
-fn standalone() -> Vec<String> {
-    let port = free_ports(1)[0].to_string();
-    [
-        "--standalone",
-        "--http-01-address",
-        "127.0.0.1",
-        "--http-01-port",
-        &port,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
 fn issue_cmd(cw: &Certwright, name: &str) -> Command {
     let mut cmd = cw.command();
     cmd.args(["--json", "issue", "-d", name])
-        .args(standalone())
+        .args(standalone_flags(free_ports(1)[0]))
         .args(["--email", "admin@example.com", "--agree-tos"]);
     cmd
 }

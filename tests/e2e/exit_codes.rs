@@ -22,17 +22,9 @@ fn describe(out: &Output) -> String {
 
 /// Issues `name` with the standalone solver on Pebble's http-01 port.
 fn issue(cw: &Certwright, pebble: &Pebble, name: &str) -> Output {
-    let port = pebble.http_port.to_string();
-    cw.run(&[
-        "issue",
-        "-d",
-        name,
-        "--standalone",
-        "--http-01-address",
-        "127.0.0.1",
-        "--http-01-port",
-        &port,
-    ])
+    let mut args = vec!["issue".to_string(), "-d".into(), name.into()];
+    args.extend(standalone_flags(pebble.http_port));
+    cw.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 #[test]

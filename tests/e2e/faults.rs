@@ -14,27 +14,6 @@ use std::time::{Duration, Instant, SystemTime};
 /// (process start-up and TLS on a loaded 2-core machine, not policy).
 const SLACK: Duration = Duration::from_secs(5);
 
-/// `issue -d NAME --standalone ...`, registering on the fly.
-fn issue_args(name: &str) -> Vec<String> {
-    let port = free_ports(1)[0];
-    [
-        "issue",
-        "-d",
-        name,
-        "--standalone",
-        "--http-01-address",
-        "127.0.0.1",
-        "--http-01-port",
-        &port.to_string(),
-        "--email",
-        "admin@example.com",
-        "--agree-tos",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
 fn run(cw: &Certwright, args: &[String], extra: &[&str]) -> Output {
     let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
     all.extend_from_slice(extra);

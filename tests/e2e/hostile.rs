@@ -15,26 +15,6 @@ use std::time::{Duration, Instant};
 /// blocking the suite.
 const RUN_LIMIT: Duration = Duration::from_secs(20);
 
-fn issue_args(name: &str) -> Vec<String> {
-    let port = free_ports(1)[0].to_string();
-    [
-        "issue",
-        "-d",
-        name,
-        "--standalone",
-        "--http-01-address",
-        "127.0.0.1",
-        "--http-01-port",
-        &port,
-        "--email",
-        "admin@example.com",
-        "--agree-tos",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
 /// Runs `cmd` to completion or kills it at `limit`; returns the output and
 /// how long it took.
 fn run_bounded(mut cmd: Command, limit: Duration) -> (Output, Duration) {

@@ -6,19 +6,9 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
 
-fn standalone_args(pebble: &Pebble) -> Vec<String> {
-    vec![
-        "--standalone".into(),
-        "--http-01-address".into(),
-        "127.0.0.1".into(),
-        "--http-01-port".into(),
-        pebble.http_port.to_string(),
-    ]
-}
-
 fn issue(cw: &Certwright, pebble: &Pebble, extra: &[&str]) -> serde_json::Value {
     let mut args: Vec<String> = vec!["--json".into(), "issue".into()];
-    args.extend(standalone_args(pebble));
+    args.extend(standalone_flags(pebble.http_port));
     args.extend(extra.iter().map(|s| s.to_string()));
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     serde_json::from_str(&cw.ok(&refs)).unwrap()
@@ -494,7 +484,7 @@ fn issue_without_an_account_says_how_to_register() {
         "-d".into(),
         "noacct.example.test".into(),
     ];
-    args.extend(standalone_args(&pebble));
+    args.extend(standalone_flags(pebble.http_port));
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = cw.run(&refs);
     assert_eq!(out.status.code(), Some(2));

@@ -13,16 +13,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-fn standalone(port: u16) -> Vec<String> {
-    vec![
-        "--standalone".into(),
-        "--http-01-address".into(),
-        "127.0.0.1".into(),
-        "--http-01-port".into(),
-        port.to_string(),
-    ]
-}
-
 fn args(base: &[&str], extra: &[String]) -> Vec<String> {
     base.iter()
         .map(|s| s.to_string())
@@ -44,7 +34,7 @@ fn json_ok(cw: &Certwright, args: &[String]) -> Value {
 
 /// `issue -d NAME... --standalone` on Pebble's http-01 port, JSON result.
 fn issue(cw: &Certwright, pebble: &Pebble, extra: &[&str]) -> Value {
-    let mut a = args(&["issue"], &standalone(pebble.http_port));
+    let mut a = args(&["issue"], &standalone_flags(pebble.http_port));
     a.extend(extra.iter().map(|s| s.to_string()));
     json_ok(cw, &a)
 }
@@ -520,7 +510,7 @@ fn deactivate_asks_for_yes_then_the_ca_refuses_the_account() {
     );
     let mut a = args(
         &["issue", "-d", "gone.example.test"],
-        &standalone(pebble.http_port),
+        &standalone_flags(pebble.http_port),
     );
     a.push("--json".into());
     let out = run(&cw, &a);
@@ -609,7 +599,7 @@ fn external_account_binding_good_bad_and_missing() {
             "fly@example.com",
         ])
         .arg("--agree-tos")
-        .args(standalone(pebble.http_port));
+        .args(standalone_flags(pebble.http_port));
     let out = cmd.output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -701,7 +691,7 @@ fn dry_run_and_staging_never_touch_production() {
     // No staging directory known for an arbitrary server: a usage error.
     let mut a = args(
         &["issue", "-d", "dry.example.test", "--dry-run"],
-        &standalone(staging.http_port),
+        &standalone_flags(staging.http_port),
     );
     let out = run(&cw, &a);
     fails_with(&out, 2, &["--staging-server"]);
@@ -794,7 +784,7 @@ fn dry_run_and_staging_never_touch_production() {
     // --staging keeps a real staging certificate, apart from production.
     let mut a = args(
         &["issue", "-d", "kept.example.test", "--staging"],
-        &standalone(staging.http_port),
+        &standalone_flags(staging.http_port),
     );
     a.extend(["--staging-server".into(), staging.directory.clone()]);
     let doc = json_ok(&cw, &a);
@@ -879,7 +869,7 @@ fn preferred_chain_picks_the_alternate_root_and_falls_back_to_the_default() {
             "--profile",
             "classic",
         ],
-        &standalone(pebble.http_port),
+        &standalone_flags(pebble.http_port),
     );
     a.push("--force-renewal".into());
     fails_with(&run(&cw, &a), 2, &["offers no profiles"]);
@@ -938,7 +928,7 @@ fn a_user_csr_and_key_are_used_as_given() {
             "--key-path",
             other.to_str().unwrap(),
         ],
-        &standalone(pebble.http_port),
+        &standalone_flags(pebble.http_port),
     );
     fails_with(&run(&cw, &a), 2, &["does not belong"]);
 
@@ -1005,7 +995,7 @@ fn profiles_are_listed_validated_and_sent_in_new_order() {
             "--profile",
             "tlsserver",
         ],
-        &standalone(port),
+        &standalone_flags(port),
     );
     fails_with(
         &run(&cw, &a),
@@ -1022,7 +1012,7 @@ fn profiles_are_listed_validated_and_sent_in_new_order() {
             "--profile",
             "shortlived",
         ],
-        &standalone(port),
+        &standalone_flags(port),
     );
     let doc = json_ok(&cw, &a);
     assert_eq!(doc["profile"], "shortlived");

@@ -23,20 +23,8 @@ fn describe(out: &Output, server: &FaultServer) -> String {
 /// Issues `name` (standalone on a free port: this server does not
 /// validate), registering on the fly.
 fn issue(cw: &Certwright, server: &FaultServer, name: &str) {
-    let port = free_ports(1)[0].to_string();
-    let out = cw.run(&[
-        "issue",
-        "-d",
-        name,
-        "--standalone",
-        "--http-01-address",
-        "127.0.0.1",
-        "--http-01-port",
-        &port,
-        "--email",
-        "admin@example.com",
-        "--agree-tos",
-    ]);
+    let args = issue_args(name);
+    let out = cw.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.status.success(), "{}", describe(&out, server));
 }
 

@@ -138,6 +138,28 @@ impl TlsFixture {
     }
 }
 
+/// certwright's own http-01 server on loopback `port`.
+pub fn standalone_flags(port: u16) -> Vec<String> {
+    [
+        "--standalone",
+        "--http-01-address",
+        "127.0.0.1",
+        "--http-01-port",
+        &port.to_string(),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// The usual first issue of one name: `issue -d NAME`, the standalone
+/// solver on a free port, registering on the fly.
+pub fn issue_args(name: &str) -> Vec<String> {
+    let mut args: Vec<String> = vec!["issue".into(), "-d".into(), name.into()];
+    args.extend(standalone_flags(free_ports(1)[0]));
+    args.extend(["--email", "admin@example.com", "--agree-tos"].map(String::from));
+    args
+}
+
 /// `n` distinct free loopback ports (all held while choosing, so they differ).
 pub fn free_ports(n: usize) -> Vec<u16> {
     let held: Vec<TcpListener> = (0..n)
