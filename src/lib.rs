@@ -19,6 +19,7 @@ pub mod import_certbot;
 pub mod interrupt;
 pub mod issue;
 pub mod names;
+pub mod nginx;
 pub mod output;
 pub mod profiles;
 pub mod progress;
