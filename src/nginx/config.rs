@@ -137,6 +137,9 @@ pub struct Listen {
     pub port: u16,
     pub ssl: bool,
     pub default_server: bool,
+    /// Connections start with a PROXY protocol header: no plain request
+    /// can be sent to check it.
+    pub proxy_protocol: bool,
     /// Where it is written; `None` for the implied `listen 80` of a block
     /// without any.
     pub at: Option<(usize, Range<usize>)>,
@@ -382,6 +385,7 @@ impl Loader<'_> {
                 port: DEFAULT_LISTEN_PORT,
                 ssl: false,
                 default_server: false,
+                proxy_protocol: false,
                 at: None,
             });
         }
@@ -445,6 +449,7 @@ pub fn parse_listen(d: &Directive) -> std::result::Result<Listen, String> {
         port,
         ssl: flag("ssl"),
         default_server: flag("default_server") || flag("default"),
+        proxy_protocol: flag("proxy_protocol"),
         at: None,
     })
 }

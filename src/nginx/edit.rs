@@ -71,7 +71,7 @@ fn insertion_point(config: &Config, server: &ServerBlock) -> (usize, String) {
         .block
         .as_ref()
         .expect("a server block has a block");
-    let own_listen = block.directives.iter().filter(|d| d.is("listen")).last();
+    let own_listen = block.directives.iter().rfind(|d| d.is("listen"));
     match own_listen {
         Some(listen) => (listen.span.end, indent_at(text, listen.span.start)),
         None => {

@@ -10,8 +10,10 @@
 //! - [`ctl`]: running `nginx -t`, `-T`, `-s reload`, and applying a set of
 //!   file changes with a byte-exact backup that is restored on any failure.
 
+pub mod authenticator;
 pub mod config;
 pub mod ctl;
 pub mod edit;
+pub mod installer;
 pub mod matcher;
 pub mod parser;

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fault_server;
+pub mod nginx;
 
 use openssl::asn1::Asn1Time;
 use openssl::bn::{BigNum, MsbOption};
