@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 /// gets a 404 and fails the authorization.
 pub const SELF_CHECK_TIMEOUT: Duration = Duration::from_secs(15);
 const SELF_CHECK_SLEEP: Duration = Duration::from_millis(50);
+const SELF_CHECK_ROUNDS: usize = 2;
 
 pub struct NginxSolver {
     nginx: Nginx,
@@ -155,6 +156,17 @@ impl NginxSolver {
     /// of the blocks, so the CA never meets the old workers.
     fn self_check(&self, checks: &[Check]) -> Result<()> {
         let deadline = Instant::now() + SELF_CHECK_TIMEOUT;
+        // Two rounds: an old worker that has not yet seen the master's
+        // shutdown signal may still take a connection just after a new
+        // worker answered the first round.
+        for _round in 0..SELF_CHECK_ROUNDS {
+            self.check_round(checks, deadline)?;
+            std::thread::sleep(SELF_CHECK_SLEEP);
+        }
+        Ok(())
+    }
+
+    fn check_round(&self, checks: &[Check], deadline: Instant) -> Result<()> {
         for Check {
             name,
             token,
