@@ -204,8 +204,12 @@ impl NginxServer {
 
     /// Every file of the configuration, for before/after comparisons.
     pub fn snapshot(&self) -> Vec<(PathBuf, String)> {
+        NginxServer::snapshot_of(self.root())
+    }
+
+    pub fn snapshot_of(root: &Path) -> Vec<(PathBuf, String)> {
         let mut out = Vec::new();
-        let mut stack = vec![self.root().to_path_buf()];
+        let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
             for e in std::fs::read_dir(&dir).unwrap().flatten() {
                 let path = e.path();
