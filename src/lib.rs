@@ -16,6 +16,7 @@ pub mod csr;
 pub mod error;
 pub mod hooks;
 pub mod import_certbot;
+pub mod installer;
 pub mod interrupt;
 pub mod issue;
 pub mod names;
