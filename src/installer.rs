@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::nginx::ctl::Nginx;
-use crate::nginx::installer::{self, InstallOptions, Installed};
+use crate::nginx::install::{self, InstallOptions, Installed};
 use crate::progress::Progress;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -52,25 +52,20 @@ impl InstallerConfig {
     /// server runs, its configuration is valid, each name has a block.
     pub fn preflight(&self, domains: &[String]) -> Result<()> {
         let (nginx, opts) = self.parts();
-        installer::preflight(&nginx, domains, &opts)
+        install::preflight(&nginx, domains, &opts)
     }
 
-    /// Points the server at `live/NAME/` and reloads it.
+    /// Points the server at the lineage's live files (which a renewal
+    /// swaps underneath) and reloads it.
     pub fn install(
         &self,
-        live: &Path,
+        fullchain: &Path,
+        privkey: &Path,
         domains: &[String],
         progress: &dyn Progress,
     ) -> Result<Installed> {
         let (nginx, opts) = self.parts();
-        installer::install(
-            &nginx,
-            domains,
-            &live.join("fullchain.pem"),
-            &live.join("privkey.pem"),
-            &opts,
-            progress,
-        )
+        install::install(&nginx, domains, fullchain, privkey, &opts, progress)
     }
 }
 

@@ -14,6 +14,7 @@
 //! (look-around, back-references) is reported and never matched.
 
 use super::config::{Config, ListenAddr, ServerBlock};
+use crate::error::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Rank {
@@ -155,6 +156,22 @@ pub fn answering<'a>(config: &'a Config, host: &str, port: u16) -> Answer<'a> {
     }
     answer.matches.sort_by_key(|m| m.server.order);
     answer
+}
+
+/// The error for names no server block answers on the http port: which
+/// names, what was read, and what to do instead.
+pub fn no_block_error(config: &Config, names: &[String], condition: &str, port: u16) -> Error {
+    let files: Vec<String> = config
+        .file_list()
+        .iter()
+        .map(|p| format!("  {}", p.display()))
+        .collect();
+    Error::Usage(format!(
+        "no nginx server block {condition} {}. certwright read these files (from `nginx -T`):\n{}\nAdd the name{} to a server block's server_name (and `listen {port};`), or use --webroot with that block's root.",
+        names.join(", "),
+        files.join("\n"),
+        if names.len() > 1 { "s" } else { "" },
+    ))
 }
 
 #[cfg(test)]

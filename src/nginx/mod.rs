@@ -1,5 +1,5 @@
-//! `--nginx`: answering http-01 through a running nginx and installing the
-//! certificate in the server blocks that serve the names.
+//! `--nginx`: reading and changing a running nginx's configuration, for the
+//! http-01 solver (`challenge::nginx`) and the installer (`installer`).
 //!
 //! - [`parser`]: nginx's syntax, with byte positions;
 //! - [`config`]: the effective configuration (`nginx -T`), includes
@@ -10,10 +10,9 @@
 //! - [`ctl`]: running `nginx -t`, `-T`, `-s reload`, and applying a set of
 //!   file changes with a byte-exact backup that is restored on any failure.
 
-pub mod authenticator;
 pub mod config;
 pub mod ctl;
 pub mod edit;
-pub mod installer;
+pub mod install;
 pub mod matcher;
 pub mod parser;
