@@ -201,6 +201,7 @@ fn a_failing_nginx_t_at_install_leaves_the_config_byte_identical() {
     let root = s.nginx.root().display().to_string();
     let https = s.nginx.https_port.to_string();
     let http = s.nginx.http_port.to_string();
+    // The renewal file kept the failing wrapper: the flag replaces it.
     let out = s.cw.run(&[
         "install",
         "--nginx",
@@ -212,6 +213,8 @@ fn a_failing_nginx_t_at_install_leaves_the_config_byte_identical() {
         &https,
         "--http-01-port",
         &http,
+        "--nginx-ctl",
+        "nginx",
     ]);
     ok(&out);
     s.nginx
