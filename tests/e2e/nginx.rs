@@ -391,3 +391,51 @@ fn a_failing_nginx_t_at_install_leaves_the_config_and_the_served_site() {
         "no TLS listener appeared"
     );
 }
+
+/// Every file Debian's nginx package ships under /etc/nginx (nginx.conf,
+/// mime.types, koi-win's charset maps, fastcgi params, snippets, the default
+/// site) parses, and the default site's server block is found where nginx
+/// would find it. Only read: no nginx runs on /etc/nginx.
+#[test]
+fn debian_package_files_parse() {
+    let root = std::path::Path::new("/etc/nginx");
+    if !root.join("nginx.conf").is_file() {
+        eprintln!("skipped: no /etc/nginx/nginx.conf");
+        return;
+    }
+    let mut stack = vec![root.to_path_buf()];
+    let mut parsed = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(text) = std::fs::read(&path) {
+                certwright::nginx::parser::parse(&text)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                parsed += 1;
+            }
+        }
+    }
+    assert!(parsed >= 8, "only {parsed} files");
+    let main = std::fs::read(root.join("nginx.conf")).unwrap();
+    let tree = certwright::nginx::parser::parse(&main).unwrap();
+    let http = tree
+        .directives
+        .iter()
+        .find(|d| d.is("http"))
+        .expect("an http block");
+    let includes: Vec<_> = http
+        .block
+        .as_ref()
+        .unwrap()
+        .directives
+        .iter()
+        .filter(|d| d.is("include"))
+        .filter_map(|d| d.arg(0))
+        .collect();
+    assert!(
+        includes.contains(&"/etc/nginx/sites-enabled/*"),
+        "{includes:?}"
+    );
+}

@@ -265,9 +265,14 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         if info.not_after > ctx.clock.now() {
             ctx.output.result(
                 &format!(
-                    "A certificate for {} is already installed (expires {}); use --force-renewal to replace it",
+                    "A certificate for {} is already installed (expires {}); use --force-renewal to replace it{}",
                     domains.join(", "),
-                    rfc3339(info.not_after)
+                    rfc3339(info.not_after),
+                    if args.nginx.nginx {
+                        format!(", or `certwright install --nginx --cert-name {name}` to put it into nginx")
+                    } else {
+                        String::new()
+                    }
                 ),
                 json!({
                     "ok": true,
