@@ -19,14 +19,23 @@ use crate::names;
 use crate::progress::Progress;
 use crate::settings::{CaSettings, LineageSettings, Settings};
 use crate::staging::{Mode as TargetMode, Target};
-use crate::store::{RenewalConfig, SolverConfig, Store};
+use crate::store::{InstallerConfig, RenewalConfig, SolverConfig, Store};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
+fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<SolverConfig> {
     // First, so dns-only flags next to --standalone/--webroot are refused.
-    if let Some(dns) = dns_solver_config(&args.dns)? {
+    let dns = dns_solver_config(&args.dns)?;
+    if let Some(nginx) = nginx {
+        if args.standalone || args.webroot || dns.is_some() {
+            return Err(Error::Usage(
+                "--nginx answers the challenge itself: leave out --standalone, --webroot, --dns-hook and --manual".into(),
+            ));
+        }
+        return Ok(nginx.clone());
+    }
+    if let Some(dns) = dns {
         return Ok(dns);
     }
     if args.webroot {
@@ -44,7 +53,7 @@ fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
         });
     }
     Err(Error::Usage(
-        "choose how to answer the CA's challenge: --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
+        "choose how to answer the CA's challenge: --nginx, --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
     ))
 }
 
@@ -187,11 +196,17 @@ fn check(args: &IssueArgs, settings: &Settings) -> Result<Checked> {
         Some(input) => input.names.clone(),
         None => names::normalize_domains(&args.domains)?,
     };
-    let solver_config = settings.solver_to_remember(&solver_config(args)?);
+    // The installer's earlier settings are read again under the lock;
+    // here only the flags matter.
+    let nginx = super::install::nginx_settings(&args.nginx, args.http_01_port, None)?;
+    let solver_config =
+        settings.solver_to_remember(&solver_config(args, nginx.as_ref().map(|n| &n.0))?);
     let dns01 = match &solver_config {
         SolverConfig::Dns { .. } => true,
         SolverConfig::Manual { challenge, .. } => *challenge == ChallengeType::Dns01,
-        SolverConfig::Standalone { .. } | SolverConfig::Webroot { .. } => false,
+        SolverConfig::Standalone { .. }
+        | SolverConfig::Webroot { .. }
+        | SolverConfig::Nginx { .. } => false,
     };
     if let (false, Some(wild)) = (dns01, domains.iter().find(|d| d.starts_with("*."))) {
         return Err(Error::Usage(format!(
@@ -231,13 +246,14 @@ struct Report<'a> {
     requests: u32,
     started: Instant,
     deploy_hook_error: Option<String>,
+    install_error: Option<String>,
 }
 
 impl Report<'_> {
     fn json(&self) -> Value {
         json!({
             // `ok` is false exactly when the exit status is not 0.
-            "ok": self.deploy_hook_error.is_none(),
+            "ok": self.deploy_hook_error.is_none() && self.install_error.is_none(),
             "issued": self.issued,
             "dry_run": self.dry_run,
             "staging": self.staging,
@@ -259,6 +275,7 @@ impl Report<'_> {
             "requests": self.requests,
             "elapsed_ms": self.started.elapsed().as_millis() as u64,
             "deploy_hook_error": self.deploy_hook_error,
+            "install_error": self.install_error,
         })
     }
 }
@@ -283,6 +300,18 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let store = &target.lineage_store;
     let _lock = ctx.lock(&target.account_store, &settings)?;
     let existing = store.renewal_config(name)?;
+    let old_installer = existing.as_ref().and_then(|e| e.installer.as_ref());
+    // --nginx's flags over the lineage's installer; without --nginx the
+    // lineage keeps the installer `install` gave it.
+    let installer =
+        match super::install::nginx_settings(&args.nginx, args.http_01_port, old_installer)? {
+            Some((_, installer)) => Some(installer),
+            None => old_installer.cloned(),
+        };
+    crate::challenge::setup::preflight(&settings.solver(&checked.solver_config), &checked.domains)?;
+    if let (Some(installer), false) = (&installer, dry_run) {
+        crate::installer::preflight(installer, &checked.domains)?;
+    }
     // For a dry run, name where the real run would install, not the scratch
     // store that is about to vanish.
     let shown = if dry_run { &live } else { store };
@@ -313,12 +342,18 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
                 requests: 0,
                 started,
                 deploy_hook_error: None,
+                install_error: None,
             };
             ctx.output.result(
                 &format!(
-                    "A certificate for {} is already installed (expires {}); use --force-renewal to replace it",
+                    "A certificate for {} is already installed (expires {}); use --force-renewal to replace it{}",
                     checked.domains.join(", "),
-                    rfc3339(info.not_after)
+                    rfc3339(info.not_after),
+                    if args.nginx.nginx {
+                        format!(", or `certwright install --nginx --cert-name {name}` to put it into nginx")
+                    } else {
+                        String::new()
+                    }
                 ),
                 report.json(),
             );
@@ -395,14 +430,35 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let account = client.account(&acct.key, &acct.record.url);
     let issued = issue(&account, store, solver.as_mut(), &request)?;
     let mut deploy_error = None;
+    let mut install_error = None;
     if !dry_run {
         let remember = settings.to_remember(existing.as_ref());
         store.save_renewal_config(&renewal_config(
-            &checked, &ca.server, &acct.id, key_type, &remember, args,
+            &checked,
+            &ca.server,
+            &acct.id,
+            key_type,
+            &remember,
+            installer.as_ref(),
+            args,
         ))?;
         crate::issue::finish_first_issue(store, name)?;
         if let Err(e) = crate::renew::remember_directory(store, &client, ctx.clock.now()) {
             ctx.output.warn(&e.to_string());
+        }
+        // Before the deploy hook, which may expect the server to use the
+        // new certificate. A failure is reported; the certificate stays
+        // issued, and `install` tries again.
+        if let Some(installer) = &installer {
+            install_error = super::install::install_lineage(
+                ctx,
+                installer,
+                &store.live_fullchain(name),
+                &store.live_privkey(name),
+                &checked.domains,
+            )
+            .err()
+            .inspect(|e| ctx.output.error_in(name, e));
         }
         // A failing deploy hook is reported; the new certificate stays.
         deploy_error = now.deploy_hook.as_deref().and_then(|cmd| {
@@ -435,9 +491,11 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         requests: client.transport.request_count(),
         started,
         deploy_hook_error: deploy_error.as_ref().map(|e| e.to_string()),
+        install_error: install_error.as_ref().map(|e| e.to_string()),
     };
-    ctx.output.result(&summary(&report, &live), report.json());
-    Ok(if deploy_error.is_some() {
+    let human = summary(&report, &live, installer.is_some());
+    ctx.output.result(&human, report.json());
+    Ok(if deploy_error.is_some() || install_error.is_some() {
         exit::FAILURE
     } else {
         exit::SUCCESS
@@ -452,6 +510,7 @@ fn renewal_config(
     account: &str,
     key_type: KeyType,
     remember: &LineageSettings,
+    installer: Option<&InstallerConfig>,
     args: &IssueArgs,
 ) -> RenewalConfig {
     let csr = checked.csr_input.as_ref();
@@ -473,12 +532,13 @@ fn renewal_config(
         pre_hook: remember.pre_hook.clone(),
         post_hook: remember.post_hook.clone(),
         deploy_hook: remember.deploy_hook.clone(),
+        installer: installer.cloned(),
         certwright_version: env!("CARGO_PKG_VERSION").into(),
     }
 }
 
 /// The human line for a new certificate (or a dry run's).
-fn summary(r: &Report<'_>, live: &Store) -> String {
+fn summary(r: &Report<'_>, live: &Store, installer: bool) -> String {
     let fullchain = r.shown.live_fullchain(r.name);
     if r.dry_run {
         return format!(
@@ -508,10 +568,15 @@ fn summary(r: &Report<'_>, live: &Store) -> String {
         fullchain.display(),
         r.shown.live_privkey(r.name).display(),
         rfc3339(r.info.not_after),
-        if r.deploy_hook_error.is_some() {
-            "\n  the deploy hook failed (see above); the certificate stays installed"
-        } else {
-            ""
+        match (&r.install_error, &r.deploy_hook_error) {
+            (Some(_), _) => format!(
+                "\n  installing it into nginx failed (see above); nginx's configuration is unchanged. Fix it, then run `certwright install --nginx --cert-name {}`",
+                r.name
+            ),
+            (None, Some(_)) =>
+                "\n  the deploy hook failed (see above); the certificate stays installed".into(),
+            (None, None) if installer => "\n  nginx uses it now, and renewals reload nginx".into(),
+            (None, None) => String::new(),
         }
     )
 }
