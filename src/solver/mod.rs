@@ -5,6 +5,8 @@ pub mod dns01;
 pub mod dns_lookup;
 pub mod http01;
 pub mod propagation;
+#[path = "../challenge/tls_alpn01.rs"]
+pub mod tls_alpn01;
 
 use crate::acme::types::{ChallengeType, Identifier};
 use crate::error::{Error, Result};
