@@ -3,6 +3,8 @@
 
 pub mod dns01;
 pub mod dns_lookup;
+#[path = "../challenge/dns_persist01.rs"]
+pub mod dns_persist01;
 pub mod http01;
 pub mod propagation;
 #[path = "../challenge/tls_alpn01.rs"]
