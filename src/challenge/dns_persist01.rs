@@ -21,9 +21,14 @@
 //! order is placed; the servers are asked through [`TxtAtAuthorities`],
 //! which the propagation check's DNS client implements.
 
+use super::{ChallengeTask, OrderPlan, Solver};
+use crate::acme::types::ChallengeType;
+use crate::clock::Clock;
 use crate::error::{Error, Result};
-use std::collections::BTreeSet;
+use crate::progress::Progress;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// The DNS TXT Record Persistent DCV Domain Label (§2).
@@ -34,6 +39,15 @@ pub const MAX_ISSUER_DOMAIN_NAMES: usize = 10;
 pub const DRAFT: &str = "draft-ietf-acme-dns-persist-01";
 
 const POLICY_WILDCARD: &str = "wildcard";
+/// One DNS question's time limit in the visibility check.
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a dns-persist-01 challenge object says (§3.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersistOffer {
+    pub account_uri: Option<String>,
+    pub issuer_domain_names: Vec<String>,
+}
 
 /// The Authorization Domain Name for an identifier: `_validation-persist.`
 /// before the name (a wildcard's base name: the CA asks there for
@@ -387,6 +401,110 @@ pub fn check_visible(
             .join("\n"),
         to_create.join("\n")
     )))
+}
+
+/// The dns-persist-01 solver: checks the records before ordering, checks
+/// each challenge against what was found, and changes nothing in DNS.
+pub struct PersistSolver {
+    lookup: Box<dyn TxtAtAuthorities>,
+    clock: Arc<dyn Clock>,
+    progress: Arc<dyn Progress>,
+    /// Records found before ordering, by the name as ordered.
+    found: BTreeMap<String, PersistRecord>,
+}
+
+impl PersistSolver {
+    pub fn new(
+        lookup: Box<dyn TxtAtAuthorities>,
+        clock: Arc<dyn Clock>,
+        progress: Arc<dyn Progress>,
+    ) -> PersistSolver {
+        PersistSolver {
+            lookup,
+            clock,
+            progress,
+            found: BTreeMap::new(),
+        }
+    }
+
+    fn check(&mut self, domains: &[String], account_uri: &str, issuers: &[String]) -> Result<()> {
+        let wanted: Vec<Wanted> = domains
+            .iter()
+            .map(|d| Wanted { domain: d.clone() })
+            .collect();
+        self.progress.step(&format!(
+            "checking {} {LABEL} record(s) at the authoritative name servers",
+            wanted.len()
+        ));
+        let visible = check_visible(
+            self.lookup.as_mut(),
+            &wanted,
+            account_uri,
+            issuers,
+            self.clock.now(),
+            LOOKUP_TIMEOUT,
+        )?;
+        for v in visible {
+            self.found.insert(v.domain, v.record);
+        }
+        Ok(())
+    }
+}
+
+impl Solver for PersistSolver {
+    fn challenge_type(&self) -> ChallengeType {
+        ChallengeType::DnsPersist01
+    }
+
+    fn before_order(&mut self, plan: &OrderPlan<'_>) -> Result<()> {
+        self.check(plan.domains, plan.account_uri, plan.caa_identities)
+    }
+
+    fn present(&mut self, task: &ChallengeTask) -> Result<()> {
+        let offer = task.persist.as_ref().ok_or_else(|| {
+            Error::Solver("dns-persist-01 was asked to answer another challenge type".into())
+        })?;
+        check_issuer_domain_names(&offer.issuer_domain_names)?;
+        let account_uri = offer.account_uri.as_deref().ok_or_else(|| {
+            Error::Solver(format!(
+                "the CA sent a dns-persist-01 challenge without accounturi ({DRAFT} §3.1 requires it)"
+            ))
+        })?;
+        let domain = if task.wildcard {
+            format!("*.{}", task.identifier.value)
+        } else {
+            task.identifier.value.clone()
+        };
+        let fits = |r: &PersistRecord| {
+            mismatch(
+                r,
+                &Requirement {
+                    account_uri,
+                    issuers: &offer.issuer_domain_names,
+                    wildcard: task.wildcard,
+                    now: self.clock.now(),
+                },
+            )
+            .is_none()
+        };
+        if self.found.get(&domain).is_some_and(fits) {
+            return Ok(());
+        }
+        // Not checked before ordering (a resumed order), or checked against
+        // other issuer names or another account than the challenge names:
+        // check again with exactly what the CA asks for.
+        self.found.remove(&domain);
+        self.check(
+            std::slice::from_ref(&domain),
+            account_uri,
+            &offer.issuer_domain_names,
+        )
+    }
+
+    /// The record stays: it is meant to.
+    fn cleanup(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl fmt::Display for PersistRecord {

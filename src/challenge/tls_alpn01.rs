@@ -498,6 +498,8 @@ mod tests {
             identifier: Identifier::from_name(name),
             token: "tok".into(),
             key_authorization: key_authorization.into(),
+            wildcard: false,
+            persist: None,
         }
     }
 

@@ -24,26 +24,41 @@ fn tls_alpn_args(port: u16) -> Vec<String> {
     .collect()
 }
 
+/// Runs, asserts success, and checks from certwright's progress lines that
+/// tls-alpn-01 (and nothing else) was prepared; returns stderr.
 fn run_with(cw: &Certwright, first: &[&str], extra: &[String]) -> String {
-    let mut args: Vec<&str> = first.to_vec();
+    // --json: progress steps become event lines on stderr.
+    let mut args: Vec<&str> = vec!["--json"];
+    args.extend_from_slice(first);
     args.extend(extra.iter().map(String::as_str));
-    cw.ok(&args)
+    let out = cw.run(&args);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{args:?}: {err}");
+    assert!(err.contains("preparing tls-alpn-01 for"), "{err}");
+    assert!(!err.contains("preparing http-01"), "{err}");
+    err
 }
 
-/// What Pebble's VA did, from its log: tls-alpn-01 tasks, http-01 tasks.
+/// What Pebble's VA did, from its log: authorizations it set valid, and
+/// http-01 fetches it attempted (Pebble's log does not name the type of a
+/// passed challenge; nothing listens on its http-01 port here, so an
+/// http-01 validation could not have passed).
 fn pebble_validations(pebble: &Pebble) -> (usize, usize) {
     let log = pebble.log();
-    let count = |kind: &str| {
-        log.lines()
-            .filter(|l| l.contains("Pulled a task") && l.contains(kind))
-            .count()
-    };
-    (count("tls-alpn-01"), count("http-01"))
+    let count = |needle: &str| log.lines().filter(|l| l.contains(needle)).count();
+    (
+        count("set VALID by completed challenge"),
+        count("Attempting to validate w/ HTTP"),
+    )
 }
 
 #[test]
 fn tls_alpn01_one_name_then_renew_the_same_way() {
-    let pebble = Pebble::start();
+    // No authorization reuse, so the renewal is validated again.
+    let pebble = Pebble::start_with(PebbleOptions {
+        env: vec![("PEBBLE_AUTHZREUSE", "0".into())],
+        ..PebbleOptions::default()
+    });
     let tmp = tempfile::tempdir().unwrap();
     let cw = Certwright::new(tmp.path(), &pebble);
     cw.register();
@@ -67,10 +82,11 @@ fn tls_alpn01_one_name_then_renew_the_same_way() {
     assert_eq!(renewal["solver"]["tls_address"].as_str(), Some("127.0.0.1"));
 
     // renew reads the choice back from the renewal file.
-    cw.ok(&["renew", "--no-random-sleep", "--force-renewal"]);
-    assert_eq!(pebble_validations(&pebble).1, 0, "no http-01 on renewal");
-    let link = std::fs::read_link(cw.live("alpn.example.test").join("cert.pem")).unwrap();
-    assert!(link.to_string_lossy().ends_with("cert2.pem"), "{link:?}");
+    let before = std::fs::read_link(cw.live("alpn.example.test")).unwrap();
+    run_with(&cw, &["renew", "--no-random-sleep", "--force-renewal"], &[]);
+    assert_eq!(pebble_validations(&pebble), (2, 0), "{}", pebble.log());
+    let after = std::fs::read_link(cw.live("alpn.example.test")).unwrap();
+    assert_ne!(before, after, "renewed into a new version");
     // Released: the port can be bound again.
     TcpListener::bind(("127.0.0.1", pebble.tls_port)).expect("port released after the run");
 }
@@ -126,7 +142,10 @@ fn tls_alpn01_busy_port_is_reported_before_the_ca_is_contacted() {
     let out = cw.run(&refs);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("already in use") && err.contains("tls-alpn-01"), "{err}");
+    assert!(
+        err.contains("already in use") && err.contains("tls-alpn-01"),
+        "{err}"
+    );
     assert_eq!(server.count(Endpoint::NewOrder), 0);
 }
 
@@ -134,7 +153,11 @@ fn tls_alpn01_busy_port_is_reported_before_the_ca_is_contacted() {
 /// outside acme-tls/1 handshake; SIGTERM then ends the run and frees the port.
 #[test]
 fn tls_alpn01_serves_while_waiting_and_releases_the_port_on_sigterm() {
-    let server = FaultServer::start(Script::new().offer("tls-alpn-01").pending(u32::MAX, Some(1)));
+    let server = FaultServer::start(
+        Script::new()
+            .offer("tls-alpn-01")
+            .pending(u32::MAX, Some(1)),
+    );
     let tmp = tempfile::tempdir().unwrap();
     let cw = server.certwright(tmp.path());
     cw.register();
@@ -150,7 +173,10 @@ fn tls_alpn01_serves_while_waiting_and_releases_the_port_on_sigterm() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     while server.count(Endpoint::Challenge) == 0 {
-        assert!(Instant::now() < deadline, "the challenge was never answered");
+        assert!(
+            Instant::now() < deadline,
+            "the challenge was never answered"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
@@ -165,7 +191,13 @@ fn tls_alpn01_serves_while_waiting_and_releases_the_port_on_sigterm() {
     assert!(text.contains("BEGIN CERTIFICATE"), "{text}");
 
     let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(128 + 15), "exit status after SIGTERM");
     TcpListener::bind(addr).expect("the port is free after SIGTERM");
@@ -193,9 +225,10 @@ impl Persist {
     fn start_with(ca_dns: Option<u16>) -> Persist {
         let dns = Pebble::start();
         let ca_dns_port = ca_dns.unwrap_or(dns.dns_port);
-        let server = FaultServer::start(
-            Script::new().dns_persist(format!("127.0.0.1:{ca_dns_port}").parse().unwrap(), &[ISSUER]),
-        );
+        let server = FaultServer::start(Script::new().dns_persist(
+            format!("127.0.0.1:{ca_dns_port}").parse().unwrap(),
+            &[ISSUER],
+        ));
         let tmp = tempfile::tempdir().unwrap();
         let cw = server.certwright(tmp.path());
         cw.register();
@@ -252,12 +285,18 @@ fn dns_persist01_printed_record_is_accepted_and_nothing_changes_per_order() {
     let (name, value) = p.record("persist.example.test", &[]);
     assert_eq!(name, "_validation-persist.persist.example.test");
     let account = &p.server.requests(Endpoint::NewAccount)[0];
-    assert!(value.starts_with(&format!("{ISSUER}; accounturi=https://")), "{value}");
+    assert!(
+        value.starts_with(&format!("{ISSUER}; accounturi=https://")),
+        "{value}"
+    );
     assert!(!value.contains("policy="), "{value}");
     assert!(account.status == 201 || account.status == 200);
     // The plain text form is ready to paste into a zone file.
     let text = p.cw.ok(&["persist-record", "-d", "persist.example.test"]);
-    assert!(text.contains(&format!("{name}. IN TXT \"{value}\"")), "{text}");
+    assert!(
+        text.contains(&format!("{name}. IN TXT \"{value}\"")),
+        "{text}"
+    );
 
     p.publish(&name, &value);
     let out = p.issue(&["persist.example.test"]);
@@ -273,10 +312,8 @@ fn dns_persist01_printed_record_is_accepted_and_nothing_changes_per_order() {
     let out = p.cw.run(&["renew", "--no-random-sleep", "--force-renewal"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(p.server.count(Endpoint::NewOrder), 2);
-    let renewal = std::fs::read_to_string(
-        p.cw.config_dir.join("renewal/persist.example.test.toml"),
-    )
-    .unwrap();
+    let renewal =
+        std::fs::read_to_string(p.cw.config_dir.join("renewal/persist.example.test.toml")).unwrap();
     assert!(renewal.contains("kind = \"dns-persist\""), "{renewal}");
 }
 
@@ -291,10 +328,17 @@ fn dns_persist01_wildcard_needs_policy_wildcard() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("policy=wildcard"), "{err}");
-    assert_eq!(p.server.count(Endpoint::NewOrder), 0, "refused before ordering");
+    assert_eq!(
+        p.server.count(Endpoint::NewOrder),
+        0,
+        "refused before ordering"
+    );
 
     let (_, wild) = p.record("*.wild.example.test", &["--persist-until", "2099-01-01"]);
-    assert!(wild.ends_with("; policy=wildcard; persistUntil=4070908800"), "{wild}");
+    assert!(
+        wild.ends_with("; policy=wildcard; persistUntil=4070908800"),
+        "{wild}"
+    );
     p.publish(&name, &wild);
     let out = p.issue(&["wild.example.test", "*.wild.example.test"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -339,7 +383,24 @@ fn dns_persist01_the_cas_rejection_is_shown() {
     let out = p.issue(&["split.example.test"]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("no TXT records found at _validation-persist.split.example.test"), "{err}");
+    assert!(
+        err.contains("no TXT records found at _validation-persist.split.example.test"),
+        "{err}"
+    );
     assert_eq!(p.server.count(Endpoint::NewOrder), 1);
     assert!(!p.cw.live("split.example.test").exists());
+
+    // The CA's DNS has a record, but for another account: refused too.
+    other_dns.challtestsrv_post(
+        "/set-txt",
+        &serde_json::json!({
+            "host": format!("{name}."),
+            "value": format!("{ISSUER}; accounturi=https://127.0.0.1:1/acct/999"),
+        }),
+    );
+    let out = p.issue(&["split.example.test"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("accounturi mismatch"), "{err}");
+    assert_eq!(p.server.count(Endpoint::NewOrder), 2);
 }

@@ -5,6 +5,7 @@ mod account;
 mod certificates;
 mod import_certbot;
 mod issue;
+mod persist_record;
 mod register;
 mod renew;
 mod revoke;
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Revoke(args) => revoke::run(&ctx, args),
         Command::Account(cmd) => account::run(&ctx, cmd),
         Command::Renew(args) => renew::run(&ctx, args),
+        Command::PersistRecord(args) => persist_record::run(&ctx, args),
     };
     match result {
         Ok(code) => code,
