@@ -5,6 +5,7 @@ pub mod dns01;
 pub mod dns_lookup;
 pub mod dns_persist01;
 pub mod http01;
+pub mod nginx;
 pub mod propagation;
 pub mod setup;
 pub mod tls_alpn01;

@@ -4,6 +4,7 @@
 mod account;
 mod certificates;
 mod import_certbot;
+mod install;
 mod issue;
 mod persist_record;
 mod register;
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Account(cmd) => account::run(&ctx, cmd),
         Command::Renew(args) => renew::run(&ctx, args),
         Command::PersistRecord(args) => persist_record::run(&ctx, args),
+        Command::Install(args) => install::run(&ctx, args),
     };
     match result {
         Ok(code) => code,
