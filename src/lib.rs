@@ -18,6 +18,7 @@ pub mod hooks;
 pub mod import_certbot;
 pub mod interrupt;
 pub mod issue;
+pub mod log_file;
 pub mod names;
 pub mod output;
 pub mod profiles;
