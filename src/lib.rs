@@ -8,6 +8,7 @@ pub mod cert_scan;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod completion;
 pub mod config;
 pub mod config_file;
 pub mod crash_point;
