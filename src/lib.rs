@@ -20,6 +20,7 @@ pub mod import_certbot;
 pub mod interrupt;
 pub mod issue;
 pub mod log_file;
+pub mod man;
 pub mod names;
 pub mod output;
 pub mod profiles;

@@ -28,6 +28,9 @@ use std::time::SystemTime;
 /// How many earlier runs' logs are kept besides the current one.
 pub const KEPT_RUNS: usize = 5;
 
+/// The current run's log, in `<config-dir>/logs/`.
+pub const FILE_NAME: &str = "certwright.log";
+
 /// The current run's log; `None` inside once a write failed.
 pub struct RunLog {
     path: PathBuf,
