@@ -34,8 +34,27 @@ pub struct AcmeClient {
 impl AcmeClient {
     /// Fetches and checks the directory.
     pub fn connect(directory_url: &str, transport: Transport) -> Result<AcmeClient> {
-        let resp = transport.get(directory_url)?;
-        let directory: Directory = resp.json()?;
+        let not_a_directory = |what: String| Error::NotAcmeDirectory {
+            url: directory_url.to_string(),
+            what,
+        };
+        let resp = match transport.get(directory_url) {
+            // No problem document: a web server, not a CA, answered.
+            Err(Error::Problem { problem, .. }) if problem.kind.is_none() => {
+                return Err(not_a_directory(format!(
+                    "HTTP {}",
+                    problem.status.unwrap_or_default()
+                )));
+            }
+            other => other?,
+        };
+        let directory: Directory = resp.json().map_err(|_| {
+            not_a_directory(format!(
+                "HTTP {}, {} instead of the JSON directory with newNonce, newAccount and newOrder",
+                resp.status,
+                resp.content_type.as_deref().unwrap_or("no Content-Type")
+            ))
+        })?;
         for (name, url) in [
             ("newNonce", &directory.new_nonce),
             ("newAccount", &directory.new_account),

@@ -387,16 +387,17 @@ impl DnsProbe {
     }
 }
 
-/// What one server says about one name, compared with what must be there.
+/// What one server says about one name, compared with what must be there,
+/// and whether the server could not be asked at all.
 fn check_server(
     server: &NameServer,
     name: &Name,
     wanted: &BTreeSet<String>,
     recursion: bool,
     timeout: Duration,
-) -> Option<String> {
+) -> Option<(String, bool)> {
     if server.addrs.is_empty() {
-        return Some("its address could not be resolved".into());
+        return Some(("its address could not be resolved".into(), true));
     }
     let mut last_error = String::new();
     for addr in &server.addrs {
@@ -407,28 +408,34 @@ fn check_server(
                 if absent.is_empty() {
                     return None;
                 }
-                return Some(if have.is_empty() {
-                    "no TXT record yet".into()
-                } else {
-                    format!(
-                        "{} of {} expected value(s) missing ({})",
-                        absent.len(),
-                        wanted.len(),
-                        absent
-                            .iter()
-                            .map(|v| v.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
+                return Some((
+                    if have.is_empty() {
+                        "no TXT record yet".into()
+                    } else {
+                        format!(
+                            "{} of {} expected value(s) missing ({})",
+                            absent.len(),
+                            wanted.len(),
+                            absent
+                                .iter()
+                                .map(|v| v.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    },
+                    false,
+                ));
             }
             Ok(response) => {
-                return Some(format!("answered {}", response.metadata.response_code));
+                return Some((
+                    format!("answered {}", response.metadata.response_code),
+                    false,
+                ));
             }
             Err(e) => last_error = format!("{addr}: {e}"),
         }
     }
-    Some(last_error)
+    Some((last_error, true))
 }
 
 impl Probe for DnsProbe {
@@ -449,6 +456,7 @@ impl Probe for DnsProbe {
                             .map(|d| d.to_string())
                             .unwrap_or_else(|| "the system resolver".into()),
                         detail: e,
+                        cannot_check: true,
                     });
                     continue;
                 }
@@ -458,7 +466,7 @@ impl Probe for DnsProbe {
                     (None, Some(addr)) => format!("{} ({})", server.name, addr.ip()),
                     _ => server.name.clone(),
                 };
-                if let Some(detail) =
+                if let Some((detail, cannot_check)) =
                     check_server(server, &target.name, wanted, self.direct.is_some(), timeout)
                 {
                     missing.push(Missing {
@@ -466,6 +474,7 @@ impl Probe for DnsProbe {
                         via: target.via.clone(),
                         server: label,
                         detail,
+                        cannot_check,
                     });
                 }
             }

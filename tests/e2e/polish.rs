@@ -35,7 +35,10 @@ impl PlainHttps {
         acceptor.set_certificate_chain_file(&tls.cert_pem).unwrap();
         let acceptor = Arc::new(acceptor.build());
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("https://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let url = format!(
+            "https://127.0.0.1:{}",
+            listener.local_addr().unwrap().port()
+        );
         let connections = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&connections);
         // The thread ends with the test process.
@@ -68,7 +71,12 @@ impl PlainHttps {
     }
 }
 
+/// The binary with this config dir, server and CA bundle (created empty
+/// when missing: only its existence is checked before the CA is reached).
 fn runner(config_dir: &Path, server: &str, ca_bundle: &Path) -> Certwright {
+    if !ca_bundle.exists() {
+        std::fs::write(ca_bundle, "").unwrap();
+    }
     Certwright {
         config_dir: config_dir.to_path_buf(),
         server: server.to_string(),
@@ -138,7 +146,7 @@ fn a_url_that_is_not_an_acme_directory_says_so() {
         &server.tls.ca_pem,
     );
     let out = cw.run(REGISTER);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a setting to fix");
     let err = stderr(&out);
     assert!(
         err.contains(&format!(
@@ -156,8 +164,14 @@ fn certbot_habits_get_a_pointer() {
     let tmp = tempfile::tempdir().unwrap();
     let cw = runner(tmp.path(), "https://127.0.0.1:1/dir", &tmp.path().join("x"));
     let cases: &[(&[&str], &str)] = &[
-        (&["certonly", "-d", "a.example.test"], "did you mean `certwright issue`?"),
-        (&["issue", "-d", "a.example.test", "-w", "/tmp"], "-w/--webroot-path goes with --webroot"),
+        (
+            &["certonly", "-d", "a.example.test"],
+            "did you mean `certwright issue`?",
+        ),
+        (
+            &["issue", "-d", "a.example.test", "-w", "/tmp"],
+            "-w/--webroot-path goes with --webroot",
+        ),
         (
             &["issue", "-d", "https://a.example.test/", "--standalone"],
             "give the host name only: -d a.example.test",
@@ -191,7 +205,15 @@ fn error_usage_lines_do_not_list_flags_from_the_environment() {
         "https://127.0.0.1:1/dir",
         &tmp.path().join("ca.pem"),
     );
-    let out = cw.run(&["issue", "-d", "a.example.test", "--standalone", "--webroot", "-w", "/tmp"]);
+    let out = cw.run(&[
+        "issue",
+        "-d",
+        "a.example.test",
+        "--standalone",
+        "--webroot",
+        "-w",
+        "/tmp",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     let usage = err.lines().find(|l| l.starts_with("Usage:")).unwrap_or("");
@@ -247,18 +269,26 @@ fn every_run_writes_a_private_log_even_with_quiet_and_errors_point_to_it() {
     assert_eq!(file_mode(&dir.join("certwright.log")), 0o600);
     // The -v detail: the run's command line, every request, the result.
     assert!(log.contains("issue -d log.example.test"), "{log}");
-    assert!(log.contains(&format!("GET {} -> 200", server.directory)), "{log}");
-    assert!(log.contains("Certificate for log.example.test issued"), "{log}");
+    assert!(
+        log.contains(&format!("GET {} -> 200", server.directory)),
+        "{log}"
+    );
+    assert!(
+        log.contains("Certificate for log.example.test issued"),
+        "{log}"
+    );
     // Nothing secret: not the EAB key, no private key in any form.
     assert!(!log.contains(eab_key), "{log}");
     assert!(!log.contains("PRIVATE KEY"), "{log}");
-    for key_file in [
-        tmp.path().join("live/log.example.test/privkey.pem"),
-    ] {
+    for key_file in [tmp.path().join("live/log.example.test/privkey.pem")] {
         let pem = std::fs::read(&key_file).unwrap();
         let key = openssl::pkey::PKey::private_key_from_pem(&pem).unwrap();
         for form in secret_forms(&key, &pem) {
-            assert!(!log.contains(&form), "the log holds part of {}", key_file.display());
+            assert!(
+                !log.contains(&form),
+                "the log holds part of {}",
+                key_file.display()
+            );
         }
     }
 
@@ -269,7 +299,8 @@ fn every_run_writes_a_private_log_even_with_quiet_and_errors_point_to_it() {
     let err = stderr(&out);
     let log_path = tmp.path().join("logs/certwright.log");
     assert!(
-        err.trim_end().ends_with(&format!("details: {}", log_path.display())),
+        err.trim_end()
+            .ends_with(&format!("details: {}", log_path.display())),
         "{err}"
     );
     let (log, _) = logs(tmp.path());
@@ -299,9 +330,9 @@ fn logs_rotate_by_run_and_keep_five_earlier_runs() {
 
 #[test]
 fn the_dns_check_fails_fast_when_the_resolver_does_not_answer() {
-    let server = FaultServer::start(Script::new());
+    let pebble = Pebble::start();
     let tmp = tempfile::tempdir().unwrap();
-    let cw = server.certwright(tmp.path());
+    let cw = Certwright::new(tmp.path(), &pebble);
     let hook = tmp.path().join("hook.sh");
     std::fs::write(&hook, "#!/bin/sh\nexit 0\n").unwrap();
     std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -373,7 +404,13 @@ fn a_wait_for_the_lock_is_announced() {
     lock.lock().unwrap();
     let child = cw
         .command()
-        .args(["--lock-wait", "3", "import-certbot", "--certbot-dir", "/nonexistent"])
+        .args([
+            "--lock-wait",
+            "3",
+            "import-certbot",
+            "--certbot-dir",
+            "/nonexistent",
+        ])
         .stderr(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -24,6 +24,17 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
+    if let (Some(dir), false) = (&args.webroot_path, args.webroot) {
+        return Err(Error::Usage(format!(
+            "-w/--webroot-path goes with --webroot: add --webroot to answer http-01 by writing into {}{}",
+            dir.display(),
+            if args.standalone || args.dns.dns_hook.is_some() || args.dns.manual {
+                ", or drop -w"
+            } else {
+                ""
+            }
+        )));
+    }
     // First, so dns-only flags next to --standalone/--webroot are refused.
     if let Some(dns) = dns_solver_config(&args.dns)? {
         return Ok(dns);
@@ -114,7 +125,8 @@ fn account_for_issue(
     if let Some(found) = account::load(store, &ca.server, settings.account())? {
         return Ok((ctx.connect(ca)?, found));
     }
-    if contacts(settings, registration)?.is_none() {
+    // On a terminal, registration asks for what is missing instead.
+    if contacts(settings, registration)?.is_none() && !ctx.interactive {
         return Err(Error::NoAccount {
             server: ca.server.clone(),
             dir: store.root().to_path_buf(),
@@ -124,6 +136,12 @@ fn account_for_issue(
     let registration = ctx.registration(settings, registration, &client)?;
     ctx.output.step("registering an account");
     let acct = account::register(&client, store, &registration)?.0;
+    ctx.output.notice(&format!(
+        "Created account {} for {} (stored in {})",
+        acct.id,
+        ca.server,
+        store.account_dir(&ca.server, &acct.id).display()
+    ));
     Ok((client, acct))
 }
 
@@ -175,7 +193,17 @@ fn dry_run_account(
         key_type: args.registration.account_key_type,
         eab: eab_credentials(&args.registration)?,
     };
-    Ok(account::register(client, &target.account_store, &registration)?.0)
+    let acct = account::register(client, &target.account_store, &registration)?.0;
+    ctx.output.notice(&format!(
+        "Created staging account {} for {} (for dry runs; stored in {})",
+        acct.id,
+        client.directory_url,
+        target
+            .account_store
+            .account_dir(&client.directory_url, &acct.id)
+            .display()
+    ));
+    Ok(acct)
 }
 
 pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
