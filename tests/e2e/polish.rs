@@ -425,3 +425,257 @@ fn a_wait_for_the_lock_is_announced() {
         "{err}"
     );
 }
+
+// ------------------------------------------------------------------ help ----
+
+fn help(args: &[&str]) -> String {
+    let out = std::process::Command::new(BIN).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+/// Other helpers add flags too: this fails for any flag of issue or renew
+/// (theirs included) that was given no heading, and so would land in a
+/// catch-all "Options" list.
+#[test]
+fn every_flag_of_issue_and_renew_has_a_task_heading() {
+    use certwright::cli::heading;
+    let mut cmd = certwright::cli::command();
+    cmd.build();
+    for name in ["issue", "renew"] {
+        let sub = cmd.find_subcommand(name).unwrap();
+        for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+            let h = arg.get_help_heading();
+            assert!(
+                h.is_some_and(|h| heading::ORDER.contains(&h)),
+                "{name} --{}: heading {h:?} is not one of {:?}",
+                arg.get_long().unwrap_or_else(|| arg.get_id().as_str()),
+                heading::ORDER
+            );
+        }
+        // On screen, in the order of the task list.
+        let text = help(&[name, "--help"]);
+        let shown: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_suffix(':'))
+            .filter(|l| heading::ORDER.contains(l))
+            .collect();
+        let mut sorted = shown.clone();
+        sorted.sort_by_key(|h| heading::ORDER.iter().position(|o| o == h));
+        assert_eq!(shown, sorted, "{name}");
+        assert!(shown.len() >= 5, "{name}: {shown:?}");
+        assert!(
+            !text.contains("\nOptions:"),
+            "{name}: a flag without heading\n{text}"
+        );
+    }
+}
+
+#[test]
+fn short_help_is_a_summary_of_the_long_one() {
+    for name in ["issue", "renew"] {
+        let short = help(&[name, "-h"]);
+        let long = help(&[name, "--help"]);
+        assert!(
+            short.lines().count() * 2 < long.lines().count(),
+            "{name}: -h {} lines, --help {}",
+            short.lines().count(),
+            long.lines().count()
+        );
+        // Details (variables, value lists) are for --help.
+        assert!(!short.contains("[env:"), "{short}");
+        assert!(long.contains("[env: CERTWRIGHT_"), "{long}");
+    }
+    let usage = help(&["issue", "-h"]);
+    assert!(
+        usage.contains("Usage: certwright issue -d NAME...")
+            && usage.contains("certwright issue --csr FILE --key-path FILE"),
+        "the usage line says what is required:\n{usage}"
+    );
+}
+
+#[test]
+fn man_pages_have_exit_status_environment_files_and_examples() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/man");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let page = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for section in ["EXIT STATUS", "FILES"] {
+            assert!(
+                page.contains(&format!(".SH \"{section}\"")),
+                "{name}: {section}"
+            );
+        }
+        if ["certwright.1", "certwright-issue.1", "certwright-renew.1"].contains(&name.as_str()) {
+            for section in ["ENVIRONMENT", "EXAMPLES"] {
+                assert!(
+                    page.contains(&format!(".SH \"{section}\"")),
+                    "{name}: {section}"
+                );
+            }
+        }
+        assert!(
+            !page.contains(".SH EXTRA"),
+            "{name}: examples belong in EXAMPLES"
+        );
+        assert!(!page.contains("help(1)"), "{name}: there is no help page");
+        assert!(
+            !page.contains("docs/"),
+            "{name}: no source tree on an installed system"
+        );
+    }
+}
+
+// ------------------------------------------------------------ completion ----
+
+#[test]
+fn bash_completion_offers_lineage_names_and_account_ids() {
+    let server = FaultServer::start(Script::new());
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    let port = free_ports(1)[0].to_string();
+    cw.ok(&[
+        "issue",
+        "-d",
+        "complete.example.test",
+        "--standalone",
+        "--http-01-address",
+        "127.0.0.1",
+        "--http-01-port",
+        &port,
+        "--email",
+        "admin@example.com",
+        "--agree-tos",
+    ]);
+    let account = std::fs::read_dir(
+        std::fs::read_dir(tmp.path().join("accounts"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+    )
+    .unwrap()
+    .next()
+    .unwrap()
+    .unwrap()
+    .file_name()
+    .to_string_lossy()
+    .into_owned();
+    let script =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("completions/certwright.bash");
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    // What bash does on TAB: the words so far, then the completion function.
+    let complete = |words: &str| -> String {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source {script}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+                 _clap_complete_certwright certwright \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+                 printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                script = script.display()
+            ))
+            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+            .env("CERTWRIGHT_CONFIG_DIR", tmp.path())
+            .output()
+            .unwrap();
+        stdout(&out)
+    };
+    let names = complete("certwright renew --cert-name ''");
+    assert_eq!(names.trim(), "complete.example.test", "{names}");
+    let names = complete("certwright revoke --cert-name comp");
+    assert_eq!(names.trim(), "complete.example.test", "{names}");
+    let ids = complete("certwright issue --account ''");
+    assert!(ids.contains(&account), "{ids}");
+    let flags = complete("certwright issue --dns-");
+    assert!(
+        flags.contains("--dns-hook") && flags.contains("--dns-resolver"),
+        "{flags}"
+    );
+}
+
+// ------------------------------------------------------------- terminal ----
+
+/// certwright on a terminal (script(1)); returns everything it drew.
+fn on_terminal(cw: &Certwright, command_line: &str, input: &str) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", command_line, "/dev/null"])
+        .env("CERTWRIGHT_CONFIG_DIR", &cw.config_dir)
+        .env("CERTWRIGHT_SERVER", &cw.server)
+        .env("CERTWRIGHT_CA_BUNDLE", &cw.ca_bundle)
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_string();
+    // Typed after the prompt had time to appear; the pty keeps it anyway.
+    let typist = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        let _ = stdin.write_all(input.as_bytes());
+        std::thread::sleep(Duration::from_secs(20));
+        drop(stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    drop(typist);
+    (out.status.code(), stdout(&out))
+}
+
+#[test]
+fn register_on_a_terminal_asks_for_the_email_address() {
+    let server = FaultServer::start(Script::new());
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    let (code, screen) = on_terminal(
+        &cw,
+        &format!("{BIN} register --agree-tos"),
+        "not-an-address\nadmin@example.com\n",
+    );
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(
+        screen.contains("Email address for the CA's notices"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("invalid email address \"not-an-address\"; try again"),
+        "{screen}"
+    );
+    let account = certwright::store::Store::new(tmp.path())
+        .all_accounts()
+        .unwrap();
+    assert_eq!(account.len(), 1);
+    assert_eq!(account[0].1.contact, ["mailto:admin@example.com"]);
+}
+
+#[test]
+fn ctrl_c_clears_the_progress_line() {
+    let pebble = Pebble::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = Certwright::new(tmp.path(), &pebble);
+    cw.register();
+    // The hook's parent is certwright: it presses Ctrl-C for the person.
+    let hook = tmp.path().join("hook.sh");
+    std::fs::write(&hook, "#!/bin/sh\nsleep 0.5\nkill -INT $PPID\nsleep 10\n").unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (code, screen) = on_terminal(
+        &cw,
+        &format!(
+            "{BIN} issue -d ctrlc.example.test --dns-hook {} --propagation-timeout 30 --dns-resolver 127.0.0.1:{}",
+            hook.display(),
+            pebble.dns_port
+        ),
+        "",
+    );
+    assert_eq!(code, Some(130), "{screen:?}");
+    let drawn = screen
+        .rfind("running the dns-01 auth hook")
+        .unwrap_or_else(|| panic!("no spinner drawn: {screen:?}"));
+    assert!(
+        screen[drawn..].contains("\r\x1b[2K"),
+        "the last progress line was left standing: {:?}",
+        &screen[drawn..]
+    );
+}
