@@ -48,13 +48,9 @@ impl AcmeClient {
             }
             other => other?,
         };
-        let directory: Directory = resp.json().map_err(|_| {
-            not_a_directory(format!(
-                "HTTP {}, {} instead of the JSON directory with newNonce, newAccount and newOrder",
-                resp.status,
-                resp.content_type.as_deref().unwrap_or("no Content-Type")
-            ))
-        })?;
+        // A 200 that is not a directory (a captive portal, a broken CA)
+        // stays a malformed answer: the URL may well be right.
+        let directory: Directory = resp.json()?;
         for (name, url) in [
             ("newNonce", &directory.new_nonce),
             ("newAccount", &directory.new_account),
