@@ -17,6 +17,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
+/// A wait as a line of a log (or of stderr without a terminal).
+pub fn wait_line(what: &str, duration: Duration) -> String {
+    format!("{what}: waiting {}", human_duration(duration))
+}
+
+/// A wait as the spinner on a terminal shows it (before its elapsed time).
+pub fn wait_spinner_message(what: &str, duration: Duration) -> String {
+    format!("{what} (next check in {})", human_duration(duration))
+}
+
 /// What a run waiting for the store's lock says.
 pub fn lock_wait_notice(root: &Path, holder: Option<&str>, wait: Duration) -> String {
     format!(
@@ -267,21 +277,18 @@ impl Progress for Output {
     }
 
     fn waiting(&self, what: &str, duration: Duration) {
-        self.log(&format!("{what}: waiting {}", human_duration(duration)));
+        self.log(&wait_line(what, duration));
         match self.mode {
             Mode::Json => self.event(json!({
                 "event": "wait", "reason": what, "seconds": duration.as_secs_f64()
             })),
             Mode::Quiet => {}
-            Mode::Human if self.spinner_active() => self.with_spinner(|bar| {
-                bar.set_message(format!(
-                    "{what} (next check in {})",
-                    human_duration(duration)
-                ))
-            }),
+            Mode::Human if self.spinner_active() => {
+                self.with_spinner(|bar| bar.set_message(wait_spinner_message(what, duration)))
+            }
             Mode::Human => {
                 if self.verbosity > 0 || duration >= NOTABLE_WAIT {
-                    self.line(&format!("{what}: waiting {}", human_duration(duration)))
+                    self.line(&wait_line(what, duration))
                 }
             }
         }

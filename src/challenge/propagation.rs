@@ -333,6 +333,68 @@ mod tests {
         assert_eq!(probe.probes, 4);
     }
 
+    /// docs/dns.md shows these messages; this keeps them what the binary
+    /// prints.
+    #[test]
+    fn the_messages_in_docs_dns_md_are_the_real_ones() {
+        let doc = include_str!("../../docs/dns.md");
+        let missing = |name: &str, server: &str, detail: &str| Missing {
+            name: name.into(),
+            via: None,
+            server: server.into(),
+            detail: detail.into(),
+            cannot_check: false,
+        };
+        let waiting = waiting_message(
+            &[
+                missing(
+                    "_acme-challenge.example.com",
+                    "ns1.provider.net (192.0.2.1)",
+                    "no TXT record yet",
+                ),
+                missing(
+                    "_acme-challenge.example.com",
+                    "ns2.provider.net (192.0.2.2)",
+                    "no TXT record yet",
+                ),
+            ],
+            Duration::from_secs(281),
+        );
+        let next = Duration::from_secs(8);
+        for shown in [
+            format!(
+                "⠙ {} [19s]",
+                crate::output::wait_spinner_message(&waiting, next)
+            ),
+            crate::output::wait_line(&waiting, next),
+        ] {
+            assert!(
+                doc.contains(&format!("\n{shown}\n")),
+                "docs/dns.md lacks:\n{shown}"
+            );
+        }
+        let error = Error::DnsNotPropagated {
+            waited: Duration::from_secs(300),
+            missing: vec![
+                missing(
+                    "_acme-challenge.example.com",
+                    "ns2.provider.net (192.0.2.2)",
+                    "1 of 2 expected value(s) missing (w-4Z6VmiFpvBeKsVOSfXkZohTbqpEC2_dsBsYcLbtzs)",
+                ),
+                missing(
+                    "_acme-challenge.www.example.com",
+                    "ns1.provider.net (192.0.2.1)",
+                    "no TXT record yet",
+                ),
+            ],
+        };
+        let shown = format!("error: {error}");
+        assert!(
+            doc.contains(&format!("\n{shown}\n")),
+            "docs/dns.md lacks:\n{shown}"
+        );
+    }
+
     #[derive(Default)]
     struct Waits(Mutex<Vec<(String, Duration)>>);
     impl Progress for Waits {

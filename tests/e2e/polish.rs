@@ -679,3 +679,55 @@ fn ctrl_c_clears_the_progress_line() {
         &screen[drawn..]
     );
 }
+
+// ------------------------------------------------------------------ docs ----
+
+/// Every flag of every command is explained somewhere in README.md or
+/// docs/ (as `--long` or `-s`): a flag added to the binary without a word
+/// in the docs fails here.
+#[test]
+fn every_flag_is_documented() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut docs = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            docs.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    let mut cmd = certwright::cli::command();
+    cmd.build();
+    let mut missing = Vec::new();
+    let mut check = |path: String, sub: &clap::Command| {
+        for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+            let long = arg.get_long().map(|l| format!("--{l}"));
+            let short = arg.get_short().map(|s| format!("-{s}"));
+            let found = long.iter().any(|l| {
+                docs.match_indices(l.as_str()).any(|(i, _)| {
+                    !docs[i + l.len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+                })
+            }) || short.iter().any(|s| {
+                [" ", "`", "=", ","]
+                    .iter()
+                    .any(|end| docs.contains(&format!("{s}{end}")))
+            });
+            if !found {
+                missing.push(format!("{path} {}", long.or(short).unwrap_or_default()));
+            }
+        }
+    };
+    check("certwright".into(), &cmd);
+    for sub in cmd.get_subcommands() {
+        check(format!("certwright {}", sub.get_name()), sub);
+        for subsub in sub.get_subcommands() {
+            check(
+                format!("certwright {} {}", sub.get_name(), subsub.get_name()),
+                subsub,
+            );
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "flags no doc mentions: {missing:#?}");
+}
