@@ -18,11 +18,14 @@ pub mod heading {
     pub const CHALLENGES: &str = "How to answer challenges";
     pub const KEY: &str = "Key";
     pub const CA: &str = "CA and account";
+    pub const INSTALL: &str = "Installing into the web server";
     pub const HOOKS: &str = "Hooks";
     pub const RENEWAL: &str = "Renewal";
     pub const OUTPUT: &str = "Output";
     pub const GLOBAL: &str = "Global options";
-    pub const ORDER: &[&str] = &[NAMES, CHALLENGES, KEY, CA, HOOKS, RENEWAL, OUTPUT, GLOBAL];
+    pub const ORDER: &[&str] = &[
+        NAMES, CHALLENGES, INSTALL, KEY, CA, HOOKS, RENEWAL, OUTPUT, GLOBAL,
+    ];
 }
 
 /// The command line as parsed, with the help layout applied: what `main`,
@@ -329,6 +332,7 @@ pub enum Command {
         after_help = "Examples:\n  \
         certwright issue -d example.com -d www.example.com --webroot -w /var/www/html\n  \
         certwright issue -d example.com --standalone --email admin@example.com --agree-tos\n  \
+        certwright issue -d example.com -d www.example.com --nginx --redirect\n  \
         certwright issue -d example.com -d '*.example.com' --propagation-timeout 300 \\\n      \
         --dns-hook /etc/certwright/hooks/auth.sh --dns-cleanup-hook /etc/certwright/hooks/cleanup.sh"
     )]
@@ -367,6 +371,13 @@ pub enum Command {
     )]
     ImportCertbot(ImportCertbotArgs),
 
+    /// Install an existing certificate into a web server's configuration
+    /// (kept in the renewal file: renewals reload the server)
+    #[command(after_help = "Examples:\n  \
+        certwright install --nginx --cert-name example.com\n  \
+        certwright install --nginx --cert-name example.com --redirect --nginx-server-root /srv/nginx")]
+    Install(InstallArgs),
+
     /// Renew every certificate that is due (run it from cron or a timer)
     #[command(
         after_help = "Examples:\n  \
@@ -384,6 +395,62 @@ pub enum Command {
         holds the lock."
     )]
     Renew(RenewArgs),
+}
+
+/// `--nginx` and how to reach that nginx (docs/nginx.md); kept in the
+/// renewal file.
+#[derive(Debug, Args, Clone, Default)]
+pub struct NginxArgs {
+    /// Answer http-01 through nginx, install there
+    ///
+    /// Answer http-01 through the running nginx and install the certificate
+    /// in the server blocks whose server_name matches
+    #[arg(long, help_heading = heading::CHALLENGES)]
+    pub nginx: bool,
+
+    /// The directory holding nginx.conf [default: /etc/nginx]
+    #[arg(long, value_name = "DIR", requires = "nginx", help_heading = heading::CHALLENGES)]
+    pub nginx_server_root: Option<PathBuf>,
+
+    /// The nginx binary, or a wrapper [default: nginx]
+    #[arg(long, value_name = "PATH", requires = "nginx", help_heading = heading::CHALLENGES)]
+    pub nginx_ctl: Option<PathBuf>,
+
+    /// Port for `listen PORT ssl` [default: 443]
+    ///
+    /// Port a server block gets `listen PORT ssl` on when it has no TLS yet
+    /// [default: 443]
+    #[arg(long, value_name = "PORT", requires = "nginx", help_heading = heading::INSTALL)]
+    pub https_port: Option<u16>,
+
+    /// Redirect plain http to https (301)
+    ///
+    /// Redirect plain http to https (301) in the server blocks that serve
+    /// the names
+    #[arg(long, requires = "nginx", conflicts_with = "no_redirect", help_heading = heading::INSTALL)]
+    pub redirect: bool,
+
+    /// Add no redirect [default]
+    #[arg(long, requires = "nginx", help_heading = heading::INSTALL)]
+    pub no_redirect: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// The lineage whose certificate to install
+    #[arg(long, value_name = "NAME", help_heading = heading::NAMES,
+          add = crate::cli::completion::cert_names())]
+    pub cert_name: String,
+
+    #[command(flatten)]
+    pub nginx: NginxArgs,
+
+    /// The port nginx serves plain http on [default: 80]
+    ///
+    /// The port nginx serves plain http on (where --redirect goes)
+    /// [default: 80]
+    #[arg(long = "http-01-port", value_name = "PORT", help_heading = heading::INSTALL)]
+    pub http_01_port: Option<u16>,
 }
 
 /// Hook commands, run with `sh -c`; values come in the environment.
@@ -569,6 +636,10 @@ pub struct IssueArgs {
     /// Address the standalone server listens on [default: all]
     #[arg(long = "http-01-address", value_name = "ADDR", help_heading = heading::CHALLENGES)]
     pub http_01_address: Option<String>,
+
+    /// Answer http-01 through nginx and install the certificate there
+    #[command(flatten)]
+    pub nginx: NginxArgs,
 
     #[command(flatten)]
     pub dns: Box<DnsArgs>,

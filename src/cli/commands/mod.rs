@@ -4,6 +4,7 @@
 mod account;
 mod certificates;
 mod import_certbot;
+mod install;
 mod issue;
 mod register;
 mod renew;
@@ -71,9 +72,13 @@ fn certbot_hint(e: &clap::Error) -> Option<&'static str> {
             _ => None,
         },
         ErrorKind::UnknownArgument => match value(ContextKind::InvalidArg)? {
-            // Only reached while no installer of that name exists.
-            "--nginx" | "--apache" => Some(
-                "certwright does not edit web server configuration: answer the challenge with --webroot -w DIR, --standalone or --dns-hook SCRIPT, and reload the server with --deploy-hook 'systemctl reload nginx' (see `certwright issue --help`)",
+            // Reached only where the command has no --nginx.
+            "--nginx" => Some(
+                "--nginx goes with `certwright issue` (answer the challenge and install) and `certwright install`; renew reloads nginx by itself for certificates issued with it",
+            ),
+            // Installers certwright does not have (yet).
+            "--apache" | "--haproxy" => Some(
+                "certwright does not edit this server's configuration: answer the challenge with --webroot -w DIR, --standalone or --dns-hook SCRIPT (or --nginx for nginx), and reload the server with --deploy-hook 'systemctl reload apache2' (see `certwright issue --help`)",
             ),
             "--keep-until-expiring" | "--keep" => Some(
                 "certwright keeps a valid installed certificate anyway; --force-renewal replaces it",
@@ -133,6 +138,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Revoke(args) => revoke::run(&ctx, args),
         Command::Account(cmd) => account::run(&ctx, cmd),
         Command::Renew(args) => renew::run(&ctx, args),
+        Command::Install(args) => install::run(&ctx, args),
     };
     let code = match result {
         Ok(code) => code,
