@@ -1,7 +1,6 @@
 //! Every command's `--help` ends with at least one example of that very
 //! command, so a sysadmin can copy a working line.
 
-
 #[test]
 fn every_subcommand_help_shows_an_example_of_itself() {
     let mut root = certwright::cli::command();
