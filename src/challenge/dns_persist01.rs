@@ -392,7 +392,7 @@ pub fn check_visible(
         })
         .collect();
     Err(Error::Solver(format!(
-        "dns-persist-01: no usable {LABEL} record for this account, so nothing was ordered.\n{}\n\
+        "dns-persist-01: no usable {LABEL} record for this account.\n{}\n\
          Create (certwright persist-record -d NAME prints it):\n{}",
         problems
             .iter()
@@ -458,6 +458,10 @@ impl Solver for PersistSolver {
 
     fn before_order(&mut self, plan: &OrderPlan<'_>) -> Result<()> {
         self.check(plan.domains, plan.account_uri, plan.caa_identities)
+            .map_err(|e| match e {
+                Error::Solver(text) => Error::Solver(format!("{text}\nNothing was ordered.")),
+                other => other,
+            })
     }
 
     fn present(&mut self, task: &ChallengeTask) -> Result<()> {
