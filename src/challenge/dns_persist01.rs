@@ -717,6 +717,108 @@ mod tests {
             .collect()
     }
 
+    fn solver(records: &[(&str, &str)]) -> PersistSolver {
+        let mut map: BTreeMap<String, Vec<(&'static str, Vec<String>)>> = BTreeMap::new();
+        for (name, value) in records {
+            map.entry(name.to_string())
+                .or_default()
+                .push(("ns1", vec![value.to_string()]));
+        }
+        PersistSolver::new(
+            Box::new(FakeAuthorities(map)),
+            Arc::new(crate::clock::FakeClock::new(now())),
+            Arc::new(crate::progress::Silent),
+        )
+    }
+
+    fn persist_task(domain: &str, offer: PersistOffer) -> ChallengeTask {
+        ChallengeTask {
+            identifier: crate::acme::types::Identifier::from_name(domain.trim_start_matches("*.")),
+            token: String::new(),
+            key_authorization: String::new(),
+            wildcard: domain.starts_with("*."),
+            persist: Some(offer),
+        }
+    }
+
+    fn offer(issuers: &[&str]) -> PersistOffer {
+        PersistOffer {
+            account_uri: Some(ACCT.into()),
+            issuer_domain_names: issuers.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_solver_checks_each_challenge_against_what_it_found() {
+        let value = "authority.example; accounturi=https://ca.example/acct/123";
+        let domains = vec!["a.example".to_string()];
+        let caa = vec!["authority.example".to_string()];
+        let mut s = solver(&[("_validation-persist.a.example", value)]);
+        s.before_order(&OrderPlan {
+            domains: &domains,
+            account_uri: ACCT,
+            caa_identities: &caa,
+        })
+        .unwrap();
+        s.present(&persist_task("a.example", offer(&["authority.example"])))
+            .unwrap();
+        // The CA asks for another issuer name than its directory listed:
+        // checked again, and refused with the record to create.
+        let err = s
+            .present(&persist_task("a.example", offer(&["other-ca.example"])))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("\"other-ca.example; accounturi=https://ca.example/acct/123\""),
+            "{err}"
+        );
+        assert!(!err.contains("Nothing was ordered"), "{err}");
+        // Malformed challenge objects are refused (§3.1).
+        assert!(s.present(&persist_task("a.example", offer(&[]))).is_err());
+        let eleven: Vec<String> = (0..11).map(|i| format!("ca{i}.example")).collect();
+        let many = PersistOffer {
+            issuer_domain_names: eleven,
+            ..offer(&[])
+        };
+        assert!(s.present(&persist_task("a.example", many)).is_err());
+        let anonymous = PersistOffer {
+            account_uri: None,
+            ..offer(&["authority.example"])
+        };
+        let err = s
+            .present(&persist_task("a.example", anonymous))
+            .unwrap_err();
+        assert!(err.to_string().contains("accounturi"), "{err}");
+    }
+
+    #[test]
+    fn before_ordering_a_missing_record_stops_the_order() {
+        let domains = vec!["*.b.example".to_string()];
+        let mut s = solver(&[(
+            "_validation-persist.b.example",
+            "authority.example; accounturi=https://ca.example/acct/123",
+        )]);
+        let err = s
+            .before_order(&OrderPlan {
+                domains: &domains,
+                account_uri: ACCT,
+                caa_identities: &[],
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("policy=wildcard") && err.contains("Nothing was ordered"),
+            "{err}"
+        );
+        // A resumed order (no check before it) is checked at present().
+        let mut s = solver(&[(
+            "_validation-persist.b.example",
+            "authority.example; accounturi=https://ca.example/acct/123; policy=wildcard",
+        )]);
+        s.present(&persist_task("*.b.example", offer(&["authority.example"])))
+            .unwrap();
+    }
+
     #[test]
     fn visible_everywhere_passes_and_names_the_record() {
         let value = "authority.example; accounturi=https://ca.example/acct/123; policy=wildcard";
