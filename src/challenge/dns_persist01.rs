@@ -28,6 +28,7 @@ use crate::error::{Error, Result};
 use crate::progress::Progress;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -392,7 +393,7 @@ pub fn check_visible(
         })
         .collect();
     Err(Error::Solver(format!(
-        "dns-persist-01: no usable {LABEL} record for this account, so nothing was ordered.\n{}\n\
+        "dns-persist-01: no usable {LABEL} record for this account.\n{}\n\
          Create (certwright persist-record -d NAME prints it):\n{}",
         problems
             .iter()
@@ -457,7 +458,16 @@ impl Solver for PersistSolver {
     }
 
     fn before_order(&mut self, plan: &OrderPlan<'_>) -> Result<()> {
+        if let Some(ip) = plan.domains.iter().find(|d| d.parse::<IpAddr>().is_ok()) {
+            return Err(Error::Usage(format!(
+                "{ip} is an IP address: dns-persist-01 validates DNS names only (use http-01 or tls-alpn-01)"
+            )));
+        }
         self.check(plan.domains, plan.account_uri, plan.caa_identities)
+            .map_err(|e| match e {
+                Error::Solver(text) => Error::Solver(format!("{text}\nNothing was ordered.")),
+                other => other,
+            })
     }
 
     fn present(&mut self, task: &ChallengeTask) -> Result<()> {
@@ -711,6 +721,108 @@ mod tests {
                 domain: d.to_string(),
             })
             .collect()
+    }
+
+    fn solver(records: &[(&str, &str)]) -> PersistSolver {
+        let mut map: BTreeMap<String, Vec<(&'static str, Vec<String>)>> = BTreeMap::new();
+        for (name, value) in records {
+            map.entry(name.to_string())
+                .or_default()
+                .push(("ns1", vec![value.to_string()]));
+        }
+        PersistSolver::new(
+            Box::new(FakeAuthorities(map)),
+            Arc::new(crate::clock::FakeClock::new(now())),
+            Arc::new(crate::progress::Silent),
+        )
+    }
+
+    fn persist_task(domain: &str, offer: PersistOffer) -> ChallengeTask {
+        ChallengeTask {
+            identifier: crate::acme::types::Identifier::from_name(domain.trim_start_matches("*.")),
+            token: String::new(),
+            key_authorization: String::new(),
+            wildcard: domain.starts_with("*."),
+            persist: Some(offer),
+        }
+    }
+
+    fn offer(issuers: &[&str]) -> PersistOffer {
+        PersistOffer {
+            account_uri: Some(ACCT.into()),
+            issuer_domain_names: issuers.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_solver_checks_each_challenge_against_what_it_found() {
+        let value = "authority.example; accounturi=https://ca.example/acct/123";
+        let domains = vec!["a.example".to_string()];
+        let caa = vec!["authority.example".to_string()];
+        let mut s = solver(&[("_validation-persist.a.example", value)]);
+        s.before_order(&OrderPlan {
+            domains: &domains,
+            account_uri: ACCT,
+            caa_identities: &caa,
+        })
+        .unwrap();
+        s.present(&persist_task("a.example", offer(&["authority.example"])))
+            .unwrap();
+        // The CA asks for another issuer name than its directory listed:
+        // checked again, and refused with the record to create.
+        let err = s
+            .present(&persist_task("a.example", offer(&["other-ca.example"])))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("\"other-ca.example; accounturi=https://ca.example/acct/123\""),
+            "{err}"
+        );
+        assert!(!err.contains("Nothing was ordered"), "{err}");
+        // Malformed challenge objects are refused (§3.1).
+        assert!(s.present(&persist_task("a.example", offer(&[]))).is_err());
+        let eleven: Vec<String> = (0..11).map(|i| format!("ca{i}.example")).collect();
+        let many = PersistOffer {
+            issuer_domain_names: eleven,
+            ..offer(&[])
+        };
+        assert!(s.present(&persist_task("a.example", many)).is_err());
+        let anonymous = PersistOffer {
+            account_uri: None,
+            ..offer(&["authority.example"])
+        };
+        let err = s
+            .present(&persist_task("a.example", anonymous))
+            .unwrap_err();
+        assert!(err.to_string().contains("accounturi"), "{err}");
+    }
+
+    #[test]
+    fn before_ordering_a_missing_record_stops_the_order() {
+        let domains = vec!["*.b.example".to_string()];
+        let mut s = solver(&[(
+            "_validation-persist.b.example",
+            "authority.example; accounturi=https://ca.example/acct/123",
+        )]);
+        let err = s
+            .before_order(&OrderPlan {
+                domains: &domains,
+                account_uri: ACCT,
+                caa_identities: &[],
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("policy=wildcard") && err.contains("Nothing was ordered"),
+            "{err}"
+        );
+        // A resumed order (no check before it) is checked at present().
+        let mut s = solver(&[(
+            "_validation-persist.b.example",
+            "authority.example; accounturi=https://ca.example/acct/123; policy=wildcard",
+        )]);
+        s.present(&persist_task("*.b.example", offer(&["authority.example"])))
+            .unwrap();
     }
 
     #[test]
