@@ -152,19 +152,23 @@ impl Target {
 
 /// The account a dry run signs with at the staging CA `client`: the one in
 /// `staging_store`, else a new one registered there with what
-/// `registration` decides (asked only when one is needed).
+/// `registration` decides (asked only when one is needed). True when it was
+/// registered now.
 pub fn staging_account(
     client: &AcmeClient,
     staging_store: &Store,
     progress: &dyn Progress,
     registration: impl FnOnce() -> Result<Registration>,
-) -> Result<LoadedAccount> {
+) -> Result<(LoadedAccount, bool)> {
     if let Some(found) = account::load(staging_store, &client.directory_url, None)? {
-        return Ok(found);
+        return Ok((found, false));
     }
     let registration = registration()?;
     progress.step("registering a staging account for the dry run");
-    Ok(account::register(client, staging_store, &registration)?.0)
+    Ok((
+        account::register(client, staging_store, &registration)?.0,
+        true,
+    ))
 }
 
 #[cfg(test)]

@@ -373,6 +373,8 @@ mod tests {
             identifier: Identifier::from_name(domain),
             token: token.into(),
             key_authorization: format!("{token}.thumbprint"),
+            wildcard: false,
+            persist: None,
         }
     }
 
@@ -526,6 +528,8 @@ mod tests {
             },
             token: "t".into(),
             key_authorization: "t.x".into(),
+            wildcard: false,
+            persist: None,
         })
         .unwrap();
         s.ready().unwrap();

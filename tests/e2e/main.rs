@@ -5,6 +5,7 @@
 mod common;
 
 mod bad_input;
+mod challenges;
 mod cli_help;
 mod config;
 mod crash;
@@ -20,6 +21,7 @@ mod nginx;
 mod nginx_issue;
 mod output;
 mod pebble_nonce;
+mod polish;
 mod renew;
 mod renew_ari;
 mod safety;

@@ -229,6 +229,8 @@ pub struct Pebble {
     pub management: String,
     /// Port Pebble's VA connects to for http-01.
     pub http_port: u16,
+    /// Port Pebble's VA connects to for tls-alpn-01 (its `tlsPort`).
+    pub tls_port: u16,
     pub dns_port: u16,
     /// pebble-challtestsrv's management API (set TXT records, etc.).
     pub challtestsrv: String,
@@ -348,6 +350,7 @@ impl Pebble {
             directory: format!("https://127.0.0.1:{acme}/dir"),
             management: format!("https://127.0.0.1:{mgmt}"),
             http_port: http,
+            tls_port,
             dns_port: dns,
             challtestsrv: format!("http://127.0.0.1:{cts_mgmt}"),
             children: vec![cts, pebble],
@@ -558,4 +561,29 @@ impl InstalledCert {
 pub fn file_mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Text forms of a private key that must never be printed: its PEM body
+/// lines and its private scalar (base64url as in a JWK `d`, and hex).
+pub fn secret_forms(key: &PKey<Private>, pem: &[u8]) -> Vec<String> {
+    let mut forms: Vec<String> = String::from_utf8_lossy(pem)
+        .lines()
+        .filter(|l| !l.starts_with("-----") && l.len() >= 16)
+        .map(str::to_string)
+        .collect();
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let scalars = if let Ok(ec) = key.ec_key() {
+        vec![ec.private_key().to_vec()]
+    } else {
+        let rsa = key.rsa().unwrap();
+        vec![rsa.d().to_vec(), rsa.p().unwrap().to_vec()]
+    };
+    for s in scalars {
+        forms.push(b64.encode(&s));
+        let hex: String = s.iter().map(|b| format!("{b:02x}")).collect();
+        forms.push(hex.clone());
+        forms.push(hex.to_uppercase());
+    }
+    forms
 }
