@@ -126,16 +126,9 @@ pub enum Error {
     #[error("{0}")]
     Unsupported(String),
 
-    /// The CA bundle given for the ACME server's own TLS.
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-
+    /// The CA bundle given for the ACME server's own TLS is unreadable.
     #[error("{path}: {reason}")]
-    BadFile { path: PathBuf, reason: String },
+    CaBundle { path: PathBuf, reason: String },
 
     #[error("{context}: {source}")]
     Crypto {
@@ -146,11 +139,6 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
-        let path = path.into();
-        move |source| Error::Io { path, source }
-    }
-
     pub fn crypto(context: &'static str) -> impl Fn(openssl::error::ErrorStack) -> Error {
         move |source| Error::Crypto { context, source }
     }

@@ -86,13 +86,16 @@ impl OpensslConnector {
 }
 
 fn load_bundle(path: &Path) -> Result<Vec<X509>> {
-    let pem = std::fs::read(path).map_err(Error::io(path))?;
-    let certs = X509::stack_from_pem(&pem).map_err(|e| Error::BadFile {
+    let pem = std::fs::read(path).map_err(|e| Error::CaBundle {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let certs = X509::stack_from_pem(&pem).map_err(|e| Error::CaBundle {
         path: path.to_path_buf(),
         reason: format!("not a PEM certificate bundle ({e})"),
     })?;
     if certs.is_empty() {
-        return Err(Error::BadFile {
+        return Err(Error::CaBundle {
             path: path.to_path_buf(),
             reason: "the CA bundle holds no certificate".into(),
         });
