@@ -13,6 +13,8 @@ pub mod config_file;
 pub mod crash_point;
 pub mod crypto;
 pub mod csr;
+#[path = "challenge/dns_provider/mod.rs"]
+pub mod dns_provider;
 pub mod error;
 pub mod hooks;
 pub mod import_certbot;
