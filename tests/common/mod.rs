@@ -3,7 +3,9 @@
 //! runner for the real certwright binary.
 #![allow(dead_code)]
 
+pub mod bind;
 pub mod fault_server;
+pub mod pdns;
 
 use openssl::asn1::Asn1Time;
 use openssl::bn::{BigNum, MsbOption};
@@ -191,6 +193,9 @@ pub struct PebbleOptions {
     /// Reject this percentage of nonces [default 0, so request counts are exact].
     pub nonce_reject: u8,
     pub eab_keys: Vec<(String, String)>,
+    /// Pebble's DNS server (`-dnsserver`) instead of challtestsrv, e.g. a
+    /// test BIND: the CA then validates against what certwright changed.
+    pub dns_server: Option<String>,
 }
 
 /// A running Pebble plus pebble-challtestsrv as its DNS server.
@@ -289,7 +294,12 @@ impl Pebble {
         cmd.arg("-config")
             .arg(&config_path)
             .arg("-dnsserver")
-            .arg(format!("127.0.0.1:{dns}"))
+            .arg(
+                options
+                    .dns_server
+                    .clone()
+                    .unwrap_or_else(|| format!("127.0.0.1:{dns}")),
+            )
             .env("PEBBLE_VA_NOSLEEP", "1")
             .env("PEBBLE_WFE_NONCEREJECT", options.nonce_reject.to_string())
             .stdout(log.try_clone().unwrap())
