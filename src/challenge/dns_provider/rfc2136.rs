@@ -243,7 +243,10 @@ fn verify(key: &TsigKey, response: &[u8], request_mac: &[u8], now: u64) -> Resul
     if let Some(error) = tsig.error {
         return Err(Unverified::Rejected(error));
     }
-    if record.name != key.name || tsig.algorithm != key.algorithm.tsig() {
+    // Names compare case-insensitively; hickory matches MD5's long name
+    // only in upper case, and BIND sends it in lower case.
+    let algorithm = Algorithm::parse(&tsig.algorithm.to_name().to_ascii());
+    if record.name != key.name || algorithm != Some(key.algorithm) {
         return Err(forged("signed with another key"));
     }
     metadata.id = tsig.oid;
