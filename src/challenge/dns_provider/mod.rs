@@ -203,6 +203,8 @@ pub struct ProviderSet {
     providers: Vec<(ProviderSpec, Box<dyn DnsProvider>)>,
     choice: ProviderChoice,
     cnames: Box<dyn CnameLookup>,
+    /// Record name -> where its CNAMEs lead, looked up once per run.
+    targets: std::collections::BTreeMap<String, String>,
     published: Vec<Published>,
 }
 
@@ -241,6 +243,7 @@ impl ProviderSet {
             providers,
             choice,
             cnames,
+            targets: Default::default(),
             published: Vec::new(),
         })
     }
@@ -272,7 +275,14 @@ impl ProviderSet {
     /// provider is asked, so cleanup covers a half-finished request.
     pub fn present(&mut self, domain: &str, record_name: &str, value: &str) -> Result<()> {
         let index = self.provider_index(domain)?;
-        let fqdn = self.cnames.follow_cnames(record_name)?;
+        let fqdn = match self.targets.get(record_name) {
+            Some(t) => t.clone(),
+            None => {
+                let t = self.cnames.follow_cnames(record_name)?;
+                self.targets.insert(record_name.to_string(), t.clone());
+                t
+            }
+        };
         let provider = &mut self.providers[index].1;
         let zone = provider.find_zone(&fqdn)?;
         self.published.push(Published {
