@@ -16,9 +16,7 @@ pub mod credentials;
 pub mod powerdns;
 pub mod rfc2136;
 
-// The layout moves this to super::dns_lookup.
 use crate::error::{Error, Result};
-use crate::solver::dns_lookup;
 use credentials::Credentials;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

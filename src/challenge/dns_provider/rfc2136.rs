@@ -15,6 +15,7 @@
 //! hmac-sha1 and hmac-sha224 (lego's default is hmac-sha1) and hmac-md5
 //! (certbot's default). Every answer's TSIG is verified before it counts.
 
+use super::super::propagation;
 use super::credentials::Credentials;
 use super::{DnsProvider, RECORD_TTL, REQUEST_TIMEOUT, Registration, display_name, dns_name};
 use crate::error::{Error, Result};
@@ -390,15 +391,12 @@ fn open(c: &Credentials) -> Result<Box<dyn DnsProvider>> {
     Ok(Box::new(Rfc2136::from_credentials(c)?))
 }
 
-/// `HOST`, `HOST:PORT`, `[V6]:PORT`, a bare IPv6 address; HOST may be a
-/// name (resolved by the system).
-fn parse_server(text: &str, default_port: u16) -> Result<SocketAddr> {
+/// An address as `--dns-resolver` takes it, or `HOST[:PORT]` with a name
+/// the system resolves.
+fn parse_server(text: &str) -> Result<SocketAddr> {
     let text = text.trim();
-    if let Ok(addr) = text.parse::<SocketAddr>() {
+    if let Ok(addr) = propagation::parse_server(text) {
         return Ok(addr);
-    }
-    if let Ok(ip) = text.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
-        return Ok(SocketAddr::new(ip, default_port));
     }
     let (host, port) = match text.rsplit_once(':') {
         Some((h, p)) => (
@@ -407,7 +405,7 @@ fn parse_server(text: &str, default_port: u16) -> Result<SocketAddr> {
                 Error::Usage(format!("the DNS server {text:?} has a bad port {p:?}"))
             })?,
         ),
-        None => (text, default_port),
+        None => (text, propagation::DNS_PORT),
     };
     (host, port)
         .to_socket_addrs()
@@ -423,7 +421,7 @@ fn parse_server(text: &str, default_port: u16) -> Result<SocketAddr> {
 impl Rfc2136 {
     pub fn new(server: &str, key: TsigKey, source: &str) -> Result<Rfc2136> {
         Ok(Rfc2136 {
-            server: parse_server(server, super::dns_lookup::DNS_PORT)?,
+            server: parse_server(server)?,
             server_text: server.to_string(),
             key,
             source: source.to_string(),
