@@ -770,7 +770,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__issue)
-            opts="-d -w -m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --domain --standalone --webroot --webroot-path --http-01-port --http-01-address --cert-name --key-type --account --preferred-chain --force-renewal --reuse-key --no-reuse-key --renew-before --pre-hook --post-hook --deploy-hook --dry-run --profile --csr --key-path --manual-auth-hook --dns-hook --manual-cleanup-hook --dns-cleanup-hook --manual --preferred-challenges --propagation-delay --propagation-timeout --propagation-sleep-times --dns-resolver --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
+            opts="-d -w -m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --domain --standalone --webroot --webroot-path --http-01-port --http-01-address --cert-name --key-type --account --preferred-chain --force-renewal --reuse-key --no-reuse-key --renew-before --pre-hook --post-hook --deploy-hook --dry-run --profile --csr --key-path --dns-provider --dns-credentials --dns-provider-for --manual-auth-hook --dns-hook --manual-cleanup-hook --dns-cleanup-hook --manual --preferred-challenges --propagation-delay --propagation-timeout --propagation-sleep-times --dns-resolver --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -857,6 +857,18 @@ _certwright() {
                     return 0
                     ;;
                 --key-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-provider)
+                    COMPREPLY=($(compgen -W "hook rfc2136 powerdns" -- "${cur}"))
+                    return 0
+                    ;;
+                --dns-credentials)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-provider-for)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -90,6 +90,11 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -l deploy-h
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l profile -d 'ACME profile to request (Let\'s Encrypt: classic, tlsserver, shortlived); see `certwright account show` for the CA\'s list' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l csr -d 'Use this certificate signing request (PEM or DER) instead of making one; the names come from it' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l key-path -d 'The private key of --csr (PEM)' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dns-provider -d 'Answer dns-01 by changing the DNS through this provider: rfc2136 (DNS UPDATE with a TSIG key: BIND, Knot, PowerDNS...), powerdns (the PowerDNS API), or hook (the --dns-hook scripts)' -r -f -a "hook\t''
+rfc2136\t''
+powerdns\t''"
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dns-credentials -d 'The provider\'s credentials file (chmod 600; certwright\'s TOML or a certbot plugin\'s INI); the renewal file keeps its path, never the secret. Without it the provider reads its environment variables' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dns-provider-for -d 'Send DOMAIN, its wildcard and the names under it to another provider; repeatable, the most specific DOMAIN wins, other names use --dns-provider (e.g. example.net=powerdns:/etc/certwright/pdns.toml)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dns-hook -l manual-auth-hook -d 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot\'s --manual-auth-hook also works)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dns-cleanup-hook -l manual-cleanup-hook -d 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot\'s --manual-cleanup-hook also works)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l preferred-challenges -d 'Challenge type for --manual, in order of preference [default: dns-01]' -r -f -a "dns-01\t''

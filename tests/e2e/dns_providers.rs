@@ -61,7 +61,7 @@ fn rfc2136_finds_the_zone_of_a_cname_target_and_refuses_foreign_zones() {
         .find_zone("_acme-challenge.example.org")
         .unwrap_err()
         .to_string();
-    assert!(err.contains("not authoritative for any zone"), "{err}");
+    assert!(err.contains("does not serve a zone that holds"), "{err}");
 }
 
 /// A wrong secret: BADSIG, said in words with the file to fix, and no
@@ -404,7 +404,6 @@ fn records_are_removed_after_a_failed_validation_at_both_providers() {
     let pebble = Pebble::start();
     let cw = Certwright::new(tmp.path(), &pebble);
     cw.register();
-    let serial_before = pdns.serial("pdns.test");
     let out = cw.run(&[
         "issue",
         "-d",
@@ -432,15 +431,11 @@ fn records_are_removed_after_a_failed_validation_at_both_providers() {
     );
     assert!(
         bind.log()
-            .contains("deleting an RR at '_acme-challenge.example.test' TXT")
+            .contains("deleting an RR at _acme-challenge.example.test TXT")
     );
     assert!(bind.txt("_acme-challenge.example.test").is_empty());
     assert!(pdns.txt("_acme-challenge.pdns.test").is_empty());
-    assert_ne!(
-        pdns.serial("pdns.test"),
-        serial_before,
-        "PowerDNS was changed"
-    );
+    assert_eq!(pdns.patches(), 2, "one add, one removal: {}", pdns.log());
 }
 
 /// SIGTERM while waiting: the records of both providers are removed before

@@ -45,9 +45,14 @@ impl Credentials {
         let file = match path {
             None => BTreeMap::new(),
             Some(path) => {
-                check_private(path)?;
-                let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
-                parse(path, &text)?
+                // A credentials problem is the configuration's, like a bad
+                // flag: reported as usage (exit 2), before the CA is asked.
+                let usage = |e: Error| Error::Usage(format!("DNS credentials file {e}"));
+                check_private(path).map_err(usage)?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(Error::io(path))
+                    .map_err(usage)?;
+                parse(path, &text).map_err(usage)?
             }
         };
         Ok(Credentials {

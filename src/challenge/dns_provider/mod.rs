@@ -17,6 +17,7 @@ pub mod powerdns;
 pub mod rfc2136;
 
 use crate::error::{Error, Result};
+pub use crate::store::ProviderSpec;
 use credentials::Credentials;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -91,13 +92,6 @@ pub struct ProviderChoice {
     pub per_name: Vec<(String, ProviderSpec)>,
 }
 
-/// A provider name and its credentials file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProviderSpec {
-    pub provider: String,
-    pub credentials: Option<PathBuf>,
-}
-
 impl ProviderSpec {
     /// Checks the name (so a typo fails before the CA is contacted).
     pub fn new(provider: &str, credentials: Option<PathBuf>) -> Result<ProviderSpec> {
@@ -136,6 +130,13 @@ pub fn parse_provider_for(text: &str) -> std::result::Result<(String, ProviderSp
     Ok((domain, spec))
 }
 
+fn no_provider(domain: &str) -> Error {
+    Error::Usage(format!(
+        "no DNS provider for {domain}: add --dns-provider-for {}=PROVIDER:CREDENTIALS_FILE or --dns-provider NAME",
+        normalize(domain)
+    ))
+}
+
 /// Lower case, no trailing dot, a wildcard's base name.
 fn normalize(domain: &str) -> String {
     let d = domain.trim().trim_end_matches('.').to_ascii_lowercase();
@@ -159,6 +160,16 @@ impl ProviderChoice {
             .max_by_key(|(name, _)| name.len())
             .map(|(_, spec)| spec)
             .or(self.default.as_ref())
+    }
+
+    /// An error naming the first domain no entry (and no default) covers.
+    pub fn check_domains<'a>(&self, domains: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        for domain in domains {
+            if self.for_domain(domain).is_none() {
+                return Err(no_provider(domain));
+            }
+        }
+        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -204,6 +215,8 @@ pub struct ProviderSet {
     /// Record name -> where its CNAMEs lead, looked up once per run.
     targets: std::collections::BTreeMap<String, String>,
     published: Vec<Published>,
+    /// Set by an interrupt's cleanup: the process is exiting.
+    closed: bool,
 }
 
 impl ProviderSet {
@@ -243,16 +256,15 @@ impl ProviderSet {
             cnames,
             targets: Default::default(),
             published: Vec::new(),
+            closed: false,
         })
     }
 
     fn provider_index(&self, domain: &str) -> Result<usize> {
-        let spec = self.choice.for_domain(domain).ok_or_else(|| {
-            Error::Usage(format!(
-                "no DNS provider for {domain}: add --dns-provider-for {}=PROVIDER:CREDENTIALS or --dns-provider",
-                normalize(domain)
-            ))
-        })?;
+        let spec = self
+            .choice
+            .for_domain(domain)
+            .ok_or_else(|| no_provider(domain))?;
         Ok(self
             .providers
             .iter()
@@ -262,16 +274,18 @@ impl ProviderSet {
 
     /// Checks that every domain has a provider, before anything changes.
     pub fn check_routes<'a>(&self, domains: impl IntoIterator<Item = &'a str>) -> Result<()> {
-        for d in domains {
-            self.provider_index(d)?;
-        }
-        Ok(())
+        self.choice.check_domains(domains)
     }
 
     /// Creates the TXT record `value` for `domain`'s challenge at
     /// `record_name` (or where its CNAME leads). Listed before the
     /// provider is asked, so cleanup covers a half-finished request.
     pub fn present(&mut self, domain: &str, record_name: &str, value: &str) -> Result<()> {
+        if self.closed {
+            return Err(Error::Solver(
+                "interrupted: no further DNS records are created".into(),
+            ));
+        }
         let index = self.provider_index(domain)?;
         let fqdn = match self.targets.get(record_name) {
             Some(t) => t.clone(),
@@ -315,6 +329,11 @@ impl ProviderSet {
             }
         }
         problems
+    }
+
+    /// Refuses every later [`present`](Self::present).
+    pub fn close(&mut self) {
+        self.closed = true;
     }
 
     /// How many records are published (and not yet cleaned up).

@@ -15,6 +15,7 @@
 //! hmac-sha1 and hmac-sha224 (lego's default is hmac-sha1) and hmac-md5
 //! (certbot's default). Every answer's TSIG is verified before it counts.
 
+use super::super::dns_lookup::{AfterSilence, ask_server, exchange, soa_walk};
 use super::super::propagation;
 use super::credentials::Credentials;
 use super::{DnsProvider, RECORD_TTL, REQUEST_TIMEOUT, Registration, display_name, dns_name};
@@ -32,9 +33,8 @@ use openssl::hash::MessageDigest;
 use openssl::pkey::PKey;
 use openssl::sign::Signer;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub const PROVIDER: Registration = Registration {
     name: "rfc2136",
@@ -275,106 +275,6 @@ fn verify(key: &TsigKey, response: &[u8], request_mac: &[u8], now: u64) -> Resul
     Ok(())
 }
 
-/// Sends one message, UDP first and TCP when the answer is truncated;
-/// returns the raw answer whose ID and question match.
-// TODO(unify): dns_lookup's query_udp/query_tcp do the same for queries
-// (parsed, no raw bytes); after the layout both use this one.
-fn exchange(
-    server: SocketAddr,
-    bytes: &[u8],
-    request: &Message,
-    timeout: Duration,
-) -> std::result::Result<Vec<u8>, String> {
-    let deadline = Instant::now() + timeout;
-    let answer = exchange_udp(server, bytes, request, deadline)?;
-    let truncated = Message::from_vec(&answer)
-        .map(|m| m.metadata.truncation)
-        .unwrap_or(false);
-    if truncated {
-        return exchange_tcp(server, bytes, request, deadline);
-    }
-    Ok(answer)
-}
-
-fn answers(request: &Message, answer: &[u8]) -> bool {
-    Message::from_vec(answer)
-        .is_ok_and(|r| r.metadata.id == request.metadata.id && r.queries == request.queries)
-}
-
-fn exchange_udp(
-    server: SocketAddr,
-    bytes: &[u8],
-    request: &Message,
-    deadline: Instant,
-) -> std::result::Result<Vec<u8>, String> {
-    let local: SocketAddr = if server.is_ipv6() {
-        "[::]:0".parse().expect("static address")
-    } else {
-        "0.0.0.0:0".parse().expect("static address")
-    };
-    let socket = UdpSocket::bind(local).map_err(|e| e.to_string())?;
-    socket.connect(server).map_err(|e| e.to_string())?;
-    // An update is not resent: a second copy that arrives after cleanup
-    // would add the value again. One datagram, then TCP if it is lost.
-    socket.send(bytes).map_err(|e| e.to_string())?;
-    let udp_deadline = Instant::now() + deadline.saturating_duration_since(Instant::now()) / 2;
-    let mut buf = [0u8; 4096];
-    loop {
-        let wait = udp_deadline.saturating_duration_since(Instant::now());
-        if wait.is_zero() {
-            return exchange_tcp(server, bytes, request, deadline)
-                .map_err(|e| format!("no answer over UDP, and over TCP: {e}"));
-        }
-        socket
-            .set_read_timeout(Some(wait))
-            .map_err(|e| e.to_string())?;
-        match socket.recv(&mut buf) {
-            Ok(n) if answers(request, &buf[..n]) => return Ok(buf[..n].to_vec()),
-            // Anything else on this port is a stray or spoofed packet.
-            Ok(_) => {}
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
-            Err(e) => return Err(e.to_string()),
-        }
-    }
-}
-
-fn exchange_tcp(
-    server: SocketAddr,
-    bytes: &[u8],
-    request: &Message,
-    deadline: Instant,
-) -> std::result::Result<Vec<u8>, String> {
-    let left = || {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            Err("timed out".to_string())
-        } else {
-            Ok(left)
-        }
-    };
-    let mut stream = TcpStream::connect_timeout(&server, left()?).map_err(|e| e.to_string())?;
-    let io = |e: std::io::Error| format!("TCP: {e}");
-    stream.set_write_timeout(Some(left()?)).map_err(io)?;
-    let length = u16::try_from(bytes.len()).map_err(|_| "message too long".to_string())?;
-    let mut framed = length.to_be_bytes().to_vec();
-    framed.extend_from_slice(bytes);
-    stream.write_all(&framed).map_err(io)?;
-    stream.set_read_timeout(Some(left()?)).map_err(io)?;
-    let mut len = [0u8; 2];
-    stream.read_exact(&mut len).map_err(io)?;
-    let mut body = vec![0u8; usize::from(u16::from_be_bytes(len))];
-    stream.read_exact(&mut body).map_err(io)?;
-    if answers(request, &body) {
-        Ok(body)
-    } else {
-        Err("the answer does not match the question".into())
-    }
-}
-
 /// The provider.
 pub struct Rfc2136 {
     server: SocketAddr,
@@ -487,7 +387,14 @@ impl Rfc2136 {
         let bytes = message.to_vec().map_err(encode_error)?;
         let server = &self.server_text;
         let fail = |detail: String| Error::Solver(format!("{what} at {server}: {detail}"));
-        let answer = exchange(self.server, &bytes, &message, self.timeout).map_err(fail)?;
+        let answer = exchange(
+            self.server,
+            &bytes,
+            &message,
+            self.timeout,
+            AfterSilence::Tcp,
+        )
+        .map_err(fail)?;
         let response = Message::from_vec(&answer)
             .map_err(|e| fail(format!("the answer is not a DNS message: {e}")))?;
         let key = display_name(&self.key.name);
@@ -541,53 +448,20 @@ impl Rfc2136 {
         }
     }
 
-    /// The SOA walk: the closest enclosing name the server answers an SOA
-    /// for, authoritatively.
+    /// The SOA walk against the server itself: the closest enclosing name
+    /// it answers an SOA for, authoritatively.
     fn walk_to_zone(&self, fqdn: &str) -> Result<String> {
         let name = dns_name(fqdn)?;
-        let mut candidate = name.clone();
-        loop {
-            let mut request = Message::query();
-            request.metadata.recursion_desired = false;
-            request.add_query(Query::query(candidate.clone(), RecordType::SOA));
-            let bytes = request.to_vec().map_err(encode_error)?;
-            let last = match exchange(self.server, &bytes, &request, self.timeout) {
-                Ok(answer) => {
-                    let response = Message::from_vec(&answer).map_err(|e| {
-                        Error::Solver(format!(
-                            "{} sent a malformed answer to an SOA query: {e}",
-                            self.server_text
-                        ))
-                    })?;
-                    let owner = response
-                        .answers
-                        .iter()
-                        .chain(&response.authorities)
-                        .find(|r| matches!(r.data, RData::SOA(_)))
-                        .map(|r| r.name.clone());
-                    if response.metadata.authoritative
-                        && let Some(owner) = owner
-                        && owner.zone_of(&name)
-                    {
-                        return Ok(display_name(&owner));
-                    }
-                    response.metadata.response_code
-                }
-                Err(e) => {
-                    return Err(Error::Solver(format!(
-                        "cannot ask {} which zone holds {fqdn}: {e}",
-                        self.server_text
-                    )));
-                }
-            };
-            if candidate.is_root() {
-                return Err(Error::Solver(format!(
-                    "{} is not authoritative for any zone that holds {fqdn} (last answer: {last}): point `server` in {} at the primary of that zone, or give this name another provider",
-                    self.server_text, self.source
-                )));
-            }
-            candidate = candidate.base_name();
-        }
+        soa_walk(&name, true, |candidate| {
+            ask_server(self.server, candidate, RecordType::SOA, self.timeout)
+        })
+        .map(|zone| display_name(&zone))
+        .map_err(|e| {
+            Error::Solver(format!(
+                "{} does not serve a zone that holds {fqdn} ({e}): point `server` in {} at the primary of that zone, or give this name another provider",
+                self.server_text, self.source
+            ))
+        })
     }
 
     fn rrset(fqdn: &Name, value: &str) -> RecordSet {

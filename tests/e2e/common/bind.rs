@@ -125,9 +125,9 @@ controls {{ }};
             dir = d.display()
         );
         for zone in &options.zones {
-            let mut file = format!(
+            let mut file =
                 "$TTL 60\n@ IN SOA ns1 admin 1 60 60 600 1\n@ IN NS ns1\nns1 IN A 127.0.0.1\n"
-            );
+                    .to_string();
             for r in &zone.records {
                 file.push_str(r);
                 file.push('\n');
