@@ -5,6 +5,7 @@
 
 pub mod bind;
 pub mod fault_server;
+pub mod nginx;
 pub mod pdns;
 
 use openssl::asn1::Asn1Time;
@@ -196,6 +197,9 @@ pub struct PebbleOptions {
     /// Pebble's DNS server (`-dnsserver`) instead of challtestsrv, e.g. a
     /// test BIND: the CA then validates against what certwright changed.
     pub dns_server: Option<String>,
+    /// The port Pebble's VA connects to for http-01 (a web server the test
+    /// runs, e.g. nginx) [default: a free one nobody listens on].
+    pub http_port: Option<u16>,
 }
 
 /// A running Pebble plus pebble-challtestsrv as its DNS server.
@@ -236,8 +240,14 @@ impl Pebble {
         let dir = tempfile::tempdir().unwrap();
         let tls = TlsFixture::create(dir.path());
         let ports = free_ports(6);
-        let (acme, mgmt, http, tls_port, dns, cts_mgmt) =
-            (ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]);
+        let (acme, mgmt, http, tls_port, dns, cts_mgmt) = (
+            ports[0],
+            ports[1],
+            options.http_port.unwrap_or(ports[2]),
+            ports[3],
+            ports[4],
+            ports[5],
+        );
 
         let cts_log = std::fs::File::create(dir.path().join("challtestsrv.log")).unwrap();
         let mut cts = Command::new("pebble-challtestsrv")
