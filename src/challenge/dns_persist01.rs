@@ -28,6 +28,7 @@ use crate::error::{Error, Result};
 use crate::progress::Progress;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -457,6 +458,11 @@ impl Solver for PersistSolver {
     }
 
     fn before_order(&mut self, plan: &OrderPlan<'_>) -> Result<()> {
+        if let Some(ip) = plan.domains.iter().find(|d| d.parse::<IpAddr>().is_ok()) {
+            return Err(Error::Usage(format!(
+                "{ip} is an IP address: dns-persist-01 validates DNS names only (use http-01 or tls-alpn-01)"
+            )));
+        }
         self.check(plan.domains, plan.account_uri, plan.caa_identities)
             .map_err(|e| match e {
                 Error::Solver(text) => Error::Solver(format!("{text}\nNothing was ordered.")),
