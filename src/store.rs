@@ -17,6 +17,8 @@
 //! Every write is atomic (temp file in the same directory, fsync, rename,
 //! fsync the directory); private keys are 0600 and their directories 0700.
 
+pub mod safe_fs;
+
 use crate::acme::types::ChallengeType;
 use crate::crypto::KeyType;
 use crate::error::{Error, Result};
