@@ -18,6 +18,7 @@
 //! fsync the directory); private keys are 0600 and their directories 0700.
 
 pub mod safe_fs;
+pub mod renewal_check;
 pub mod strict_modes;
 
 use crate::acme::types::ChallengeType;
