@@ -17,8 +17,8 @@
 //! Every write is atomic (temp file in the same directory, fsync, rename,
 //! fsync the directory); private keys are 0600 and their directories 0700.
 
-pub mod safe_fs;
 pub mod renewal_check;
+pub mod safe_fs;
 pub mod strict_modes;
 
 use crate::acme::types::ChallengeType;

@@ -20,7 +20,9 @@ const MAX_TEXT: usize = 4096;
 fn bad(path: &Path, key: &str, why: String) -> Error {
     Error::BadFile {
         path: path.to_path_buf(),
-        reason: format!("`{key}`: {why}; fix the file (see docs/files.md) or remove it and issue again"),
+        reason: format!(
+            "`{key}`: {why}; fix the file (see docs/files.md) or remove it and issue again"
+        ),
     }
 }
 
@@ -71,8 +73,8 @@ pub fn validate(mut config: RenewalConfig, stem: &str, path: &Path) -> Result<Re
         .and_then(|url| check_url(&url))
         .map_err(|why| bad(path, "server", why))?;
     check_component(&config.account).map_err(|why| bad(path, "account", why))?;
-    config.domains =
-        crate::names::normalize_domains(&config.domains).map_err(|e| bad(path, "domains", e.to_string()))?;
+    config.domains = crate::names::normalize_domains(&config.domains)
+        .map_err(|e| bad(path, "domains", e.to_string()))?;
     match &config.solver {
         SolverConfig::Standalone { http_address, .. } => {
             if let Some(a) = http_address
@@ -125,9 +127,7 @@ pub fn validate(mut config: RenewalConfig, stem: &str, path: &Path) -> Result<Re
         ));
     }
     if let Some(p) = &config.profile
-        && (p.is_empty()
-            || p.len() > 64
-            || !p.bytes().all(|b| b.is_ascii_graphic()))
+        && (p.is_empty() || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_graphic()))
     {
         return Err(bad(
             path,
@@ -180,8 +180,7 @@ fn check_absolute(p: &Path, file: &Path, key: &str) -> Result<()> {
         return Err(bad(
             file,
             key,
-            "must be an absolute path (renewals run from cron, in no particular directory)"
-                .into(),
+            "must be an absolute path (renewals run from cron, in no particular directory)".into(),
         ));
     }
     Ok(())
@@ -198,7 +197,10 @@ fn check_command(cmd: &str, file: &Path, key: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_propagation(p: &crate::solver::propagation::PropagationOverrides, file: &Path) -> Result<()> {
+fn check_propagation(
+    p: &crate::solver::propagation::PropagationOverrides,
+    file: &Path,
+) -> Result<()> {
     if let Some(times) = &p.propagation_sleep_times
         && (times.is_empty() || times.contains(&0))
     {
@@ -247,7 +249,10 @@ webroot = "/var/www/html"
         for bad in ["../../x", "$(touch y)", "a b.example.com", "x.com\nevil"] {
             let text = GOOD.replace("\"WWW.example.com\"", &format!("{bad:?}"));
             let err = check(&text, "example.com").unwrap_err().to_string();
-            assert!(err.contains("`domains`: invalid domain name"), "{bad:?}: {err}");
+            assert!(
+                err.contains("`domains`: invalid domain name"),
+                "{bad:?}: {err}"
+            );
         }
     }
 
@@ -273,8 +278,7 @@ webroot = "/var/www/html"
             let text = GOOD.replace(from, to);
             assert!(check(&text, "example.com").is_err(), "{to}");
         }
-        let hook = format!("{GOOD}")
-            .replace("key_type", "deploy_hook = \"\"\nkey_type");
+        let hook = format!("{GOOD}").replace("key_type", "deploy_hook = \"\"\nkey_type");
         assert!(check(&hook, "example.com").is_err());
         let profile = GOOD.replace("key_type", "profile = \"a b\"\nkey_type");
         assert!(check(&profile, "example.com").is_err());

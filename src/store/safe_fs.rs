@@ -359,8 +359,7 @@ impl SafeDir {
         single(from, &self.path.join(from))?;
         let target = dest.path.join(to);
         single(to, &target)?;
-        rustix::fs::renameat(&self.fd, from, &dest.fd, to)
-            .map_err(|e| Error::io(target)(e.into()))
+        rustix::fs::renameat(&self.fd, from, &dest.fd, to).map_err(|e| Error::io(target)(e.into()))
     }
 
     /// Creates the symlink `name` -> `target` in this directory.
@@ -378,8 +377,7 @@ impl SafeDir {
 
 /// A file name, not a path: one component, no `..`.
 fn single(name: &str, path: &Path) -> Result<()> {
-    if name.is_empty() || name == "." || name == ".." || name.contains('/') || name.contains('\0')
-    {
+    if name.is_empty() || name == "." || name == ".." || name.contains('/') || name.contains('\0') {
         return Err(Error::BadFile {
             path: path.to_path_buf(),
             reason: "is not a plain file name; refusing it".into(),
@@ -461,7 +459,10 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         // Nothing but the file is left in the directory.
-        assert_eq!(std::fs::read_dir(tmp.path().join("a/b")).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(tmp.path().join("a/b")).unwrap().count(),
+            1
+        );
         dir.write_atomic("key.pem", b"again", 0o600).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"again");
     }
@@ -479,12 +480,8 @@ mod tests {
         assert!(text.contains("symbolic link"), "{text}");
         assert!(text.contains(&tmp.path().join("archive").display().to_string()));
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
-        let err = create_dir_below(
-            tmp.path(),
-            &tmp.path().join("archive/example.com/1"),
-            0o700,
-        )
-        .unwrap_err();
+        let err = create_dir_below(tmp.path(), &tmp.path().join("archive/example.com/1"), 0o700)
+            .unwrap_err();
         assert!(err.to_string().contains("symbolic link"), "{err}");
         assert!(
             write_atomic_below(tmp.path(), &tmp.path().join("archive/x"), b"k", 0o600).is_err()
@@ -500,7 +497,10 @@ mod tests {
         symlink(real.path(), &root).unwrap();
         let dir = SafeDir::open_root(&root).unwrap();
         dir.write_atomic("index.html", b"hi", 0o644).unwrap();
-        assert_eq!(std::fs::read(real.path().join("index.html")).unwrap(), b"hi");
+        assert_eq!(
+            std::fs::read(real.path().join("index.html")).unwrap(),
+            b"hi"
+        );
     }
 
     #[test]

@@ -21,14 +21,16 @@ fn euid() -> u32 {
 
 /// "uid 65534 (nobody)": the name from /etc/passwd when there is one.
 pub fn describe_uid(uid: u32) -> String {
-    let name = std::fs::read_to_string("/etc/passwd").ok().and_then(|text| {
-        text.lines().find_map(|line| {
-            let mut fields = line.split(':');
-            let name = fields.next()?;
-            let found: u32 = fields.nth(1)?.parse().ok()?;
-            (found == uid).then(|| name.to_string())
-        })
-    });
+    let name = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|text| {
+            text.lines().find_map(|line| {
+                let mut fields = line.split(':');
+                let name = fields.next()?;
+                let found: u32 = fields.nth(1)?.parse().ok()?;
+                (found == uid).then(|| name.to_string())
+            })
+        });
     match name {
         Some(n) => format!("uid {uid} ({n})"),
         None => format!("uid {uid}"),
@@ -65,7 +67,11 @@ pub fn check_metadata(
             ),
             format!(
                 "if its content is what you expect: chown {} {}",
-                if me == 0 { "root:root".into() } else { me.to_string() },
+                if me == 0 {
+                    "root:root".into()
+                } else {
+                    me.to_string()
+                },
                 path.display()
             ),
         ));
@@ -81,10 +87,7 @@ pub fn check_metadata(
                 "it is writable by {who} (mode {mode:04o}, owner {})",
                 describe_uid(owner)
             ),
-            format!(
-                "check its content, then: chmod go-w {}",
-                path.display()
-            ),
+            format!("check its content, then: chmod go-w {}", path.display()),
         ));
     }
     Ok(())
@@ -149,12 +152,22 @@ mod tests {
         chmod(&file, 0o644);
         check_chain(&file, "the renewal file").unwrap();
         chmod(&file, 0o666);
-        let err = check_chain(&file, "the renewal file").unwrap_err().to_string();
-        assert!(err.contains("writable by group and others (mode 0666"), "{err}");
-        assert!(err.contains(&format!("chmod go-w {}", file.display())), "{err}");
+        let err = check_chain(&file, "the renewal file")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("writable by group and others (mode 0666"),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("chmod go-w {}", file.display())),
+            "{err}"
+        );
         chmod(&file, 0o644);
         chmod(&dir, 0o777);
-        let err = check_chain(&file, "the renewal file").unwrap_err().to_string();
+        let err = check_chain(&file, "the renewal file")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(&dir.display().to_string()), "{err}");
         assert!(err.contains("above the renewal file"), "{err}");
         let err = check_config_dir(&dir).unwrap_err().to_string();
@@ -162,7 +175,10 @@ mod tests {
         // A sticky, world-writable directory above (like /tmp) is fine.
         chmod(&dir, 0o1777);
         check_chain(&file, "the renewal file").unwrap();
-        assert!(check_config_dir(&dir).is_err(), "the config dir itself is strict");
+        assert!(
+            check_config_dir(&dir).is_err(),
+            "the config dir itself is strict"
+        );
         chmod(&dir, 0o700);
         check_config_dir(&dir.join("not/yet")).unwrap();
     }
@@ -176,7 +192,9 @@ mod tests {
         let file = tmp.path().join("renewal.toml");
         std::fs::write(&file, "x").unwrap();
         std::os::unix::fs::chown(&file, Some(65534), None).unwrap();
-        let err = check_chain(&file, "the renewal file").unwrap_err().to_string();
+        let err = check_chain(&file, "the renewal file")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("owned by uid 65534"), "{err}");
         assert!(err.contains("chown root:root"), "{err}");
     }

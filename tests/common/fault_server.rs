@@ -125,7 +125,12 @@ pub enum BadCert {
     Garbage,
     /// The leaf followed by an intermediate that did not sign it.
     BrokenChain,
+    /// Every requested name plus one more ([`EXTRA_NAME`]).
+    ExtraName,
 }
+
+/// The name a hostile CA slips in ([`BadCert::ExtraName`], [`Script::unrequested_authz`]).
+pub const EXTRA_NAME: &str = "extra.attacker.test";
 
 #[derive(Debug, Clone)]
 struct Rule {
@@ -175,6 +180,13 @@ pub struct Script {
     pub bad_cert: Option<BadCert>,
     /// Every http-01 challenge gets this token instead of a random one.
     pub token: Option<String>,
+    /// Each order gets one more authorization, for this name, that was
+    /// not requested (the order's identifiers stay as requested).
+    pub unrequested_authz: Option<String>,
+    /// The order document lists this identifier too.
+    pub extra_order_identifier: Option<String>,
+    /// Authorizations offer dns-01 (same URL and token) besides http-01.
+    pub offer_dns01: bool,
 }
 
 impl Default for Script {
@@ -196,6 +208,9 @@ impl Default for Script {
             backdate: Duration::from_secs(60),
             bad_cert: None,
             token: None,
+            unrequested_authz: None,
+            extra_order_identifier: None,
+            offer_dns01: false,
         }
     }
 }
@@ -283,6 +298,21 @@ impl Script {
 
     pub fn token(mut self, token: &str) -> Script {
         self.token = Some(token.to_string());
+        self
+    }
+
+    pub fn unrequested_authz(mut self, name: &str) -> Script {
+        self.unrequested_authz = Some(name.to_string());
+        self
+    }
+
+    pub fn extra_order_identifier(mut self, name: &str) -> Script {
+        self.extra_order_identifier = Some(name.to_string());
+        self
+    }
+
+    pub fn offer_dns01(mut self) -> Script {
+        self.offer_dns01 = true;
         self
     }
 }
@@ -1088,9 +1118,16 @@ impl Shared {
             Endpoint::Authz => match id {
                 Some(id) if state.authzs.contains_key(&id) => {
                     let pending_ra = state.script.pending_retry_after;
+                    let dns01 = state.script.offer_dns01;
                     let authz = state.authzs.get_mut(&id).unwrap();
                     let valid = authz_read(authz);
-                    let r = HttpResponse::json(200, &authz_json(self, id, authz, valid));
+                    let mut doc = authz_json(self, id, authz, valid);
+                    if dns01 {
+                        let mut dns = doc["challenges"][0].clone();
+                        dns["type"] = json!("dns-01");
+                        doc["challenges"].as_array_mut().unwrap().push(dns);
+                    }
+                    let r = HttpResponse::json(200, &doc);
                     match (valid, pending_ra) {
                         (false, Some(s)) => r.header("Retry-After", s.to_string()),
                         _ => r,
@@ -1181,7 +1218,12 @@ impl Shared {
             return HttpResponse::problem(400, "invalidProfile", &format!("unknown profile {p:?}"));
         }
         let mut authzs = Vec::new();
-        for identifier in identifiers {
+        let unrequested = state
+            .script
+            .unrequested_authz
+            .as_ref()
+            .map(|n| json!({"type": "dns", "value": n}));
+        for identifier in identifiers.iter().chain(unrequested.iter()) {
             let id = state.next_id;
             state.next_id += 1;
             let mut raw = [0u8; 24];
@@ -1240,10 +1282,14 @@ impl Shared {
             Some(f) if read || f.polls_left == 0 => ("valid", None),
             Some(_) => ("processing", script.processing_retry_after),
         };
+        let mut identifiers = order.identifiers.clone();
+        if let Some(extra) = &script.extra_order_identifier {
+            identifiers.push(json!({"type": "dns", "value": extra}));
+        }
         let mut body = json!({
             "status": status,
             "expires": rfc3339(SystemTime::now() + Duration::from_secs(7 * 86400)),
-            "identifiers": order.identifiers,
+            "identifiers": identifiers,
             "authorizations": order.authzs.iter().map(|a| self.url("authz", *a)).collect::<Vec<_>>(),
             "finalize": self.url("finalize", id),
         });
@@ -1432,6 +1478,9 @@ impl Issuer {
                 now - script.backdate + script.cert_lifetime,
             ),
         };
+        if script.bad_cert == Some(BadCert::ExtraName) {
+            san.dns(EXTRA_NAME);
+        }
         if script.bad_cert == Some(BadCert::MissingName) && identifiers.len() > 1 {
             san = SubjectAlternativeName::new();
             for identifier in &identifiers[..identifiers.len() - 1] {
