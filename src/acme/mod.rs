@@ -3,6 +3,7 @@
 
 pub mod ari;
 pub mod client;
+pub mod identifiers;
 pub mod jws;
 pub mod lifecycle;
 pub mod retry;
