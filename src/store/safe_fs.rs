@@ -29,13 +29,6 @@ pub struct SafeDir {
     path: PathBuf,
 }
 
-/// One directory [`SafeDir::create_dirs`] made, so a solver can remove
-/// exactly what it added.
-#[derive(Debug)]
-pub struct Created {
-    pub path: PathBuf,
-}
-
 fn refuse_link(path: &Path) -> Error {
     Error::BadFile {
         path: path.to_path_buf(),
@@ -181,34 +174,46 @@ impl SafeDir {
         })
     }
 
+    /// Opens the directory `name` here, creating it with exactly `mode`
+    /// (whatever the umask) when missing; true when it was created.
+    pub fn create_dir(&self, name: &str, mode: u32) -> Result<(SafeDir, bool)> {
+        let path = self.path.join(name);
+        single(name, &path)?;
+        if let Some(d) = self.open_child_dir(name.as_ref())? {
+            return Ok((d, false));
+        }
+        let created = match rustix::fs::mkdirat(&self.fd, name, Mode::from_raw_mode(mode)) {
+            Ok(()) => true,
+            // Another run made it meanwhile: open what is there.
+            Err(rustix::io::Errno::EXIST) => false,
+            Err(e) => return Err(Error::io(path)(e.into())),
+        };
+        let d = self
+            .open_child_dir(name.as_ref())?
+            .ok_or_else(|| Error::BadFile {
+                path: path.clone(),
+                reason: "disappeared right after certwright created it".into(),
+            })?;
+        if created {
+            d.as_file()?
+                .set_permissions(std::fs::Permissions::from_mode(mode))
+                .map_err(Error::io(&path))?;
+        }
+        Ok((d, created))
+    }
+
     /// Opens `rel` below this directory, creating each missing part with
-    /// `mode` (exactly, whatever the umask). Returns the directory and the
-    /// parts it created, outermost first.
-    pub fn create_dirs(&self, rel: &Path, mode: u32) -> Result<(SafeDir, Vec<Created>)> {
-        let mut created = Vec::new();
+    /// `mode`; returns how many parts it created.
+    pub fn create_dirs(&self, rel: &Path, mode: u32) -> Result<(SafeDir, usize)> {
+        let mut created = 0;
         let mut dir = self.try_clone()?;
         for name in components(rel)? {
-            let next = match dir.open_child_dir(name)? {
-                Some(d) => d,
-                None => {
-                    let path = dir.child(name);
-                    match rustix::fs::mkdirat(&dir.fd, name, Mode::from_raw_mode(mode)) {
-                        Ok(()) => {}
-                        // Another run made it meanwhile: open what is there.
-                        Err(rustix::io::Errno::EXIST) => {}
-                        Err(e) => return Err(Error::io(path)(e.into())),
-                    }
-                    let d = dir.open_child_dir(name)?.ok_or_else(|| Error::BadFile {
-                        path: path.clone(),
-                        reason: "disappeared right after certwright created it".into(),
-                    })?;
-                    d.as_file()?
-                        .set_permissions(std::fs::Permissions::from_mode(mode))
-                        .map_err(Error::io(&path))?;
-                    created.push(Created { path });
-                    d
-                }
-            };
+            let name = name.to_str().ok_or_else(|| Error::BadFile {
+                path: rel.to_path_buf(),
+                reason: "is not UTF-8".into(),
+            })?;
+            let (next, made) = dir.create_dir(name, mode)?;
+            created += usize::from(made);
             dir = next;
         }
         Ok((dir, created))
@@ -369,6 +374,20 @@ impl SafeDir {
         rustix::fs::symlinkat(target, &self.fd, name).map_err(|e| Error::io(path)(e.into()))
     }
 
+    /// The names in this directory (not `.` and `..`), unsorted.
+    pub fn names(&self) -> Result<Vec<String>> {
+        let io = |e: rustix::io::Errno| Error::io(&self.path)(e.into());
+        let mut out = Vec::new();
+        for entry in rustix::fs::Dir::read_from(&self.fd).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            let name = entry.file_name().to_string_lossy();
+            if name != "." && name != ".." {
+                out.push(name.into_owned());
+            }
+        }
+        Ok(out)
+    }
+
     /// fsyncs the directory, making renames in it durable.
     pub fn sync(&self) -> Result<()> {
         rustix::fs::fsync(self.fd.as_fd()).map_err(|e| Error::io(&self.path)(e.into()))
@@ -452,7 +471,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let root = SafeDir::open_root(tmp.path()).unwrap();
         let (dir, created) = root.create_dirs(Path::new("a/b"), 0o700).unwrap();
-        assert_eq!(created.len(), 2);
+        assert_eq!(created, 2);
         dir.write_atomic("key.pem", b"secret", 0o600).unwrap();
         let path = tmp.path().join("a/b/key.pem");
         assert_eq!(std::fs::read(&path).unwrap(), b"secret");
