@@ -4,8 +4,8 @@
 //! is presented, so a hostile or broken CA cannot make certwright publish
 //! a token or a TXT record, or run a hook, for a name the user never gave.
 
+use super::error::{Error, Result};
 use super::types::{Authorization, Identifier, IdentifierKind, Order};
-use crate::error::{Error, Result};
 use std::collections::BTreeSet;
 
 /// An identifier as compared: its kind and its lowercase value, with an
@@ -45,7 +45,7 @@ pub fn check_order(requested: &[Identifier], order: &Order, url: &str) -> Result
     if want == got {
         return Ok(());
     }
-    Err(Error::Malformed {
+    Err(Error::WrongNames {
         url: url.to_string(),
         reason: format!(
             "the order is for other names than requested (requested: {}; the order lists: {}; not requested: {}; missing: {}). certwright stopped before answering any challenge",
@@ -72,7 +72,7 @@ pub fn check_authorization(
     if want.contains(&got) {
         return Ok(());
     }
-    Err(Error::Malformed {
+    Err(Error::WrongNames {
         url: url.to_string(),
         reason: format!(
             "the CA sent an authorization for {}, a name that was not requested (requested: {}); certwright stopped before presenting any challenge or running any hook",

@@ -69,7 +69,7 @@ pub fn validate(mut config: RenewalConfig, stem: &str, path: &Path) -> Result<Re
         ));
     }
     validate_lineage_name(&config.name).map_err(|e| bad(path, "name", e.to_string()))?;
-    crate::config::check_server(&config.server)
+    crate::ca_servers::check_server(&config.server)
         .and_then(|url| check_url(&url))
         .map_err(|why| bad(path, "server", why))?;
     check_component(&config.account).map_err(|why| bad(path, "account", why))?;
@@ -197,10 +197,7 @@ fn check_command(cmd: &str, file: &Path, key: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_propagation(
-    p: &crate::solver::propagation::PropagationOverrides,
-    file: &Path,
-) -> Result<()> {
+fn check_propagation(p: &super::PropagationOverrides, file: &Path) -> Result<()> {
     if let Some(times) = &p.propagation_sleep_times
         && (times.is_empty() || times.contains(&0))
     {
@@ -210,10 +207,8 @@ fn check_propagation(
             "must be positive seconds, e.g. [1, 2, 4, 8]".into(),
         ));
     }
-    if let Some(r) = &p.dns_resolver {
-        crate::solver::dns_lookup::parse_server(r)
-            .map_err(|e| bad(file, "dns_resolver", e.to_string()))?;
-    }
+    // dns_resolver is parsed where it is used, before any query is sent
+    // (challenge::propagation::parse_server, the flag's own parser).
     Ok(())
 }
 

@@ -374,6 +374,13 @@ impl SafeDir {
         rustix::fs::symlinkat(target, &self.fd, name).map_err(|e| Error::io(path)(e.into()))
     }
 
+    /// Sets this directory's mode exactly.
+    pub fn set_mode(&self, mode: u32) -> Result<()> {
+        self.as_file()?
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(Error::io(&self.path))
+    }
+
     /// The names in this directory (not `.` and `..`), unsorted.
     pub fn names(&self) -> Result<Vec<String>> {
         let io = |e: rustix::io::Errno| Error::io(&self.path)(e.into());

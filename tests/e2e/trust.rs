@@ -5,8 +5,6 @@
 //! Each test checks the harm did not happen (no file outside, no target
 //! truncated, no secret echoed, no hook run), not only the error text.
 
-
-
 use crate::common::fault_server::*;
 use crate::common::*;
 use std::os::unix::fs::{PermissionsExt, symlink};
