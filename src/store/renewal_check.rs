@@ -273,7 +273,7 @@ webroot = "/var/www/html"
             let text = GOOD.replace(from, to);
             assert!(check(&text, "example.com").is_err(), "{to}");
         }
-        let hook = format!("{GOOD}").replace("key_type", "deploy_hook = \"\"\nkey_type");
+        let hook = GOOD.replace("key_type", "deploy_hook = \"\"\nkey_type");
         assert!(check(&hook, "example.com").is_err());
         let profile = GOOD.replace("key_type", "profile = \"a b\"\nkey_type");
         assert!(check(&profile, "example.com").is_err());

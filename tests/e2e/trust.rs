@@ -303,7 +303,10 @@ sys.exit(os.waitstatus_to_exitcode(status))";
 
 fn run_measured(cmd: Command) -> (Option<i32>, i64, String) {
     let mut py = Command::new("python3");
-    py.arg("-c").arg(MEASURE).arg(cmd.get_program()).args(cmd.get_args());
+    py.arg("-c")
+        .arg(MEASURE)
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
     for (k, v) in cmd.get_envs() {
         match v {
             Some(v) => py.env(k, v),
