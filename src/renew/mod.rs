@@ -270,6 +270,8 @@ struct Outcome {
     not_after: Option<SystemTime>,
     error: Option<String>,
     deploy_error: Option<String>,
+    /// The lineage's installer (nginx) failed after the renewal.
+    install_error: Option<String>,
     /// The renewal completed an order an interrupted run had left.
     resumed: bool,
 }
@@ -285,6 +287,7 @@ impl Outcome {
             not_after: None,
             error: None,
             deploy_error: None,
+            install_error: None,
             resumed: false,
         }
     }
@@ -302,6 +305,7 @@ impl Outcome {
             "live": store.live_path(&self.name),
             "error": self.error,
             "deploy_hook_error": self.deploy_error,
+            "install_error": self.install_error,
             "resumed": self.resumed,
         })
     }
@@ -695,6 +699,22 @@ impl<'a> Runner<'a> {
                 o.not_after = Some(not_after);
                 if !self.settings.dry_run {
                     self.installed(&l);
+                    // The configuration already points at live/: this
+                    // reloads the server (and repairs removed lines).
+                    if let Some(installer) = &l.config.installer {
+                        let store = self.env.store;
+                        if let Err(e) = crate::installer::install(
+                            installer,
+                            &store.live_fullchain(&name),
+                            &store.live_privkey(&name),
+                            &l.config.domains,
+                            self.env.output.as_ref(),
+                        ) {
+                            self.env.output.error_in(&name, &e);
+                            o.install_error = Some(e.to_string());
+                            self.failures += 1;
+                        }
+                    }
                     if let Err(e) = self.deploy_hook(&l.config) {
                         self.env.output.error_in(&name, &e);
                         o.deploy_error = Some(e.to_string());
@@ -890,10 +910,10 @@ impl<'a> Runner<'a> {
                     o.name,
                     o.version.unwrap_or_default(),
                     o.not_after.map(rfc3339).unwrap_or_default(),
-                    if o.deploy_error.is_some() {
-                        "; the deploy hook failed"
-                    } else {
-                        ""
+                    match (&o.install_error, &o.deploy_error) {
+                        (Some(_), _) => "; installing it into the web server failed",
+                        (None, Some(_)) => "; the deploy hook failed",
+                        (None, None) => "",
                     }
                 )),
                 Action::Failed => lines.push(format!(

@@ -4,6 +4,7 @@
 mod account;
 mod certificates;
 mod import_certbot;
+mod install;
 mod issue;
 mod register;
 mod renew;
@@ -78,6 +79,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Revoke(args) => revoke::run(&ctx, args),
         Command::Account(cmd) => account::run(&ctx, cmd),
         Command::Renew(args) => renew::run(&ctx, args),
+        Command::Install(args) => install::run(&ctx, args),
     };
     match result {
         Ok(code) => code,
