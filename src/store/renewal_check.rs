@@ -100,6 +100,19 @@ pub fn validate(mut config: RenewalConfig, stem: &str, path: &Path) -> Result<Re
             check_propagation(propagation, path)?;
         }
         SolverConfig::Manual { propagation, .. } => check_propagation(propagation, path)?,
+        SolverConfig::Nginx {
+            server_root, ctl, ..
+        } => {
+            check_absolute(server_root, path, "solver.server_root")?;
+            check_absolute(ctl, path, "solver.ctl")?;
+        }
+    }
+    if let Some(super::InstallerConfig::Nginx {
+        server_root, ctl, ..
+    }) = &config.installer
+    {
+        check_absolute(server_root, path, "installer.server_root")?;
+        check_absolute(ctl, path, "installer.ctl")?;
     }
     for (key, value) in [
         ("pre_hook", &config.pre_hook),
