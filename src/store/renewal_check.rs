@@ -104,7 +104,7 @@ pub fn validate(mut config: RenewalConfig, stem: &str, path: &Path) -> Result<Re
             server_root, ctl, ..
         } => {
             check_absolute(server_root, path, "solver.server_root")?;
-            check_absolute(ctl, path, "solver.ctl")?;
+            check_program(ctl, path, "solver.ctl")?;
         }
     }
     if let Some(super::InstallerConfig::Nginx {
@@ -112,7 +112,7 @@ pub fn validate(mut config: RenewalConfig, stem: &str, path: &Path) -> Result<Re
     }) = &config.installer
     {
         check_absolute(server_root, path, "installer.server_root")?;
-        check_absolute(ctl, path, "installer.ctl")?;
+        check_program(ctl, path, "installer.ctl")?;
     }
     for (key, value) in [
         ("pre_hook", &config.pre_hook),
@@ -195,6 +195,18 @@ fn check_absolute(p: &Path, file: &Path, key: &str) -> Result<()> {
             key,
             "must be an absolute path (renewals run from cron, in no particular directory)".into(),
         ));
+    }
+    Ok(())
+}
+
+/// A program: a name looked up in PATH (`nginx`), or an absolute path.
+fn check_program(p: &Path, file: &Path, key: &str) -> Result<()> {
+    let text = p.as_os_str().as_encoded_bytes();
+    if text.contains(&b'/') {
+        return check_absolute(p, file, key);
+    }
+    if text.is_empty() || text.contains(&0) {
+        return Err(bad(file, key, "must name a program".into()));
     }
     Ok(())
 }
