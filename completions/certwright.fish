@@ -41,6 +41,7 @@ complete -c certwright -n "__fish_certwright_needs_command" -f -a "account" -d '
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "install" -d 'Install an existing certificate into a web server\'s configuration (kept in the renewal file: renewals reload the server)'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
+complete -c certwright -n "__fish_certwright_needs_command" -f -a "persist-record" -d 'Print the dns-persist-01 TXT record that lets this account validate a name for as long as the record stays (draft-ietf-acme-dns-persist-01)'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l server -d 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging' -r
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l ca-bundle -d 'PEM CA certificates to trust for the ACME server\'s own TLS, instead of the system\'s (private CAs, test servers such as Pebble)' -r -F
@@ -76,6 +77,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -s d -l dom
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -s w -l webroot-path -d 'The web server\'s document root, for --webroot' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l http-01-port -d 'Port of the standalone server (the CA always connects to port 80; change this only behind a port forward or for test CAs)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l http-01-address -d 'Address the standalone server listens on [default: all]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l tls-alpn-01-port -d 'Port of the tls-alpn-01 server (the CA always connects to port 443; change this only behind a port forward or for test CAs)' -r
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l tls-alpn-01-address -d 'Address the tls-alpn-01 server listens on [default: all]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l nginx-server-root -d 'The directory holding nginx.conf [default: /etc/nginx]' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l nginx-ctl -d 'The nginx binary, or a wrapper [default: nginx]' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l https-port -d 'Port a server block gets `listen PORT ssl` on when it has no TLS yet [default: 443]' -r
@@ -96,8 +99,10 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -l csr -d '
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l key-path -d 'The private key of --csr (PEM)' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dns-hook -l manual-auth-hook -d 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot\'s --manual-auth-hook also works)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dns-cleanup-hook -l manual-cleanup-hook -d 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot\'s --manual-cleanup-hook also works)' -r
-complete -c certwright -n "__fish_certwright_using_subcommand issue" -l preferred-challenges -d 'Challenge type for --manual, in order of preference [default: dns-01]' -r -f -a "dns-01\t''
-http-01\t''"
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l preferred-challenges -d 'Challenge type: for --manual (dns-01 or http-01 [default: dns-01]), tls-alpn-01 with --standalone, or dns-persist-01 on its own' -r -f -a "dns-01\t''
+http-01\t''
+tls-alpn-01\t'With --standalone: the built-in TLS server on port 443 (RFC 8737)'
+dns-persist-01\t'A standing _validation-persist TXT record (see `persist-record`)'"
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l propagation-delay -d 'Seconds to wait unconditionally after all TXT records are set' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l propagation-timeout -d 'Check that every TXT record is visible at the zone\'s authoritative name servers before the CA looks, for up to SECONDS (no check unless set)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l propagation-sleep-times -d 'Seconds between those checks; the last value repeats [default: 1,2,4,8]' -r
@@ -131,7 +136,7 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -l non-inte
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -s q -l quiet -d 'Print only errors'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
-complete -c certwright -n "__fish_certwright_using_subcommand issue" -s h -l help -d 'Print help'
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -s V -l version -d 'Print version'
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l cert-name -d 'Only these lineages' -r
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
@@ -320,15 +325,36 @@ complete -c certwright -n "__fish_certwright_using_subcommand renew" -s q -l qui
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -s h -l help -d 'Print help'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -s V -l version -d 'Print version'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew help" -f -a "register" -d 'Create (or find) an account with the CA'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew help" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew help" -f -a "certificates" -d 'List the certificates certwright manages'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew help" -f -a "revoke" -d 'Revoke a certificate'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew help" -f -a "account" -d 'Manage ACME accounts: list, show, update, rollover, deactivate'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew help" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew help" -f -a "install" -d 'Install an existing certificate into a web server\'s configuration (kept in the renewal file: renewals reload the server)'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew help" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l server -d 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging' -r
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l ca-bundle -d 'PEM CA certificates to trust for the ACME server\'s own TLS, instead of the system\'s (private CAs, test servers such as Pebble)' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l max-retry-wait -d 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l order-timeout -d 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l account -d 'Account to use when several exist for the server' -r
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l staging-server -d 'Staging directory URL, for CAs whose staging directory certwright does not know' -r
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -s d -l domain -d 'A name the record is for, repeatable; *.NAME implies --wildcard' -r
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l persist-until -d 'Add persistUntil: the CA refuses the record after this date (UTC), RFC 3339 time or UNIX time in seconds' -r
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l issuer-domain-name -d 'The CA\'s issuer domain name to put in the record [default: the first of the CA\'s caaIdentities]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l staging -d 'Use the CA\'s staging directory and keep the result apart from production, under <config-dir>/staging/'
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l wildcard -d 'Add policy=wildcard: the record then also covers *.NAME and every subdomain of NAME'
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -s q -l quiet -d 'Print only errors'
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -s h -l help -d 'Print help'
+complete -c certwright -n "__fish_certwright_using_subcommand persist-record" -s V -l version -d 'Print version'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew persist-record help" -f -a "register" -d 'Create (or find) an account with the CA'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew persist-record help" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew persist-record help" -f -a "certificates" -d 'List the certificates certwright manages'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew persist-record help" -f -a "revoke" -d 'Revoke a certificate'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew persist-record help" -f -a "account" -d 'Manage ACME accounts: list, show, update, rollover, deactivate'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew persist-record help" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew persist-record help" -f -a "install" -d 'Install an existing certificate into a web server\'s configuration (kept in the renewal file: renewals reload the server)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew persist-record help" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew persist-record help" -f -a "persist-record" -d 'Print the dns-persist-01 TXT record that lets this account validate a name for as long as the record stays (draft-ietf-acme-dns-persist-01)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew persist-record help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List the accounts stored locally (no network)'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show an account as the CA sees it, and what the CA offers'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "update" -d 'Change the account\'s contact addresses'

@@ -76,17 +76,26 @@ pub fn validate(mut config: RenewalConfig, stem: &str, path: &Path) -> Result<Re
     config.domains = crate::names::normalize_domains(&config.domains)
         .map_err(|e| bad(path, "domains", e.to_string()))?;
     match &config.solver {
-        SolverConfig::Standalone { http_address, .. } => {
-            if let Some(a) = http_address
+        SolverConfig::Standalone {
+            http_address: address,
+            ..
+        }
+        | SolverConfig::TlsAlpn {
+            tls_address: address,
+            ..
+        } => {
+            if let Some(a) = address
                 && a.parse::<std::net::IpAddr>().is_err()
             {
                 return Err(bad(
                     path,
-                    "solver.http_address",
+                    "solver address",
                     format!("{a:?} is not an IP address"),
                 ));
             }
         }
+        // Parsed where it is used, before any query is sent.
+        SolverConfig::DnsPersist { .. } => {}
         SolverConfig::Webroot { webroot } => check_absolute(webroot, path, "solver.webroot")?,
         SolverConfig::Dns {
             auth_hook,

@@ -377,7 +377,7 @@ fn fault_issue(server: &FaultServer, dir: &Path, extra: &[&str]) -> Output {
 
 #[test]
 fn an_authorization_for_a_name_not_requested_stops_before_any_hook() {
-    let server = FaultServer::start(Script::new().offer_dns01().unrequested_authz(EXTRA_NAME));
+    let server = FaultServer::start(Script::new().offer("dns-01").unrequested_authz(EXTRA_NAME));
     let tmp = tempfile::tempdir().unwrap();
     let log = tmp.path().join("hook.log");
     let hook = tmp.path().join("hook.sh");

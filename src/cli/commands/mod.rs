@@ -6,6 +6,7 @@ mod certificates;
 mod import_certbot;
 mod install;
 mod issue;
+mod persist_record;
 mod register;
 mod renew;
 mod revoke;
@@ -79,6 +80,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Revoke(args) => revoke::run(&ctx, args),
         Command::Account(cmd) => account::run(&ctx, cmd),
         Command::Renew(args) => renew::run(&ctx, args),
+        Command::PersistRecord(args) => persist_record::run(&ctx, args),
         Command::Install(args) => install::run(&ctx, args),
     };
     match result {
