@@ -272,6 +272,18 @@ impl SafeDir {
         Ok(file)
     }
 
+    /// Opens `name` for appending, creating it with `mode`; never through a
+    /// link (a planted log link would have root append to its target).
+    pub fn open_append(&self, name: &str, mode: u32) -> Result<File> {
+        let path = self.path.join(name);
+        self.open_with(
+            name,
+            OFlags::WRONLY | OFlags::APPEND | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            mode,
+        )?
+        .ok_or_else(|| Error::io(&path)(std::io::ErrorKind::NotFound.into()))
+    }
+
     /// Reads `name` (no link followed), refusing files larger than `cap`
     /// without reading them; None when it does not exist.
     pub fn read_capped(&self, name: &str, cap: u64) -> Result<Option<Vec<u8>>> {

@@ -24,6 +24,18 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<SolverConfig> {
+    if let (Some(dir), false) = (&args.webroot_path, args.webroot) {
+        return Err(Error::Usage(format!(
+            "-w/--webroot-path goes with --webroot: add --webroot to answer http-01 by writing into {}{}",
+            dir.display(),
+            if args.standalone || args.nginx.nginx || args.dns.dns_hook.is_some() || args.dns.manual
+            {
+                ", or drop -w"
+            } else {
+                ""
+            }
+        )));
+    }
     let tls_alpn_flags = args.tls_alpn_01_port.is_some() || args.tls_alpn_01_address.is_some();
     match args.dns.preferred_challenges.first() {
         Some(PreferredChallenge::TlsAlpn01 | PreferredChallenge::DnsPersist01)
@@ -209,7 +221,8 @@ fn account_for_issue(
     if let Some(found) = account::load(store, &ca.server, settings.account())? {
         return Ok((ctx.connect(ca)?, found));
     }
-    if contacts(settings, registration)?.is_none() {
+    // On a terminal, registration asks for what is missing instead.
+    if contacts(settings, registration)?.is_none() && !ctx.interactive {
         return Err(Error::NoAccount {
             server: ca.server.clone(),
             dir: store.root().to_path_buf(),
@@ -219,6 +232,12 @@ fn account_for_issue(
     let registration = ctx.registration(settings, registration, &client)?;
     ctx.output.step("registering an account");
     let acct = account::register(&client, store, &registration)?.0;
+    ctx.output.notice(&format!(
+        "Created account {} for {} (stored in {})",
+        acct.id,
+        ca.server,
+        store.account_dir(&ca.server, &acct.id).display()
+    ));
     Ok((client, acct))
 }
 
@@ -270,7 +289,17 @@ fn dry_run_account(
         key_type: args.registration.account_key_type,
         eab: eab_credentials(&args.registration)?,
     };
-    Ok(account::register(client, &target.account_store, &registration)?.0)
+    let acct = account::register(client, &target.account_store, &registration)?.0;
+    ctx.output.notice(&format!(
+        "Created staging account {} for {} (for dry runs; stored in {})",
+        acct.id,
+        client.directory_url,
+        target
+            .account_store
+            .account_dir(&client.directory_url, &acct.id)
+            .display()
+    ));
+    Ok(acct)
 }
 
 pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
