@@ -127,6 +127,10 @@ pub fn run(cli: Cli) -> u8 {
             return exit::of(&e);
         }
     };
+    if let Err(e) = crate::interrupt::arm() {
+        output.error(&e);
+        return exit::of(&e);
+    }
     let ctx = Context::new(&cli.global, Arc::clone(&output), layers);
     let result = match &cli.command {
         Command::Register(args) => register::run(&ctx, args),
