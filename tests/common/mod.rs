@@ -3,7 +3,10 @@
 //! runner for the real certwright binary.
 #![allow(dead_code)]
 
+pub mod acme2certifier;
+pub mod caddy;
 pub mod fault_server;
+pub mod netns;
 
 use openssl::asn1::Asn1Time;
 use openssl::bn::{BigNum, MsbOption};
