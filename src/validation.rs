@@ -16,13 +16,14 @@
 //! [`crate::acme::retry::DEFAULT_POLL_SCHEDULE`], so `Retry-After: 0` does
 //! not make a tight loop).
 
+use crate::acme::Error as AcmeError;
 use crate::acme::client::Account;
+use crate::acme::error::ValidationFailure;
 use crate::acme::retry::DEFAULT_POLL_SCHEDULE;
 use crate::acme::types::*;
+use crate::challenge::sightings::{QUIET, Sightings};
 use crate::clock::human_duration;
 use crate::error::{Error, Result};
-use crate::solver::sightings::{QUIET, Sightings};
-use std::fmt;
 use std::time::{Duration, Instant};
 
 /// Waits between order polls while the CA validates, when it sends no
@@ -72,109 +73,117 @@ impl Answered {
     }
 }
 
-/// One identifier whose validation the CA rejected.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    pub identifier: String,
-    pub challenge: ChallengeType,
-    /// The CA's problem document; None when it gave no reason.
-    pub problem: Option<Problem>,
-    /// What the CA said about the authorization when there is no problem
-    /// document ("the authorization is invalid").
-    pub state: String,
-}
-
-impl Failure {
-    /// A local hint for the usual causes, naming the troubleshooting
-    /// section that explains them.
-    pub fn hint(&self) -> String {
-        let kind = self.problem.as_ref().and_then(|p| p.acme_type()).unwrap_or("");
-        let detail = self
-            .problem
-            .as_ref()
-            .and_then(|p| p.detail.as_deref())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let name = &self.identifier;
-        if kind == "caa" {
-            return format!(
-                "a CAA record of {name} or a parent domain does not allow this CA \
-                 (docs/troubleshooting.md#caa)"
-            );
-        }
-        if kind == "dns" && self.challenge != ChallengeType::Dns01 {
-            return format!(
-                "the CA could not resolve {name}: check its public A/AAAA records \
-                 (docs/troubleshooting.md#validation-failures)"
-            );
-        }
-        match self.challenge {
-            ChallengeType::Dns01 => format!(
-                "the CA did not see the TXT record _acme-challenge.{name}: did the hook create it \
-                 in the zone the public DNS serves (a CNAME for delegated validation?), and is an \
-                 old TXT record still cached? (docs/troubleshooting.md#dns-01-txt-record-not-visible)"
-            ),
-            ChallengeType::Http01 => {
-                let not_found = detail.contains("404") || detail.contains("not found");
-                let no_connection = kind == "connection"
-                    || kind == "timeout"
-                    || detail.contains("connection refused")
-                    || detail.contains("timeout")
-                    || detail.contains("could not connect");
-                if not_found {
-                    format!(
-                        "the CA reached {name} but found no challenge file: with --webroot, is -w the \
-                         document root the web server really serves for {name}? \
-                         (docs/troubleshooting.md#http-01-404-not-found)"
-                    )
-                } else if no_connection {
-                    format!(
-                        "the CA could not connect to {name} on port 80: is port 80 open from the \
-                         internet (firewall, NAT port forward), also to Let's Encrypt's several \
-                         validation locations, and do the A/AAAA records of {name} point at this \
-                         machine? (docs/troubleshooting.md#http-01-connection-refused-or-timeout)"
-                    )
-                } else {
-                    format!(
-                        "the CA fetched http://{name}/.well-known/acme-challenge/<token> and got \
-                         something else than this run's key authorization: another server (a CDN, a \
-                         proxy, an old AAAA record, another certwright run) answers for {name} \
-                         (docs/troubleshooting.md#http-01-wrong-content)"
-                    )
-                }
+/// A local hint for the usual causes of a failed validation, naming the
+/// troubleshooting section that explains them.
+pub fn hint(f: &ValidationFailure) -> String {
+    let kind = f.problem.as_ref().and_then(|p| p.acme_type()).unwrap_or("");
+    let detail = f
+        .problem
+        .as_ref()
+        .map(|p| p.to_string())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let name = &f.identifier;
+    if f.problem.is_none() {
+        return format!(
+            "the usual causes: the CA could not reach {name} (port 80 closed, a wrong A/AAAA \
+             record), found no challenge file (with --webroot, is -w the document root served for \
+             {name}?), or got other content (a CDN or proxy answering); for dns-01 a TXT record it \
+             could not see (docs/troubleshooting.md#validation-failures)"
+        );
+    }
+    if kind == "caa" || detail.contains("caa record") {
+        return format!(
+            "a CAA record of {name} or a parent domain does not allow this CA \
+             (docs/troubleshooting.md#caa)"
+        );
+    }
+    match f.challenge {
+        ChallengeType::Dns01 => format!(
+            "the CA did not see the TXT record _acme-challenge.{name}: did the hook create it in \
+             the zone the public DNS serves (a CNAME for delegated validation?), and is an old \
+             TXT record still cached? (docs/troubleshooting.md#dns-01-txt-record-not-visible)"
+        ),
+        ChallengeType::Http01 if kind == "dns" => format!(
+            "the CA could not resolve {name}: check its public A/AAAA records \
+             (docs/troubleshooting.md#validation-failures)"
+        ),
+        ChallengeType::Http01 => {
+            let not_found = detail.contains("404") || detail.contains("not found");
+            let no_connection = kind == "connection"
+                || kind == "timeout"
+                || detail.contains("connection refused")
+                || detail.contains("timeout")
+                || detail.contains("could not connect");
+            if not_found {
+                format!(
+                    "the CA reached {name} but found no challenge file: with --webroot, is -w the \
+                     document root the web server really serves for {name}? \
+                     (docs/troubleshooting.md#http-01-404-not-found)"
+                )
+            } else if no_connection {
+                format!(
+                    "the CA could not connect to {name} on port 80: is port 80 open from the \
+                     internet (firewall, NAT port forward), also to Let's Encrypt's several \
+                     validation locations, and do the A/AAAA records of {name} point at this \
+                     machine? (docs/troubleshooting.md#http-01-connection-refused-or-timeout)"
+                )
+            } else {
+                format!(
+                    "the CA fetched http://{name}/.well-known/acme-challenge/<token> and got \
+                     something other than this run's key authorization: another server (a CDN, \
+                     a proxy, an old AAAA record, another certwright run) answers for {name} \
+                     (docs/troubleshooting.md#http-01-wrong-content)"
+                )
             }
-            _ => "see docs/troubleshooting.md#validation-failures".to_string(),
         }
+        _ => "see docs/troubleshooting.md#validation-failures".to_string(),
     }
 }
 
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}): ", self.identifier, self.challenge)?;
-        match &self.problem {
-            Some(p) => write!(f, "{}", p.to_string().replace('\n', "\n    "))?,
-            None => write!(f, "{} (the CA gave no reason)", self.state)?,
-        }
-        write!(f, "\n    hint: {}", self.hint())
-    }
+/// A failure with its hint filled in.
+pub fn with_hint(mut f: ValidationFailure) -> ValidationFailure {
+    f.hint = Some(hint(&f));
+    f
 }
 
-/// Shows every failure, one per identifier.
-pub fn describe_failures(failures: &[Failure]) -> String {
-    failures
+/// The failure an `invalid` authorization stands for: the error of its
+/// challenge of type `kind` (else of any challenge), if the CA gave one.
+pub fn authorization_failure(
+    authz: &Authorization,
+    kind: Option<&ChallengeType>,
+) -> ValidationFailure {
+    let ours = authz
+        .challenges
         .iter()
-        .map(|f| format!("  - {f}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .find(|c| Some(&c.kind) == kind && c.error.is_some())
+        .or_else(|| authz.challenges.iter().find(|c| c.error.is_some()))
+        .or_else(|| {
+            authz
+                .challenges
+                .iter()
+                .find(|c| c.status == ChallengeStatus::Invalid)
+        });
+    with_hint(ValidationFailure {
+        identifier: authz.identifier.value.clone(),
+        challenge: ours
+            .map(|c| c.kind.clone())
+            .or_else(|| kind.cloned())
+            .unwrap_or(ChallengeType::Other("unknown".into())),
+        problem: ours.and_then(|c| c.error.clone()),
+        state: format!("the authorization is {:?}", authz.status).to_lowercase(),
+        hint: None,
+    })
 }
 
-fn failure(a: &Answered, state: &str) -> Failure {
-    Failure {
+fn failure(a: &Answered, state: &str) -> ValidationFailure {
+    with_hint(ValidationFailure {
         identifier: a.identifier.value.clone(),
         challenge: a.challenge.kind.clone(),
         problem: a.challenge.error.clone(),
         state: state.to_string(),
-    }
+        hint: None,
+    })
 }
 
 /// What to do about one challenge, from the CA's latest word on it.
@@ -182,7 +191,7 @@ enum Next {
     Done,
     Wait,
     Retry(Duration),
-    Failed(Failure),
+    Failed(ValidationFailure),
 }
 
 fn judge(a: &Answered) -> Next {
@@ -204,7 +213,7 @@ fn judge(a: &Answered) -> Next {
 
 /// Settles every challenge whose latest answer is final or asks for a
 /// retry; returns the failures.
-fn settle(account: &Account<'_>, answered: &mut [Answered]) -> Result<Vec<Failure>> {
+fn settle(account: &Account<'_>, answered: &mut [Answered]) -> Result<Vec<ValidationFailure>> {
     let transport = &account.client.transport;
     let mut failures = Vec::new();
     for a in answered.iter_mut().filter(|a| !a.resolved) {
@@ -217,7 +226,12 @@ fn settle(account: &Account<'_>, answered: &mut [Answered]) -> Result<Vec<Failur
                     failures.push(f);
                 }
                 Next::Retry(pause) => {
-                    let said = a.challenge.error.as_ref().map(|p| p.to_string()).unwrap_or_default();
+                    let said = a
+                        .challenge
+                        .error
+                        .as_ref()
+                        .map(|p| p.to_string())
+                        .unwrap_or_default();
                     transport.progress.warn(&format!(
                         "the CA could not validate {}: {said}; submitting the challenge again in {}",
                         a.identifier,
@@ -237,7 +251,10 @@ fn settle(account: &Account<'_>, answered: &mut [Answered]) -> Result<Vec<Failur
 
 /// Reads the authorizations not yet known to be valid, for servers that
 /// leave the order `pending` after a failure; updates `answered`.
-fn read_authorizations(account: &Account<'_>, answered: &mut [Answered]) -> Result<Vec<Failure>> {
+fn read_authorizations(
+    account: &Account<'_>,
+    answered: &mut [Answered],
+) -> Result<Vec<ValidationFailure>> {
     for a in answered.iter_mut().filter(|a| !a.resolved) {
         let authz = account.authorization(&a.authz_url)?;
         if let Some(c) = authz.challenges.iter().find(|c| c.url == a.challenge.url) {
@@ -265,8 +282,8 @@ fn read_authorizations(account: &Account<'_>, answered: &mut [Answered]) -> Resu
     settle(account, answered)
 }
 
-fn rejected(failures: Vec<Failure>) -> Error {
-    Error::ValidationFailed { failures }
+fn rejected(failures: Vec<ValidationFailure>) -> Error {
+    AcmeError::ValidationFailed { failures }.into()
 }
 
 /// Polls until the order leaves `pending` or a validation is known to have
@@ -287,7 +304,10 @@ pub fn await_verdict(
         return Err(rejected(failures));
     }
     let started = transport.clock.now();
-    let tokens: Vec<String> = answered.iter().filter_map(|a| a.challenge.token.clone()).collect();
+    let tokens: Vec<String> = answered
+        .iter()
+        .filter_map(|a| a.challenge.token.clone())
+        .collect();
     let mut seen_all = false;
     // Every challenge answered `valid` (synchronous validators): the order
     // is ready now, no wait is worth it.
@@ -303,10 +323,16 @@ pub fn await_verdict(
             return Ok(current.clone());
         }
         let step = match retry_after {
-            Some(after) => (*after).max(DEFAULT_POLL_SCHEDULE[polls.min(DEFAULT_POLL_SCHEDULE.len() - 1)]),
+            Some(after) => {
+                (*after).max(DEFAULT_POLL_SCHEDULE[polls.min(DEFAULT_POLL_SCHEDULE.len() - 1)])
+            }
             None => VALIDATION_POLL_SCHEDULE[polls.min(VALIDATION_POLL_SCHEDULE.len() - 1)],
         };
-        let waited = transport.clock.now().duration_since(started).unwrap_or_default();
+        let waited = transport
+            .clock
+            .now()
+            .duration_since(started)
+            .unwrap_or_default();
         if waited + step > policy.order_timeout {
             let limit = human_duration(policy.order_timeout);
             let what = match retry_after {
@@ -318,13 +344,16 @@ pub fn await_verdict(
                     "the CA to validate (the next check would pass the order timeout of {limit})"
                 ),
             };
-            return Err(Error::Timeout {
+            return Err(AcmeError::Timeout {
                 what,
                 waited,
                 last_status: Some("pending".into()),
-            });
+            }
+            .into());
         }
-        transport.progress.waiting("waiting for the CA to validate", step);
+        transport
+            .progress
+            .waiting("waiting for the CA to validate", step);
         match sightings {
             // Wake as soon as the CA has fetched every token and gone quiet,
             // but never before its Retry-After.
@@ -364,28 +393,69 @@ mod tests {
         }
     }
 
-    fn fail(challenge: ChallengeType, p: Option<Problem>) -> Failure {
-        Failure {
+    fn fail(challenge: ChallengeType, p: Option<Problem>) -> ValidationFailure {
+        with_hint(ValidationFailure {
             identifier: "example.com".into(),
             challenge,
             problem: p,
             state: "the challenge is invalid".into(),
-        }
+            hint: None,
+        })
     }
 
     #[test]
     fn hints_name_the_usual_cause() {
         let cases = [
-            (ChallengeType::Http01, problem("unauthorized", "Invalid response from http://example.com/.well-known/acme-challenge/x: 404"), "http-01-404-not-found"),
-            (ChallengeType::Http01, problem("connection", "127.0.0.1: Connection refused"), "http-01-connection-refused-or-timeout"),
-            (ChallengeType::Http01, problem("connection", "The server could not connect to validation target"), "port 80"),
-            (ChallengeType::Http01, problem("incorrectResponse", "key authorization mismatch"), "http-01-wrong-content"),
-            (ChallengeType::Http01, problem("rejectedIdentifier", "The server will not issue certificates for the identifier"), "http-01-wrong-content"),
-            (ChallengeType::Dns01, problem("unauthorized", "No TXT record found at _acme-challenge.example.com"), "dns-01-txt-record-not-visible"),
-            (ChallengeType::Http01, problem("caa", "CAA record for example.com prevents issuance"), "#caa"),
+            (
+                ChallengeType::Http01,
+                problem(
+                    "unauthorized",
+                    "Invalid response from http://example.com/.well-known/acme-challenge/x: 404",
+                ),
+                "http-01-404-not-found",
+            ),
+            (
+                ChallengeType::Http01,
+                problem("connection", "127.0.0.1: Connection refused"),
+                "http-01-connection-refused-or-timeout",
+            ),
+            (
+                ChallengeType::Http01,
+                problem(
+                    "connection",
+                    "The server could not connect to validation target",
+                ),
+                "port 80",
+            ),
+            (
+                ChallengeType::Http01,
+                problem("incorrectResponse", "key authorization mismatch"),
+                "http-01-wrong-content",
+            ),
+            (
+                ChallengeType::Http01,
+                problem(
+                    "rejectedIdentifier",
+                    "The server will not issue certificates for the identifier",
+                ),
+                "http-01-wrong-content",
+            ),
+            (
+                ChallengeType::Dns01,
+                problem(
+                    "unauthorized",
+                    "No TXT record found at _acme-challenge.example.com",
+                ),
+                "dns-01-txt-record-not-visible",
+            ),
+            (
+                ChallengeType::Http01,
+                problem("caa", "CAA record for example.com prevents issuance"),
+                "#caa",
+            ),
         ];
         for (kind, p, want) in cases {
-            let hint = fail(kind, Some(p.clone())).hint();
+            let hint = fail(kind, Some(p.clone())).hint.unwrap();
             assert!(hint.contains(want), "{p:?}: {hint}");
             assert!(hint.contains("docs/troubleshooting.md"), "{hint}");
         }
@@ -394,8 +464,16 @@ mod tests {
     #[test]
     fn a_failure_without_a_problem_says_so() {
         let shown = fail(ChallengeType::Http01, None).to_string();
-        assert!(shown.starts_with("example.com (http-01): the challenge is invalid (the CA gave no reason)"), "{shown}");
-        assert!(shown.contains("hint:"), "{shown}");
+        assert!(
+            shown.starts_with(
+                "validation of example.com failed: the challenge is invalid (the CA gave no reason)"
+            ),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("\n  hint (http-01): the usual causes"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -406,8 +484,14 @@ mod tests {
             ..problem("connection", "timeout during connect")
         });
         let shown = fail(ChallengeType::Http01, Some(p)).to_string();
-        assert!(shown.contains("Some checks failed (urn:ietf:params:acme:error:unauthorized)"), "{shown}");
-        assert!(shown.contains("\n      - example.com: timeout during connect"), "{shown}");
+        assert!(
+            shown.contains("Some checks failed (urn:ietf:params:acme:error:unauthorized)"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("\n    - example.com: timeout during connect"),
+            "{shown}"
+        );
     }
 
     fn answered(status: ChallengeStatus, error: Option<Problem>) -> Answered {
@@ -427,12 +511,24 @@ mod tests {
     #[test]
     fn judging_each_servers_answers() {
         // Pebble, Let's Encrypt: still working on it.
-        assert!(matches!(judge(&answered(ChallengeStatus::Processing, None)), Next::Wait));
-        assert!(matches!(judge(&answered(ChallengeStatus::Pending, None)), Next::Wait));
-        // smallstep, synchronous: done either way in the POST's answer.
-        assert!(matches!(judge(&answered(ChallengeStatus::Valid, None)), Next::Done));
         assert!(matches!(
-            judge(&answered(ChallengeStatus::Invalid, Some(problem("rejectedIdentifier", "x")))),
+            judge(&answered(ChallengeStatus::Processing, None)),
+            Next::Wait
+        ));
+        assert!(matches!(
+            judge(&answered(ChallengeStatus::Pending, None)),
+            Next::Wait
+        ));
+        // smallstep, synchronous: done either way in the POST's answer.
+        assert!(matches!(
+            judge(&answered(ChallengeStatus::Valid, None)),
+            Next::Done
+        ));
+        assert!(matches!(
+            judge(&answered(
+                ChallengeStatus::Invalid,
+                Some(problem("rejectedIdentifier", "x"))
+            )),
             Next::Failed(_)
         ));
         // smallstep, connection error: pending with an error, submit again
@@ -442,6 +538,8 @@ mod tests {
         a.retries = 1;
         assert!(matches!(judge(&a), Next::Retry(d) if d == CHALLENGE_RETRY_PAUSE * 2));
         a.retries = MAX_CHALLENGE_RETRIES;
-        assert!(matches!(judge(&a), Next::Failed(f) if f.problem.as_ref().unwrap().is("connection")));
+        assert!(
+            matches!(judge(&a), Next::Failed(f) if f.problem.as_ref().unwrap().is("connection"))
+        );
     }
 }

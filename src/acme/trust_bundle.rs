@@ -47,9 +47,9 @@ impl Bundle {
         let mut rest = text.as_ref();
         while let Some(start) = rest.find(BEGIN) {
             let body_and_more = &rest[start + BEGIN.len()..];
-            let end = body_and_more
-                .find(END)
-                .ok_or_else(|| bad("not a PEM certificate bundle (a certificate has no END line)".into()))?;
+            let end = body_and_more.find(END).ok_or_else(|| {
+                bad("not a PEM certificate bundle (a certificate has no END line)".into())
+            })?;
             let b64: String = body_and_more[..end]
                 .chars()
                 .filter(|c| !c.is_ascii_whitespace())
@@ -135,7 +135,10 @@ pub fn verify_server_chain(
     peer: Peer<'_>,
 ) -> std::result::Result<(), String> {
     let err = |e: openssl::error::ErrorStack| e.to_string();
-    let leaf = chain.iter().next().ok_or("the server sent no certificate")?;
+    let leaf = chain
+        .iter()
+        .next()
+        .ok_or("the server sent no certificate")?;
     let mut untrusted = Stack::new().map_err(err)?;
     for c in chain.iter().skip(1) {
         untrusted.push(c.to_owned()).map_err(err)?;
@@ -155,7 +158,10 @@ pub fn verify_server_chain(
     }
 }
 
-fn trust_store(anchors: Vec<X509>, peer: Peer<'_>) -> std::result::Result<X509Store, openssl::error::ErrorStack> {
+fn trust_store(
+    anchors: Vec<X509>,
+    peer: Peer<'_>,
+) -> std::result::Result<X509Store, openssl::error::ErrorStack> {
     let mut store = X509StoreBuilder::new()?;
     for a in anchors {
         store.add_cert(a)?;
@@ -182,7 +188,10 @@ fn tlv(b: &[u8]) -> Option<(u8, usize, usize)> {
             return None;
         }
         let bytes = b.get(2..2 + n)?;
-        (bytes.iter().fold(0usize, |acc, &x| (acc << 8) | x as usize), 2 + n)
+        (
+            bytes.iter().fold(0usize, |acc, &x| (acc << 8) | x as usize),
+            2 + n,
+        )
     };
     let total = header.checked_add(len)?;
     (total <= b.len()).then_some((tag, header, total))
@@ -232,22 +241,39 @@ mod tests {
         PKey::from_ec_key(EcKey::generate(&g).unwrap()).unwrap()
     }
 
-    fn cert(cn: &str, key: &PKey<Private>, issuer: Option<(&X509, &PKey<Private>)>, san: Option<&str>, days: i64) -> X509 {
+    fn cert(
+        cn: &str,
+        key: &PKey<Private>,
+        issuer: Option<(&X509, &PKey<Private>)>,
+        san: Option<&str>,
+        days: i64,
+    ) -> X509 {
         let mut name = X509NameBuilder::new().unwrap();
         name.append_entry_by_nid(Nid::COMMONNAME, cn).unwrap();
         let name = name.build();
         let mut b = X509::builder().unwrap();
         b.set_version(2).unwrap();
-        b.set_serial_number(&BigNum::from_u32(7).unwrap().to_asn1_integer().unwrap()).unwrap();
+        b.set_serial_number(&BigNum::from_u32(7).unwrap().to_asn1_integer().unwrap())
+            .unwrap();
         b.set_subject_name(&name).unwrap();
-        b.set_issuer_name(issuer.map_or(&*name, |(c, _)| c.subject_name())).unwrap();
+        b.set_issuer_name(issuer.map_or(&*name, |(c, _)| c.subject_name()))
+            .unwrap();
         b.set_pubkey(key).unwrap();
-        let from = if days < 0 { Asn1Time::from_unix(1_000_000_000).unwrap() } else { Asn1Time::days_from_now(0).unwrap() };
-        let to = if days < 0 { Asn1Time::from_unix(1_000_086_400).unwrap() } else { Asn1Time::days_from_now(days as u32).unwrap() };
+        let from = if days < 0 {
+            Asn1Time::from_unix(1_000_000_000).unwrap()
+        } else {
+            Asn1Time::days_from_now(0).unwrap()
+        };
+        let to = if days < 0 {
+            Asn1Time::from_unix(1_000_086_400).unwrap()
+        } else {
+            Asn1Time::days_from_now(days as u32).unwrap()
+        };
         b.set_not_before(&from).unwrap();
         b.set_not_after(&to).unwrap();
         if issuer.is_none() {
-            b.append_extension(BasicConstraints::new().critical().ca().build().unwrap()).unwrap();
+            b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+                .unwrap();
         }
         if let Some(host) = san {
             let ext = SubjectAlternativeName::new()
@@ -256,7 +282,8 @@ mod tests {
                 .unwrap();
             b.append_extension(ext).unwrap();
         }
-        b.sign(issuer.map_or(key, |(_, k)| k), MessageDigest::sha256()).unwrap();
+        b.sign(issuer.map_or(key, |(_, k)| k), MessageDigest::sha256())
+            .unwrap();
         b.build()
     }
 
@@ -274,13 +301,22 @@ mod tests {
         let mut pem = Vec::new();
         // Other CAs around it, as in a system bundle.
         for i in 0..5 {
-            pem.extend(cert(&format!("other root {i}"), &key(), None, None, 30).to_pem().unwrap());
+            pem.extend(
+                cert(&format!("other root {i}"), &key(), None, None, 30)
+                    .to_pem()
+                    .unwrap(),
+            );
         }
         pem.extend(root.to_pem().unwrap());
         pem.extend(cert("last root", &key(), None, None, 30).to_pem().unwrap());
         let bundle = dir.path().join("bundle.pem");
         std::fs::write(&bundle, pem).unwrap();
-        Fixture { _dir: dir, bundle, root, root_key }
+        Fixture {
+            _dir: dir,
+            bundle,
+            root,
+            root_key,
+        }
     }
 
     fn chain_of(certs: &[X509]) -> Stack<X509> {
@@ -296,14 +332,23 @@ mod tests {
         let f = fixture();
         let b = Bundle::read(&f.bundle).unwrap();
         assert_eq!(b.len(), 7);
-        assert_eq!(b.entries[5].subject, f.root.subject_name().to_der().unwrap());
+        assert_eq!(
+            b.entries[5].subject,
+            f.root.subject_name().to_der().unwrap()
+        );
     }
 
     #[test]
     fn only_the_issuers_of_the_chain_are_parsed() {
         let f = fixture();
         let b = Bundle::read(&f.bundle).unwrap();
-        let leaf = cert("leaf", &key(), Some((&f.root, &f.root_key)), Some("ca.example"), 10);
+        let leaf = cert(
+            "leaf",
+            &key(),
+            Some((&f.root, &f.root_key)),
+            Some("ca.example"),
+            10,
+        );
         let anchors = b.anchors_for(&chain_of(&[leaf])).unwrap();
         assert_eq!(anchors.len(), 1);
         assert_eq!(anchors[0].to_der().unwrap(), f.root.to_der().unwrap());
@@ -313,33 +358,83 @@ mod tests {
     fn verification_checks_the_anchor_the_name_and_the_dates() {
         let f = fixture();
         let b = Bundle::read(&f.bundle).unwrap();
-        let leaf = cert("leaf", &key(), Some((&f.root, &f.root_key)), Some("ca.example"), 10);
+        let leaf = cert(
+            "leaf",
+            &key(),
+            Some((&f.root, &f.root_key)),
+            Some("ca.example"),
+            10,
+        );
         let chain = chain_of(&[leaf.clone()]);
-        verify_server_chain(&chain, b.anchors_for(&chain).unwrap(), Peer::Host("ca.example")).unwrap();
+        verify_server_chain(
+            &chain,
+            b.anchors_for(&chain).unwrap(),
+            Peer::Host("ca.example"),
+        )
+        .unwrap();
 
-        let err = verify_server_chain(&chain, b.anchors_for(&chain).unwrap(), Peer::Host("other.example")).unwrap_err();
+        let err = verify_server_chain(
+            &chain,
+            b.anchors_for(&chain).unwrap(),
+            Peer::Host("other.example"),
+        )
+        .unwrap_err();
         assert!(err.contains("hostname mismatch"), "{err}");
-        let err = verify_server_chain(&chain, b.anchors_for(&chain).unwrap(), Peer::Ip("127.0.0.1".parse().unwrap())).unwrap_err();
+        let err = verify_server_chain(
+            &chain,
+            b.anchors_for(&chain).unwrap(),
+            Peer::Ip("127.0.0.1".parse().unwrap()),
+        )
+        .unwrap_err();
         assert!(err.contains("IP address mismatch"), "{err}");
 
         // Same subject, another key: a root impostor in the chain's place.
         let impostor_key = key();
         let impostor = cert("trust test root", &impostor_key, None, None, 30);
-        let forged = cert("leaf", &key(), Some((&impostor, &impostor_key)), Some("ca.example"), 10);
+        let forged = cert(
+            "leaf",
+            &key(),
+            Some((&impostor, &impostor_key)),
+            Some("ca.example"),
+            10,
+        );
         let chain = chain_of(&[forged, impostor]);
-        let err = verify_server_chain(&chain, b.anchors_for(&chain).unwrap(), Peer::Host("ca.example")).unwrap_err();
+        let err = verify_server_chain(
+            &chain,
+            b.anchors_for(&chain).unwrap(),
+            Peer::Host("ca.example"),
+        )
+        .unwrap_err();
         assert!(err.contains("certificate verify failed"), "{err}");
 
-        let expired = cert("leaf", &key(), Some((&f.root, &f.root_key)), Some("ca.example"), -1);
+        let expired = cert(
+            "leaf",
+            &key(),
+            Some((&f.root, &f.root_key)),
+            Some("ca.example"),
+            -1,
+        );
         let chain = chain_of(&[expired]);
-        let err = verify_server_chain(&chain, b.anchors_for(&chain).unwrap(), Peer::Host("ca.example")).unwrap_err();
+        let err = verify_server_chain(
+            &chain,
+            b.anchors_for(&chain).unwrap(),
+            Peer::Host("ca.example"),
+        )
+        .unwrap_err();
         assert!(err.contains("expired"), "{err}");
 
         // A self-signed leaf that is not in the bundle.
         let lone_key = key();
         let lone = cert("ca.example", &lone_key, None, Some("ca.example"), 10);
         let chain = chain_of(&[lone]);
-        assert!(verify_server_chain(&chain, b.anchors_for(&chain).unwrap(), Peer::Host("ca.example")).is_err());
+        assert!(
+            verify_server_chain(
+                &chain,
+                b.anchors_for(&chain).unwrap(),
+                Peer::Host("ca.example")
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -348,14 +443,23 @@ mod tests {
         for (content, want) in [
             ("", "holds no certificate"),
             ("not pem at all", "holds no certificate"),
-            ("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n", "not base64"),
-            ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "not DER X.509"),
+            (
+                "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
+                "not base64",
+            ),
+            (
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                "not DER X.509",
+            ),
             ("-----BEGIN CERTIFICATE-----\nMIIB\n", "no END line"),
         ] {
             let p = dir.path().join("b.pem");
             std::fs::write(&p, content).unwrap();
             let err = Bundle::read(&p).err().unwrap().to_string();
-            assert!(err.contains(want) && err.contains("b.pem"), "{content:?}: {err}");
+            assert!(
+                err.contains(want) && err.contains("b.pem"),
+                "{content:?}: {err}"
+            );
         }
     }
 

@@ -6,6 +6,7 @@ pub mod dns_lookup;
 pub mod http01;
 pub mod propagation;
 pub mod setup;
+pub mod sightings;
 
 use crate::acme::types::{ChallengeType, Identifier};
 use crate::error::{Error, Result};
@@ -28,6 +29,12 @@ pub trait Solver {
         Ok(())
     }
     fn cleanup(&mut self) -> Result<()>;
+    /// The CA's fetches of the challenges, for a solver that can see them
+    /// (the standalone http-01 server): the poller then asks for the
+    /// verdict right after the CA has looked, instead of guessing.
+    fn sightings(&self) -> Option<&sightings::Sightings> {
+        None
+    }
 }
 
 /// Tokens become file names and URL paths: only base64url is accepted

@@ -32,7 +32,13 @@ impl Sightings {
     /// Blocks until every token in `tokens` was fetched after `since` and
     /// `quiet` has passed since the last fetch, or until `max` has passed.
     /// True when the CA looked at everything.
-    pub fn wait_all(&self, tokens: &[String], since: Instant, quiet: Duration, max: Duration) -> bool {
+    pub fn wait_all(
+        &self,
+        tokens: &[String],
+        since: Instant,
+        quiet: Duration,
+        max: Duration,
+    ) -> bool {
         let deadline = Instant::now() + max;
         let mut fetched = self.fetched.lock().expect("sightings mutex poisoned");
         loop {
@@ -81,7 +87,12 @@ mod tests {
             })
         };
         let started = Instant::now();
-        assert!(s.wait_all(&tokens(&["a", "b"]), since, Duration::from_millis(50), Duration::from_secs(20)));
+        assert!(s.wait_all(
+            &tokens(&["a", "b"]),
+            since,
+            Duration::from_millis(50),
+            Duration::from_secs(20)
+        ));
         let took = started.elapsed();
         fetcher.join().unwrap();
         // Not before the last fetch plus the quiet time, and long before max.
@@ -94,8 +105,12 @@ mod tests {
         let s = Sightings::default();
         s.saw("a");
         let started = Instant::now();
-        assert!(!s.wait_all(&tokens(&["a", "b"]), Instant::now() - Duration::from_secs(1),
-            Duration::ZERO, Duration::from_millis(100)));
+        assert!(!s.wait_all(
+            &tokens(&["a", "b"]),
+            Instant::now() - Duration::from_secs(1),
+            Duration::ZERO,
+            Duration::from_millis(100)
+        ));
         assert!(started.elapsed() >= Duration::from_millis(100));
     }
 
@@ -105,6 +120,11 @@ mod tests {
         s.saw("a");
         std::thread::sleep(Duration::from_millis(5));
         let since = Instant::now();
-        assert!(!s.wait_all(&tokens(&["a"]), since, Duration::ZERO, Duration::from_millis(50)));
+        assert!(!s.wait_all(
+            &tokens(&["a"]),
+            since,
+            Duration::ZERO,
+            Duration::from_millis(50)
+        ));
     }
 }

@@ -21,3 +21,4 @@ mod pebble_nonce;
 mod renew;
 mod renew_ari;
 mod safety;
+mod servers;

@@ -7,12 +7,11 @@
 //! CA rejects, which must end within seconds with the CA's own words.
 //! docs/servers.md describes what each server does differently.
 
-mod common;
-
-use common::InstalledCert;
-use common::acme2certifier::Acme2certifier;
-use common::caddy::Caddy;
-use common::netns::{Netns, NsCertwright};
+use crate::common;
+use crate::common::InstalledCert;
+use crate::common::acme2certifier::Acme2certifier;
+use crate::common::caddy::Caddy;
+use crate::common::netns::{Netns, NsCertwright};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -215,6 +214,7 @@ fn rejected_validation(server: Server<'_>) {
         "points at the troubleshooting guide:\n{err}"
     );
     assert!(!cw.live("bad.example.com").exists());
+    eprintln!("reported after {took:?}:\n{err}");
 }
 
 fn caddy_server(caddy: &mut Caddy) -> Server<'_> {
@@ -251,6 +251,46 @@ fn caddy_acme_server_lifecycle() {
 fn caddy_acme_server_rejected_validation_is_reported_at_once() {
     let mut caddy = Caddy::start();
     rejected_validation(caddy_server(&mut caddy));
+}
+
+/// smallstep keeps a challenge it could not connect for `pending`, with the
+/// error, until the client submits it again: certwright does so twice,
+/// then reports the CA's problem instead of waiting out the order timeout.
+#[test]
+fn caddy_acme_server_unreachable_challenge_is_retried_then_reported() {
+    let caddy = Caddy::start();
+    let webroot = caddy.ns.dir.path().join("unserved");
+    std::fs::create_dir(&webroot).unwrap();
+    let cw = certwright(&caddy.ns, &caddy.directory, &caddy.root);
+    cw.ok(&["register", "--email", "admin@example.com", "--agree-tos"]);
+    let started = Instant::now();
+    let out = cw.run(&[
+        "issue",
+        "-d",
+        "nobody.example.com",
+        "--webroot",
+        "-w",
+        webroot.to_str().unwrap(),
+        "--order-timeout",
+        "120",
+    ]);
+    let took = started.elapsed();
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        took < Duration::from_secs(30),
+        "reported after {took:?}:\n{err}"
+    );
+    assert_eq!(
+        err.matches("submitting the challenge again").count(),
+        2,
+        "{err}"
+    );
+    assert!(
+        err.contains("urn:ietf:params:acme:error:connection"),
+        "{err}"
+    );
+    assert!(err.contains("port 80"), "the hint names the port: {err}");
 }
 
 #[test]
