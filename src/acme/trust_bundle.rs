@@ -11,11 +11,12 @@
 //! server's chain are parsed and the chain is verified against those alone,
 //! by OpenSSL's own verifier (purpose, host or IP, validity, signatures).
 
-use crate::error::{Error, Result};
+use super::error::{Error, Result};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use openssl::ssl::SslFiletype;
 use openssl::stack::{Stack, StackRef};
-use openssl::x509::store::{X509Store, X509StoreBuilder};
+use openssl::x509::store::{X509Lookup, X509Store, X509StoreBuilder};
 use openssl::x509::verify::X509VerifyParam;
 use openssl::x509::{X509, X509PurposeId, X509StoreContext, X509VerifyResult};
 use std::net::IpAddr;
@@ -129,9 +130,12 @@ pub enum Peer<'a> {
 
 /// Verifies the chain a TLS server sent (leaf first) as a TLS server
 /// certificate for `peer`, trusting `anchors`. Err holds OpenSSL's reason.
+/// `dir`, a hashed certificate directory, is searched too (SSL_CERT_DIR
+/// alongside SSL_CERT_FILE).
 pub fn verify_server_chain(
     chain: &StackRef<X509>,
     anchors: Vec<X509>,
+    dir: Option<&Path>,
     peer: Peer<'_>,
 ) -> std::result::Result<(), String> {
     let err = |e: openssl::error::ErrorStack| e.to_string();
@@ -143,7 +147,7 @@ pub fn verify_server_chain(
     for c in chain.iter().skip(1) {
         untrusted.push(c.to_owned()).map_err(err)?;
     }
-    let store = trust_store(anchors, peer).map_err(err)?;
+    let store = trust_store(anchors, dir, peer).map_err(err)?;
     let mut ctx = X509StoreContext::new().map_err(err)?;
     let result = ctx
         .init(&store, leaf, &untrusted, |c| {
@@ -160,11 +164,17 @@ pub fn verify_server_chain(
 
 fn trust_store(
     anchors: Vec<X509>,
+    dir: Option<&Path>,
     peer: Peer<'_>,
 ) -> std::result::Result<X509Store, openssl::error::ErrorStack> {
     let mut store = X509StoreBuilder::new()?;
     for a in anchors {
         store.add_cert(a)?;
+    }
+    if let Some(dir) = dir {
+        store
+            .add_lookup(X509Lookup::hash_dir())?
+            .add_dir(&dir.to_string_lossy(), SslFiletype::PEM)?;
     }
     let mut param = X509VerifyParam::new()?;
     match peer {
@@ -365,10 +375,11 @@ mod tests {
             Some("ca.example"),
             10,
         );
-        let chain = chain_of(&[leaf.clone()]);
+        let chain = chain_of(std::slice::from_ref(&leaf));
         verify_server_chain(
             &chain,
             b.anchors_for(&chain).unwrap(),
+            None,
             Peer::Host("ca.example"),
         )
         .unwrap();
@@ -376,6 +387,7 @@ mod tests {
         let err = verify_server_chain(
             &chain,
             b.anchors_for(&chain).unwrap(),
+            None,
             Peer::Host("other.example"),
         )
         .unwrap_err();
@@ -383,6 +395,7 @@ mod tests {
         let err = verify_server_chain(
             &chain,
             b.anchors_for(&chain).unwrap(),
+            None,
             Peer::Ip("127.0.0.1".parse().unwrap()),
         )
         .unwrap_err();
@@ -402,6 +415,7 @@ mod tests {
         let err = verify_server_chain(
             &chain,
             b.anchors_for(&chain).unwrap(),
+            None,
             Peer::Host("ca.example"),
         )
         .unwrap_err();
@@ -418,6 +432,7 @@ mod tests {
         let err = verify_server_chain(
             &chain,
             b.anchors_for(&chain).unwrap(),
+            None,
             Peer::Host("ca.example"),
         )
         .unwrap_err();
@@ -431,6 +446,7 @@ mod tests {
             verify_server_chain(
                 &chain,
                 b.anchors_for(&chain).unwrap(),
+                None,
                 Peer::Host("ca.example")
             )
             .is_err()
