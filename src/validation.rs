@@ -461,6 +461,41 @@ mod tests {
         }
     }
 
+    /// Every section a hint points at exists (GitHub's anchor rules:
+    /// lowercase, punctuation dropped, spaces to dashes).
+    #[test]
+    fn hints_point_at_sections_that_exist() {
+        let doc = include_str!("../docs/troubleshooting.md");
+        let anchors: Vec<String> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("## "))
+            .map(|h| {
+                h.to_lowercase()
+                    .chars()
+                    .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
+                    .collect::<String>()
+                    .replace(' ', "-")
+            })
+            .collect();
+        let src = include_str!("validation.rs");
+        let mut checked = 0;
+        for part in src.split("docs/troubleshooting.md#").skip(1) {
+            let anchor: String = part
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '-')
+                .collect();
+            if anchor.is_empty() {
+                continue; // this test's own pattern
+            }
+            assert!(
+                anchors.contains(&anchor),
+                "no section for #{anchor} in {anchors:?}"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 6, "{checked}");
+    }
+
     #[test]
     fn a_failure_without_a_problem_says_so() {
         let shown = fail(ChallengeType::Http01, None).to_string();
