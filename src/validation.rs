@@ -5,12 +5,15 @@
 //! authorization and order stay `pending`; acme2certifier marks the
 //! authorization `invalid` and leaves the order `pending`. So the challenge
 //! answers are read first, the order is polled (one request for every
-//! name), and the authorizations are read when the order stays `pending`
-//! after the CA should have decided. docs/servers.md has the details.
+//! name), and every fourth poll of a still-`pending` order also reads the
+//! authorizations not yet valid. docs/servers.md has the details.
 //!
 //! When polls happen: the standalone http-01 server sees the CA fetch each
-//! token ([`Sightings`]), so the order is read right after the last fetch;
-//! until then, and for solvers that cannot see the CA, a schedule that
+//! token ([`Sightings`]), so the order is read once every token was fetched
+//! and the fetches paused ([`QUIET`]); if the CA was still at work (it
+//! checks from several places, maybe one after another), the next look
+//! waits for its next fetches and a longer pause ([`QUIET_SPREAD`]). Before
+//! the first fetch, and for solvers that cannot see the CA, a schedule that
 //! starts at half a second and grows. A Retry-After from the CA replaces the
 //! schedule (it is still never shorter than the quick steps of
 //! [`crate::acme::retry::DEFAULT_POLL_SCHEDULE`], so `Retry-After: 0` does
@@ -21,7 +24,7 @@ use crate::acme::client::Account;
 use crate::acme::error::ValidationFailure;
 use crate::acme::retry::DEFAULT_POLL_SCHEDULE;
 use crate::acme::types::*;
-use crate::challenge::sightings::{QUIET, Sightings};
+use crate::challenge::sightings::{QUIET, QUIET_SPREAD, Seen, Sightings};
 use crate::clock::human_duration;
 use crate::error::{Error, Result};
 use std::time::{Duration, Instant};
@@ -37,6 +40,11 @@ pub const VALIDATION_POLL_SCHEDULE: [Duration; 5] = [
     Duration::from_secs(8),
 ];
 
+/// The schedule once the standalone server has seen the CA fetch: looks
+/// follow the CA's fetches, and this only bounds the wait for a CA that
+/// goes silent.
+pub const SEEN_FALLBACK: [Duration; 1] = [Duration::from_secs(8)];
+
 /// Times a challenge the CA failed to check but left `pending` (smallstep,
 /// after a connection error) is submitted again before giving up.
 pub const MAX_CHALLENGE_RETRIES: u32 = 2;
@@ -45,8 +53,9 @@ pub const MAX_CHALLENGE_RETRIES: u32 = 2;
 pub const CHALLENGE_RETRY_PAUSE: Duration = Duration::from_secs(1);
 
 /// Order polls after which the authorizations of a still-pending order are
-/// read, for servers that never move the order on a failure.
-const AUTHZ_CHECK_EVERY: usize = 3;
+/// read, for servers that never move the order on a failure (one request
+/// per name, so not at every poll).
+const AUTHZ_CHECK_EVERY: usize = 4;
 
 /// A challenge certwright answered, and what the CA last said about it.
 #[derive(Debug, Clone)]
@@ -308,7 +317,11 @@ pub fn await_verdict(
         .iter()
         .filter_map(|a| a.challenge.token.clone())
         .collect();
-    let mut seen_all = false;
+    // What the solver saw so far: nothing, fetches, or a look that found
+    // the CA still at work after they settled.
+    let mut fetches_seen = false;
+    let mut last_look = answered_at;
+    let mut looked_after_fetches = false;
     // Every challenge answered `valid` (synchronous validators): the order
     // is ready now, no wait is worth it.
     let mut polls = if answered.iter().all(|a| a.resolved) {
@@ -322,11 +335,17 @@ pub fn await_verdict(
         if current.status != OrderStatus::Pending {
             return Ok(current.clone());
         }
+        let schedule = match (sightings, fetches_seen) {
+            // The CA is fetching: each new round of fetches brings a look,
+            // the schedule only catches a CA that stops without a word.
+            (Some(_), true) => &SEEN_FALLBACK[..],
+            _ => &VALIDATION_POLL_SCHEDULE[..],
+        };
         let step = match retry_after {
             Some(after) => {
                 (*after).max(DEFAULT_POLL_SCHEDULE[polls.min(DEFAULT_POLL_SCHEDULE.len() - 1)])
             }
-            None => VALIDATION_POLL_SCHEDULE[polls.min(VALIDATION_POLL_SCHEDULE.len() - 1)],
+            None => schedule[polls.min(schedule.len() - 1)],
         };
         let waited = transport
             .clock
@@ -357,26 +376,36 @@ pub fn await_verdict(
         match sightings {
             // Wake as soon as the CA has fetched every token and gone quiet,
             // but never before its Retry-After.
-            Some(s) if !seen_all => {
+            Some(s) => {
                 let floor = retry_after.unwrap_or_default();
                 let t0 = Instant::now();
-                seen_all = s.wait_all(&tokens, answered_at, QUIET, step);
+                let quiet = if looked_after_fetches {
+                    QUIET_SPREAD
+                } else {
+                    QUIET
+                };
+                let seen = s.wait(&tokens, answered_at, last_look, quiet, step);
+                if seen != Seen::Nothing {
+                    fetches_seen = true;
+                }
+                if seen == Seen::Settled {
+                    looked_after_fetches = true;
+                }
                 let slept = t0.elapsed();
                 if slept < floor {
                     transport.clock.sleep(floor - slept);
                 }
             }
-            _ => transport.clock.sleep(step),
+            None => transport.clock.sleep(step),
         }
         polls += 1;
+        last_look = Instant::now();
         order = account.order(order_url)?;
-        if order.0.status == OrderStatus::Pending && (seen_all || polls % AUTHZ_CHECK_EVERY == 0) {
+        if order.0.status == OrderStatus::Pending && polls % AUTHZ_CHECK_EVERY == 0 {
             let failures = read_authorizations(account, answered)?;
             if !failures.is_empty() {
                 return Err(rejected(failures));
             }
-            // Sightings have told what they can; the schedule goes on.
-            seen_all = true;
         }
     }
 }

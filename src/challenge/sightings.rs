@@ -1,60 +1,93 @@
 //! What a solver saw of the CA's validation requests. The standalone http-01
 //! server sees every fetch of a token, so it knows when asking the CA for
 //! its verdict is worth a request: once each token has been fetched and the
-//! fetches have stopped for a moment (a CA may check from several network
-//! locations, one after another). Solvers that cannot see the CA (webroot,
-//! dns-01) have none, and the poller follows its schedule.
+//! fetches have stopped for a moment. A CA checks from several network
+//! locations (Let's Encrypt at once, Pebble one after another with a random
+//! pause each), so after a look that found the order still `pending` the
+//! next one waits for new fetches and a longer quiet. Solvers that cannot
+//! see the CA (webroot, dns-01) have none, and the poller follows its
+//! schedule.
 
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long the fetches must have stopped before the CA is taken to have
-/// finished looking: a CA validating from several places fetches the token
-/// from each within a moment of the others.
+/// finished looking, the first time: validators that check from several
+/// places at once fetch within a moment of each other.
 pub const QUIET: Duration = Duration::from_millis(200);
+
+/// The same once a look found the CA still at work: its checks come one
+/// after another, so a longer pause is needed to tell the last one.
+pub const QUIET_SPREAD: Duration = Duration::from_millis(1100);
 
 #[derive(Default)]
 pub struct Sightings {
-    /// Token -> when it was last fetched.
-    fetched: Mutex<HashMap<String, Instant>>,
+    /// Token -> when it was first and last fetched.
+    fetched: Mutex<HashMap<String, (Instant, Instant)>>,
     changed: Condvar,
+}
+
+/// What a wait ended with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// Every token was fetched, there were fetches since `news_after`, and
+    /// they have been quiet since: worth a look.
+    Settled,
+    /// Some fetches came, but not for every token or not settled by the end.
+    Some,
+    /// No token was fetched at all.
+    Nothing,
 }
 
 impl Sightings {
     /// Records a fetch of `token` (called by the server on each request).
     pub fn saw(&self, token: &str) {
+        let now = Instant::now();
         let mut fetched = self.fetched.lock().expect("sightings mutex poisoned");
-        fetched.insert(token.to_string(), Instant::now());
+        fetched
+            .entry(token.to_string())
+            .and_modify(|(_, last)| *last = now)
+            .or_insert((now, now));
         self.changed.notify_all();
     }
 
-    /// Blocks until every token in `tokens` was fetched after `since` and
-    /// `quiet` has passed since the last fetch, or until `max` has passed.
-    /// True when the CA looked at everything.
-    pub fn wait_all(
+    /// Blocks until every token in `tokens` was fetched (at or after
+    /// `since`), some fetch came after `news_after`, and `quiet` has passed
+    /// since the last one; or until `max` has passed.
+    pub fn wait(
         &self,
         tokens: &[String],
         since: Instant,
+        news_after: Instant,
         quiet: Duration,
         max: Duration,
-    ) -> bool {
+    ) -> Seen {
         let deadline = Instant::now() + max;
         let mut fetched = self.fetched.lock().expect("sightings mutex poisoned");
         loop {
             let now = Instant::now();
-            let last = tokens
+            let times: Vec<Option<(Instant, Instant)>> = tokens
                 .iter()
-                .map(|t| fetched.get(t).copied().filter(|at| *at >= since))
-                .collect::<Option<Vec<Instant>>>()
-                .and_then(|times| times.into_iter().max());
-            let wake = match last {
-                Some(last) if now >= last + quiet => return true,
-                Some(last) => (last + quiet).min(deadline),
-                None => deadline,
+                .map(|t| fetched.get(t).copied().filter(|(_, last)| *last >= since))
+                .collect();
+            let latest = times.iter().flatten().map(|(_, last)| *last).max();
+            let all = times.iter().all(Option::is_some);
+            let wake = match latest {
+                Some(last) if all && last > news_after => {
+                    if now >= last + quiet {
+                        return Seen::Settled;
+                    }
+                    (last + quiet).min(deadline)
+                }
+                _ => deadline,
             };
             if now >= deadline {
-                return false;
+                return if latest.is_some() {
+                    Seen::Some
+                } else {
+                    Seen::Nothing
+                };
             }
             fetched = self
                 .changed
@@ -75,7 +108,7 @@ mod tests {
     }
 
     #[test]
-    fn returns_once_every_token_was_fetched_and_things_went_quiet() {
+    fn settles_once_every_token_was_fetched_and_things_went_quiet() {
         let s = Arc::new(Sightings::default());
         let since = Instant::now();
         let fetcher = {
@@ -87,14 +120,16 @@ mod tests {
             })
         };
         let started = Instant::now();
-        assert!(s.wait_all(
+        let seen = s.wait(
             &tokens(&["a", "b"]),
             since,
+            since,
             Duration::from_millis(50),
-            Duration::from_secs(20)
-        ));
+            Duration::from_secs(20),
+        );
         let took = started.elapsed();
         fetcher.join().unwrap();
+        assert_eq!(seen, Seen::Settled);
         // Not before the last fetch plus the quiet time, and long before max.
         assert!(took >= Duration::from_millis(80), "{took:?}");
         assert!(took < Duration::from_secs(10), "{took:?}");
@@ -103,28 +138,52 @@ mod tests {
     #[test]
     fn gives_up_at_max_when_a_token_is_never_fetched() {
         let s = Sightings::default();
+        let since = Instant::now();
         s.saw("a");
         let started = Instant::now();
-        assert!(!s.wait_all(
+        let seen = s.wait(
             &tokens(&["a", "b"]),
-            Instant::now() - Duration::from_secs(1),
+            since,
+            since,
             Duration::ZERO,
-            Duration::from_millis(100)
-        ));
+            Duration::from_millis(100),
+        );
+        assert_eq!(seen, Seen::Some);
         assert!(started.elapsed() >= Duration::from_millis(100));
+        let none = s.wait(
+            &tokens(&["c"]),
+            since,
+            since,
+            Duration::ZERO,
+            Duration::from_millis(10),
+        );
+        assert_eq!(none, Seen::Nothing);
     }
 
     #[test]
-    fn fetches_before_since_do_not_count() {
+    fn only_fetches_after_the_last_look_are_news() {
         let s = Sightings::default();
+        let since = Instant::now();
         s.saw("a");
         std::thread::sleep(Duration::from_millis(5));
-        let since = Instant::now();
-        assert!(!s.wait_all(
+        let looked = Instant::now();
+        let seen = s.wait(
             &tokens(&["a"]),
             since,
+            looked,
             Duration::ZERO,
-            Duration::from_millis(50)
-        ));
+            Duration::from_millis(50),
+        );
+        assert_eq!(seen, Seen::Some);
+        // Fetches before `since` do not count at all.
+        let later = Instant::now();
+        let seen = s.wait(
+            &tokens(&["a"]),
+            later,
+            later,
+            Duration::ZERO,
+            Duration::from_millis(10),
+        );
+        assert_eq!(seen, Seen::Nothing);
     }
 }
