@@ -5,8 +5,8 @@
 //! authorization and order stay `pending`; acme2certifier marks the
 //! authorization `invalid` and leaves the order `pending`. So the challenge
 //! answers are read first, the order is polled (one request for every
-//! name), and every fourth poll of a still-`pending` order also reads the
-//! authorizations not yet valid. docs/servers.md has the details.
+//! name), and an order still `pending` after [`AUTHZ_CHECK_AFTER`] has its
+//! authorizations not yet valid read too. docs/servers.md has the details.
 //!
 //! When polls happen: the standalone http-01 server sees the CA fetch each
 //! token ([`Sightings`]), so the order is read once every token was fetched
@@ -52,10 +52,10 @@ pub const MAX_CHALLENGE_RETRIES: u32 = 2;
 /// First pause before submitting such a challenge again; doubles.
 pub const CHALLENGE_RETRY_PAUSE: Duration = Duration::from_secs(1);
 
-/// Order polls after which the authorizations of a still-pending order are
-/// read, for servers that never move the order on a failure (one request
-/// per name, so not at every poll).
-const AUTHZ_CHECK_EVERY: usize = 4;
+/// How long an order may stay `pending` before the authorizations not yet
+/// valid are read, for servers that leave the order `pending` after a
+/// failure (one request per name, so not at every poll).
+pub const AUTHZ_CHECK_AFTER: Duration = Duration::from_secs(15);
 
 /// A challenge certwright answered, and what the CA last said about it.
 #[derive(Debug, Clone)]
@@ -322,6 +322,7 @@ pub fn await_verdict(
     let mut fetches_seen = false;
     let mut last_look = answered_at;
     let mut looked_after_fetches = false;
+    let mut authz_read = started;
     // Every challenge answered `valid` (synchronous validators): the order
     // is ready now, no wait is worth it.
     let mut polls = if answered.iter().all(|a| a.resolved) {
@@ -401,7 +402,11 @@ pub fn await_verdict(
         polls += 1;
         last_look = Instant::now();
         order = account.order(order_url)?;
-        if order.0.status == OrderStatus::Pending && polls % AUTHZ_CHECK_EVERY == 0 {
+        let now = transport.clock.now();
+        if order.0.status == OrderStatus::Pending
+            && now.duration_since(authz_read).unwrap_or_default() >= AUTHZ_CHECK_AFTER
+        {
+            authz_read = now;
             let failures = read_authorizations(account, answered)?;
             if !failures.is_empty() {
                 return Err(rejected(failures));

@@ -19,7 +19,7 @@ pub const QUIET: Duration = Duration::from_millis(200);
 
 /// The same once a look found the CA still at work: its checks come one
 /// after another, so a longer pause is needed to tell the last one.
-pub const QUIET_SPREAD: Duration = Duration::from_millis(1100);
+pub const QUIET_SPREAD: Duration = Duration::from_millis(1500);
 
 #[derive(Default)]
 pub struct Sightings {
