@@ -24,7 +24,7 @@ use crate::acme::client::Account;
 use crate::acme::error::ValidationFailure;
 use crate::acme::retry::DEFAULT_POLL_SCHEDULE;
 use crate::acme::types::*;
-use crate::challenge::sightings::{QUIET, QUIET_SPREAD, Seen, Sightings};
+use crate::challenge::sightings::{QUIET, QUIET_CLOSE, QUIET_SPREAD, SPREAD, Seen, Sightings};
 use crate::clock::human_duration;
 use crate::error::{Error, Result};
 use std::time::{Duration, Instant};
@@ -380,10 +380,10 @@ pub fn await_verdict(
             Some(s) => {
                 let floor = retry_after.unwrap_or_default();
                 let t0 = Instant::now();
-                let quiet = if looked_after_fetches {
-                    QUIET_SPREAD
-                } else {
-                    QUIET
+                let quiet = match looked_after_fetches {
+                    false => QUIET,
+                    true if s.spread(&tokens, answered_at) > SPREAD => QUIET_SPREAD,
+                    true => QUIET_CLOSE,
                 };
                 let seen = s.wait(&tokens, answered_at, last_look, quiet, step);
                 if seen != Seen::Nothing {

@@ -14,12 +14,22 @@ use std::time::{Duration, Instant};
 
 /// How long the fetches must have stopped before the CA is taken to have
 /// finished looking, the first time: validators that check from several
-/// places at once fetch within a moment of each other.
-pub const QUIET: Duration = Duration::from_millis(200);
+/// places at once fetch within a moment of each other, and a CA that
+/// validates in milliseconds should not wait on us.
+pub const QUIET: Duration = Duration::from_millis(50);
 
-/// The same once a look found the CA still at work: its checks come one
-/// after another, so a longer pause is needed to tell the last one.
+/// The same once a look found the CA still at work while its fetches so far
+/// came close together (a slow perspective of a concurrent check).
+pub const QUIET_CLOSE: Duration = Duration::from_millis(200);
+
+/// The same once a look found the CA still at work and its fetches spread
+/// over more than [`SPREAD`]: its checks come one after another, so a
+/// longer pause is needed to tell the last one.
 pub const QUIET_SPREAD: Duration = Duration::from_millis(1500);
+
+/// Fetches further apart than this are taken for checks made one after
+/// another.
+pub const SPREAD: Duration = Duration::from_millis(500);
 
 #[derive(Default)]
 pub struct Sightings {
@@ -50,6 +60,24 @@ impl Sightings {
             .and_modify(|(_, last)| *last = now)
             .or_insert((now, now));
         self.changed.notify_all();
+    }
+
+    /// How far apart the fetches of `tokens` (at or after `since`) were:
+    /// from the first to the last.
+    pub fn spread(&self, tokens: &[String], since: Instant) -> Duration {
+        let fetched = self.fetched.lock().expect("sightings mutex poisoned");
+        let times: Vec<(Instant, Instant)> = tokens
+            .iter()
+            .filter_map(|t| fetched.get(t).copied())
+            .filter(|(_, last)| *last >= since)
+            .collect();
+        match (
+            times.iter().map(|(first, _)| *first).min(),
+            times.iter().map(|(_, last)| *last).max(),
+        ) {
+            (Some(first), Some(last)) => last.saturating_duration_since(first),
+            _ => Duration::ZERO,
+        }
     }
 
     /// Blocks until every token in `tokens` was fetched (at or after
