@@ -10,11 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v pebble >/dev/null || ! command -v pebble-challtestsrv >/dev/null || ! command -v certbot >/dev/null \
+   || ! command -v nginx >/dev/null || ! command -v openssl >/dev/null \
    || ! command -v caddy >/dev/null || ! command -v curl >/dev/null || ! command -v ip >/dev/null \
    || ! python3 -c 'import ensurepip' 2>/dev/null; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq
-  $sudo apt-get install -y -qq pebble certbot caddy curl iproute2 python3-venv >/dev/null
+  $sudo apt-get install -y -qq pebble certbot nginx openssl caddy curl iproute2 python3-venv >/dev/null
 fi
 bash tests/servers/setup-acme2certifier.sh
 cargo test "$@"

@@ -3,8 +3,11 @@
 //! here.
 
 use super::Solver;
+use super::dns_lookup::DnsProbe;
+use super::dns_persist01::PersistSolver;
 use super::dns01::{ExternalSolver, Operator, Publisher};
 use super::http01::{DEFAULT_HTTP_PORT, Standalone, Webroot};
+use super::tls_alpn01::{DEFAULT_TLS_ALPN_PORT, TlsAlpnServer};
 use crate::acme::types::ChallengeType;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
@@ -54,6 +57,29 @@ impl Operator for Terminal {
     }
 }
 
+/// What a solver can check once the names are known, before the CA hears
+/// from us (nginx: a block answers each name on the http port).
+pub fn preflight(config: &SolverConfig, domains: &[String]) -> Result<()> {
+    match config {
+        SolverConfig::Nginx {
+            server_root,
+            ctl,
+            http_port,
+        } => super::nginx::NginxSolver::new(
+            crate::nginx::ctl::Nginx::new(ctl, server_root),
+            http_port.unwrap_or(DEFAULT_HTTP_PORT),
+            Arc::new(crate::progress::Silent),
+        )
+        .preflight(domains),
+        SolverConfig::Standalone { .. }
+        | SolverConfig::Webroot { .. }
+        | SolverConfig::Dns { .. }
+        | SolverConfig::Manual { .. }
+        | SolverConfig::TlsAlpn { .. }
+        | SolverConfig::DnsPersist { .. } => Ok(()),
+    }
+}
+
 /// Builds a solver without prompts or progress output (see
 /// [`build_solver_with`]).
 pub fn build_solver(config: &SolverConfig) -> Result<Box<dyn Solver>> {
@@ -70,6 +96,27 @@ pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<d
             http_port.unwrap_or(DEFAULT_HTTP_PORT),
         )?),
         SolverConfig::Webroot { webroot } => Box::new(Webroot::new(webroot)?),
+        SolverConfig::TlsAlpn {
+            tls_port,
+            tls_address,
+        } => Box::new(TlsAlpnServer::bind(
+            tls_address.as_deref().unwrap_or("::"),
+            tls_port.unwrap_or(DEFAULT_TLS_ALPN_PORT),
+        )?),
+        SolverConfig::DnsPersist { dns_resolver } => Box::new(PersistSolver::new(
+            Box::new(DnsProbe::new(dns_resolver.as_deref())?),
+            Arc::clone(&env.clock),
+            Arc::clone(&env.progress),
+        )),
+        SolverConfig::Nginx {
+            server_root,
+            ctl,
+            http_port,
+        } => Box::new(super::nginx::NginxSolver::new(
+            crate::nginx::ctl::Nginx::new(ctl, server_root),
+            http_port.unwrap_or(DEFAULT_HTTP_PORT),
+            Arc::clone(&env.progress),
+        )),
         SolverConfig::Dns {
             auth_hook,
             cleanup_hook,

@@ -270,6 +270,8 @@ struct Outcome {
     not_after: Option<SystemTime>,
     error: Option<String>,
     deploy_error: Option<String>,
+    /// The lineage's installer (nginx) failed after the renewal.
+    install_error: Option<String>,
     /// The renewal completed an order an interrupted run had left.
     resumed: bool,
 }
@@ -285,6 +287,7 @@ impl Outcome {
             not_after: None,
             error: None,
             deploy_error: None,
+            install_error: None,
             resumed: false,
         }
     }
@@ -302,6 +305,7 @@ impl Outcome {
             "live": store.live_path(&self.name),
             "error": self.error,
             "deploy_hook_error": self.deploy_error,
+            "install_error": self.install_error,
             "resumed": self.resumed,
         })
     }
@@ -402,7 +406,11 @@ fn idle_outcome(l: &Lineage) -> Outcome {
 pub fn run(env: &Env<'_>, settings: &RenewSettings) -> Result<u8> {
     let store = env.store;
     let names = select_names(store, &settings.cert_names)?;
-    let mut lock = store.lock_with_wait(settings.lock_wait)?;
+    let announce = |holder: Option<&str>, wait| {
+        env.output
+            .notice(&crate::output::lock_wait_notice(store.root(), holder, wait))
+    };
+    let mut lock = store.lock_announcing(settings.lock_wait, announce)?;
     let mut found = scan(env, settings, &names);
     let must_contact_ca = found.work.iter().any(|l| l.decision.contacts_ca());
     let slept = policy::random_sleep(
@@ -421,7 +429,7 @@ pub fn run(env: &Env<'_>, settings: &RenewSettings) -> Result<u8> {
             delay,
         );
         env.clock.sleep(delay);
-        lock = store.lock_with_wait(settings.lock_wait)?;
+        lock = store.lock_announcing(settings.lock_wait, announce)?;
         found = scan(env, settings, &names);
     }
     let mut runner = Runner::new(env, settings);
@@ -533,6 +541,7 @@ impl<'a> Runner<'a> {
                     url: server.to_string(),
                     detail,
                     hint: None,
+                    permanent: true,
                 }
                 .into()
             });
@@ -697,6 +706,22 @@ impl<'a> Runner<'a> {
                 o.not_after = Some(not_after);
                 if !self.settings.dry_run {
                     self.installed(&l);
+                    // The configuration already points at live/: this
+                    // reloads the server (and repairs removed lines).
+                    if let Some(installer) = &l.config.installer {
+                        let store = self.env.store;
+                        if let Err(e) = crate::installer::install(
+                            installer,
+                            &store.live_fullchain(&name),
+                            &store.live_privkey(&name),
+                            &l.config.domains,
+                            self.env.output.as_ref(),
+                        ) {
+                            self.env.output.error_in(&name, &e);
+                            o.install_error = Some(e.to_string());
+                            self.failures += 1;
+                        }
+                    }
                     if let Err(e) = self.deploy_hook(&l.config) {
                         self.env.output.error_in(&name, &e);
                         o.deploy_error = Some(e.to_string());
@@ -725,7 +750,15 @@ impl<'a> Runner<'a> {
     fn issue(&mut self, l: &Lineage) -> Result<(Option<u32>, SystemTime, bool)> {
         let config = &l.config;
         // Bind the port / check the webroot before the CA hears from us.
-        let mut solver = crate::challenge::setup::build_solver(&config.solver)?;
+        // Progress and hook warnings as `issue` shows them; never a prompt.
+        let mut solver = crate::challenge::setup::build_solver_with(
+            &config.solver,
+            &crate::challenge::setup::SolverEnv {
+                clock: Arc::clone(self.env.clock),
+                progress: Arc::clone(self.env.output) as Arc<dyn Progress>,
+                operator: None,
+            },
+        )?;
         let store = self.env.store;
         let (client, acct) = if self.settings.dry_run {
             self.staging_client_and_account(config)?
@@ -898,12 +931,14 @@ impl<'a> Runner<'a> {
                     o.name,
                     o.version.unwrap_or_default(),
                     o.not_after.map(rfc3339).unwrap_or_default(),
-                    if o.deploy_error.is_some() {
-                        "; the deploy hook failed"
-                    } else {
-                        ""
+                    match (&o.install_error, &o.deploy_error) {
+                        (Some(_), _) => "; installing it into the web server failed",
+                        (None, Some(_)) => "; the deploy hook failed",
+                        (None, None) => "",
                     }
                 )),
+                // A dry run stores no backoff: nothing waits for a next attempt.
+                Action::Failed if dry => lines.push(format!("{}: dry run failed", o.name)),
                 Action::Failed => lines.push(format!(
                     "{}: renewal failed{}",
                     o.name,
@@ -1011,13 +1046,24 @@ pub fn describe(
         Decision::NotDue { at, reason } => {
             doc["next_renewal"] = json!(rfc3339(*at));
             doc["basis"] = json!(reason.as_str());
+            // Named as in the JSON (`basis`) and the config file.
             format!(
                 "{} ({})",
                 rfc3339(*at),
                 if *reason == Reason::AriWindow {
-                    "CA's suggested window"
+                    "ari: the CA's suggested window".to_string()
                 } else {
-                    "lifetime margin"
+                    format!(
+                        "renew_before: {}",
+                        match renew_before {
+                            Some(rb @ RenewBefore::Duration(_)) => format!("{rb} before expiry"),
+                            Some(RenewBefore::Fraction(x)) => {
+                                format!("{x} of the lifetime left")
+                            }
+                            None => "the default, 1/3 of the lifetime left (1/2 below 10 days)"
+                                .to_string(),
+                        }
+                    )
                 }
             )
         }

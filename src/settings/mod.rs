@@ -315,6 +315,25 @@ fn overlay_solver(upper: &ConfigFile, stored: &SolverConfig) -> SolverConfig {
             http_address: upper.http_01_address.clone().or(http_address.clone()),
         },
         SolverConfig::Webroot { .. } => stored.clone(),
+        SolverConfig::TlsAlpn {
+            tls_port,
+            tls_address,
+        } => SolverConfig::TlsAlpn {
+            tls_port: upper.tls_alpn_01_port.or(*tls_port),
+            tls_address: upper.tls_alpn_01_address.clone().or(tls_address.clone()),
+        },
+        SolverConfig::DnsPersist { dns_resolver } => SolverConfig::DnsPersist {
+            dns_resolver: upper.dns_resolver.clone().or(dns_resolver.clone()),
+        },
+        SolverConfig::Nginx {
+            server_root,
+            ctl,
+            http_port,
+        } => SolverConfig::Nginx {
+            server_root: server_root.clone(),
+            ctl: ctl.clone(),
+            http_port: upper.http_01_port.or(*http_port),
+        },
         SolverConfig::Dns {
             auth_hook,
             cleanup_hook,
@@ -377,6 +396,7 @@ mod tests {
             pre_hook: Some("lineage pre".into()),
             post_hook: Some("lineage post".into()),
             deploy_hook: Some("lineage deploy".into()),
+            installer: None,
             certwright_version: String::new(),
         }
     }

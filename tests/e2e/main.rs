@@ -5,6 +5,7 @@
 mod common;
 
 mod bad_input;
+mod challenges;
 mod cli_help;
 mod config;
 mod crash;
@@ -16,8 +17,11 @@ mod hostile;
 mod import_certbot;
 mod issue;
 mod lifecycle;
+mod nginx;
+mod nginx_issue;
 mod output;
 mod pebble_nonce;
+mod polish;
 mod renew;
 mod renew_ari;
 mod safety;

@@ -23,9 +23,48 @@ use serde_json::json;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
+fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<SolverConfig> {
+    if let (Some(dir), false) = (&args.webroot_path, args.webroot) {
+        return Err(Error::Usage(format!(
+            "-w/--webroot-path goes with --webroot: add --webroot to answer http-01 by writing into {}{}",
+            dir.display(),
+            if args.standalone || args.nginx.nginx || args.dns.dns_hook.is_some() || args.dns.manual
+            {
+                ", or drop -w"
+            } else {
+                ""
+            }
+        )));
+    }
+    let tls_alpn_flags = args.tls_alpn_01_port.is_some() || args.tls_alpn_01_address.is_some();
+    match args.dns.preferred_challenges.first() {
+        Some(PreferredChallenge::TlsAlpn01 | PreferredChallenge::DnsPersist01)
+            if nginx.is_some() =>
+        {
+            return Err(Error::Usage(
+                "--nginx answers http-01; leave it out for tls-alpn-01 or dns-persist-01".into(),
+            ));
+        }
+        Some(PreferredChallenge::TlsAlpn01) => return tls_alpn_config(args),
+        Some(PreferredChallenge::DnsPersist01) => return dns_persist_config(args),
+        _ if tls_alpn_flags => {
+            return Err(Error::Usage(
+                "--tls-alpn-01-port/--tls-alpn-01-address need --standalone --preferred-challenges tls-alpn-01".into(),
+            ));
+        }
+        _ => {}
+    }
     // First, so dns-only flags next to --standalone/--webroot are refused.
-    if let Some(dns) = dns_solver_config(&args.dns)? {
+    let dns = dns_solver_config(&args.dns)?;
+    if let Some(nginx) = nginx {
+        if args.standalone || args.webroot || dns.is_some() {
+            return Err(Error::Usage(
+                "--nginx answers the challenge itself: leave out --standalone, --webroot, --dns-hook and --manual".into(),
+            ));
+        }
+        return Ok(nginx.clone());
+    }
+    if let Some(dns) = dns {
         return Ok(dns);
     }
     if args.webroot {
@@ -43,8 +82,70 @@ fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
         });
     }
     Err(Error::Usage(
-        "choose how to answer the CA's challenge: --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
+        "choose how to answer the CA's challenge: --nginx, --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
     ))
+}
+
+/// `--standalone --preferred-challenges tls-alpn-01`.
+fn tls_alpn_config(args: &IssueArgs) -> Result<SolverConfig> {
+    if !args.standalone {
+        return Err(Error::Usage(
+            "tls-alpn-01 is answered by certwright's own TLS server: add --standalone (port 443 must be free)".into(),
+        ));
+    }
+    if args.http_01_port.is_some() || args.http_01_address.is_some() {
+        return Err(Error::Usage(
+            "--http-01-port/--http-01-address are for http-01; tls-alpn-01 uses --tls-alpn-01-port/--tls-alpn-01-address".into(),
+        ));
+    }
+    refuse_dns_flags(&args.dns, "tls-alpn-01")?;
+    Ok(SolverConfig::TlsAlpn {
+        tls_port: args.tls_alpn_01_port,
+        tls_address: args.tls_alpn_01_address.clone(),
+    })
+}
+
+/// `--preferred-challenges dns-persist-01`: no server, no hook.
+fn dns_persist_config(args: &IssueArgs) -> Result<SolverConfig> {
+    if args.standalone || args.webroot || args.dns.dns_hook.is_some() || args.dns.manual {
+        return Err(Error::Usage(
+            "dns-persist-01 needs no server or hook (the record is already there): drop --standalone, --webroot, --dns-hook and --manual".into(),
+        ));
+    }
+    if args.tls_alpn_01_port.is_some() || args.tls_alpn_01_address.is_some() {
+        return Err(Error::Usage(
+            "--tls-alpn-01-port/--tls-alpn-01-address are for tls-alpn-01, not dns-persist-01"
+                .into(),
+        ));
+    }
+    let dns = &args.dns;
+    if dns.propagation_delay.is_some()
+        || dns.propagation_timeout.is_some()
+        || dns.propagation_sleep_times.is_some()
+    {
+        return Err(Error::Usage(
+            "dns-persist-01 does not wait for propagation (the record must be there before ordering); of the DNS flags only --dns-resolver applies".into(),
+        ));
+    }
+    Ok(SolverConfig::DnsPersist {
+        dns_resolver: dns.dns_resolver.clone(),
+    })
+}
+
+/// Refuses dns-01 flags next to a challenge that has no use for them.
+fn refuse_dns_flags(dns: &DnsArgs, challenge: &str) -> Result<()> {
+    let given = dns.dns_hook.is_some()
+        || dns.manual
+        || dns.propagation_delay.is_some()
+        || dns.propagation_timeout.is_some()
+        || dns.propagation_sleep_times.is_some()
+        || dns.dns_resolver.is_some();
+    if given {
+        return Err(Error::Usage(format!(
+            "--dns-hook, --manual, --propagation-* and --dns-resolver do not apply to {challenge}"
+        )));
+    }
+    Ok(())
 }
 
 /// The dns-01/manual part of the command line as stored settings.
@@ -58,6 +159,12 @@ fn dns_solver_config(args: &DnsArgs) -> Result<Option<SolverConfig>> {
     let challenge = match args.preferred_challenges.first() {
         Some(PreferredChallenge::Http01) => ChallengeType::Http01,
         Some(PreferredChallenge::Dns01) | None => ChallengeType::Dns01,
+        Some(PreferredChallenge::TlsAlpn01 | PreferredChallenge::DnsPersist01) => {
+            return Err(Error::Usage(
+                "tls-alpn-01 and dns-persist-01 are not answered through --dns-hook or --manual"
+                    .into(),
+            ));
+        }
     };
     if let Some(auth) = &args.dns_hook {
         if challenge != ChallengeType::Dns01 {
@@ -114,7 +221,8 @@ fn account_for_issue(
     if let Some(found) = account::load(store, &ca.server, settings.account())? {
         return Ok((ctx.connect(ca)?, found));
     }
-    if contacts(settings, registration)?.is_none() {
+    // On a terminal, registration asks for what is missing instead.
+    if contacts(settings, registration)?.is_none() && !ctx.interactive {
         return Err(Error::NoAccount {
             server: ca.server.clone(),
             dir: store.root().to_path_buf(),
@@ -124,6 +232,12 @@ fn account_for_issue(
     let registration = ctx.registration(settings, registration, &client)?;
     ctx.output.step("registering an account");
     let acct = account::register(&client, store, &registration)?.0;
+    ctx.output.notice(&format!(
+        "Created account {} for {} (stored in {})",
+        acct.id,
+        ca.server,
+        store.account_dir(&ca.server, &acct.id).display()
+    ));
     Ok((client, acct))
 }
 
@@ -175,7 +289,17 @@ fn dry_run_account(
         key_type: args.registration.account_key_type,
         eab: eab_credentials(&args.registration)?,
     };
-    Ok(account::register(client, &target.account_store, &registration)?.0)
+    let acct = account::register(client, &target.account_store, &registration)?.0;
+    ctx.output.notice(&format!(
+        "Created staging account {} for {} (for dry runs; stored in {})",
+        acct.id,
+        client.directory_url,
+        target
+            .account_store
+            .account_dir(&client.directory_url, &acct.id)
+            .display()
+    ));
+    Ok(acct)
 }
 
 pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
@@ -191,15 +315,22 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         Some(input) => input.names.clone(),
         None => names::normalize_domains(&args.domains)?,
     };
-    let solver_config = settings.solver_to_remember(&solver_config(args)?);
-    let dns01 = match &solver_config {
-        SolverConfig::Dns { .. } => true,
+    // The installer's earlier settings are read again under the lock;
+    // here only the flags matter.
+    let nginx = super::install::nginx_settings(&args.nginx, args.http_01_port, None)?;
+    let solver_config =
+        settings.solver_to_remember(&solver_config(args, nginx.as_ref().map(|n| &n.0))?);
+    let dns_based = match &solver_config {
+        SolverConfig::Dns { .. } | SolverConfig::DnsPersist { .. } => true,
         SolverConfig::Manual { challenge, .. } => *challenge == ChallengeType::Dns01,
-        SolverConfig::Standalone { .. } | SolverConfig::Webroot { .. } => false,
+        SolverConfig::Standalone { .. }
+        | SolverConfig::Webroot { .. }
+        | SolverConfig::Nginx { .. }
+        | SolverConfig::TlsAlpn { .. } => false,
     };
-    if let (false, Some(wild)) = (dns01, domains.iter().find(|d| d.starts_with("*."))) {
+    if let (false, Some(wild)) = (dns_based, domains.iter().find(|d| d.starts_with("*."))) {
         return Err(Error::Usage(format!(
-            "{wild} is a wildcard: CAs validate wildcards only with dns-01, not http-01; use --dns-hook SCRIPT or --manual"
+            "{wild} is a wildcard: CAs validate wildcards only through DNS (dns-01 or dns-persist-01), not http-01 or tls-alpn-01; use --dns-hook SCRIPT or --manual"
         )));
     }
     let name = match &args.cert_name {
@@ -222,6 +353,18 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let store = &target.lineage_store;
     let _lock = ctx.lock(&target.account_store, &settings)?;
     let existing = store.renewal_config(&name)?;
+    let old_installer = existing.as_ref().and_then(|e| e.installer.as_ref());
+    // --nginx's flags over the lineage's installer; without --nginx the
+    // lineage keeps the installer `install` gave it.
+    let installer =
+        match super::install::nginx_settings(&args.nginx, args.http_01_port, old_installer)? {
+            Some((_, installer)) => Some(installer),
+            None => old_installer.cloned(),
+        };
+    crate::challenge::setup::preflight(&settings.solver(&solver_config), &domains)?;
+    if let (Some(installer), false) = (&installer, dry_run) {
+        crate::installer::preflight(installer, &domains)?;
+    }
     // For a dry run, name where the real run would install, not the scratch
     // store that is about to vanish.
     let shown = if dry_run { &live } else { store };
@@ -238,9 +381,14 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         if info.not_after > ctx.clock.now() {
             ctx.output.result(
                 &format!(
-                    "A certificate for {} is already installed (expires {}); use --force-renewal to replace it",
+                    "A certificate for {} is already installed (expires {}); use --force-renewal to replace it{}",
                     domains.join(", "),
-                    rfc3339(info.not_after)
+                    rfc3339(info.not_after),
+                    if args.nginx.nginx {
+                        format!(", or `certwright install --nginx --cert-name {name}` to put it into nginx")
+                    } else {
+                        String::new()
+                    }
                 ),
                 json!({
                     "ok": true,
@@ -265,6 +413,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
                     "requests": 0,
                     "elapsed_ms": started.elapsed().as_millis() as u64,
                     "deploy_hook_error": null,
+                    "install_error": null,
                 }),
             );
             return Ok(exit::SUCCESS);
@@ -335,6 +484,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let account = client.account(&acct.key, &acct.record.url);
     let issued = issue(&account, store, solver.as_mut(), &request)?;
     let mut deploy_error = None;
+    let mut install_error = None;
     if !dry_run {
         store.save_renewal_config(&RenewalConfig {
             name: name.clone(),
@@ -354,11 +504,26 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             pre_hook: remember.pre_hook.clone(),
             post_hook: remember.post_hook.clone(),
             deploy_hook: remember.deploy_hook.clone(),
+            installer: installer.clone(),
             certwright_version: env!("CARGO_PKG_VERSION").into(),
         })?;
         crate::issue::finish_first_issue(store, &name)?;
         if let Err(e) = crate::renew::remember_directory(store, &client, ctx.clock.now()) {
             ctx.output.warn(&e.to_string());
+        }
+        // Before the deploy hook, which may expect the server to use the
+        // new certificate. A failure is reported; the certificate stays
+        // issued, and `install` tries again.
+        if let Some(installer) = &installer {
+            install_error = super::install::install_lineage(
+                ctx,
+                installer,
+                &store.live_fullchain(&name),
+                &store.live_privkey(&name),
+                &domains,
+            )
+            .err()
+            .inspect(|e| ctx.output.error_in(&name, e));
         }
         // A failing deploy hook is reported; the new certificate stays.
         deploy_error = now.deploy_hook.as_deref().and_then(|cmd| {
@@ -395,10 +560,15 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             shown.live_fullchain(&name).display(),
             shown.live_privkey(&name).display(),
             rfc3339(issued.info.not_after),
-            if deploy_error.is_some() {
-                "\n  the deploy hook failed (see above); the certificate stays installed"
-            } else {
-                ""
+            match (&install_error, &deploy_error) {
+                (Some(_), _) => format!(
+                    "\n  installing it into nginx failed (see above); nginx's configuration is unchanged. Fix it, then run `certwright install --nginx --cert-name {name}`"
+                ),
+                (None, Some(_)) =>
+                    "\n  the deploy hook failed (see above); the certificate stays installed".into(),
+                (None, None) if installer.is_some() =>
+                    "\n  nginx uses it now, and renewals reload nginx".into(),
+                (None, None) => String::new(),
             }
         )
     };
@@ -406,7 +576,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         &human,
         json!({
             // `ok` is false exactly when the exit status is not 0.
-            "ok": deploy_error.is_none(),
+            "ok": deploy_error.is_none() && install_error.is_none(),
             "issued": true,
             "dry_run": dry_run,
             "staging": staging,
@@ -428,9 +598,10 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             "requests": client.transport.request_count(),
             "elapsed_ms": started.elapsed().as_millis() as u64,
             "deploy_hook_error": deploy_error.as_ref().map(|e| e.to_string()),
+            "install_error": install_error.as_ref().map(|e| e.to_string()),
         }),
     );
-    Ok(if deploy_error.is_some() {
+    Ok(if deploy_error.is_some() || install_error.is_some() {
         exit::FAILURE
     } else {
         exit::SUCCESS

@@ -7,6 +7,7 @@ pub mod acme2certifier;
 pub mod caddy;
 pub mod fault_server;
 pub mod netns;
+pub mod nginx;
 
 use openssl::asn1::Asn1Time;
 use openssl::bn::{BigNum, MsbOption};
@@ -194,6 +195,9 @@ pub struct PebbleOptions {
     /// Reject this percentage of nonces [default 0, so request counts are exact].
     pub nonce_reject: u8,
     pub eab_keys: Vec<(String, String)>,
+    /// The port Pebble's VA connects to for http-01 (a web server the test
+    /// runs, e.g. nginx) [default: a free one nobody listens on].
+    pub http_port: Option<u16>,
 }
 
 /// A running Pebble plus pebble-challtestsrv as its DNS server.
@@ -204,6 +208,8 @@ pub struct Pebble {
     pub management: String,
     /// Port Pebble's VA connects to for http-01.
     pub http_port: u16,
+    /// Port Pebble's VA connects to for tls-alpn-01 (its `tlsPort`).
+    pub tls_port: u16,
     pub dns_port: u16,
     /// pebble-challtestsrv's management API (set TXT records, etc.).
     pub challtestsrv: String,
@@ -234,8 +240,14 @@ impl Pebble {
         let dir = tempfile::tempdir().unwrap();
         let tls = TlsFixture::create(dir.path());
         let ports = free_ports(6);
-        let (acme, mgmt, http, tls_port, dns, cts_mgmt) =
-            (ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]);
+        let (acme, mgmt, http, tls_port, dns, cts_mgmt) = (
+            ports[0],
+            ports[1],
+            options.http_port.unwrap_or(ports[2]),
+            ports[3],
+            ports[4],
+            ports[5],
+        );
 
         let cts_log = std::fs::File::create(dir.path().join("challtestsrv.log")).unwrap();
         let mut cts = Command::new("pebble-challtestsrv")
@@ -317,6 +329,7 @@ impl Pebble {
             directory: format!("https://127.0.0.1:{acme}/dir"),
             management: format!("https://127.0.0.1:{mgmt}"),
             http_port: http,
+            tls_port,
             dns_port: dns,
             challtestsrv: format!("http://127.0.0.1:{cts_mgmt}"),
             children: vec![cts, pebble],
@@ -527,4 +540,29 @@ impl InstalledCert {
 pub fn file_mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Text forms of a private key that must never be printed: its PEM body
+/// lines and its private scalar (base64url as in a JWK `d`, and hex).
+pub fn secret_forms(key: &PKey<Private>, pem: &[u8]) -> Vec<String> {
+    let mut forms: Vec<String> = String::from_utf8_lossy(pem)
+        .lines()
+        .filter(|l| !l.starts_with("-----") && l.len() >= 16)
+        .map(str::to_string)
+        .collect();
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let scalars = if let Ok(ec) = key.ec_key() {
+        vec![ec.private_key().to_vec()]
+    } else {
+        let rsa = key.rsa().unwrap();
+        vec![rsa.d().to_vec(), rsa.p().unwrap().to_vec()]
+    };
+    for s in scalars {
+        forms.push(b64.encode(&s));
+        let hex: String = s.iter().map(|b| format!("{b:02x}")).collect();
+        forms.push(hex.clone());
+        forms.push(hex.to_uppercase());
+    }
+    forms
 }
