@@ -573,6 +573,8 @@ mod tests {
                 status,
                 token: Some("tok".into()),
                 error,
+                account_uri: None,
+                issuer_domain_names: Vec::new(),
             },
         )
     }
