@@ -217,8 +217,12 @@ impl<In: Transport> Connector<In> for OpensslConnector {
                 Ok(ip) => Peer::Ip(ip),
                 Err(_) => Peer::Host(&host),
             };
-            verify_server_chain(chain, anchors, trust.dir.as_deref(), peer)
-                .map_err(handshake_error)?;
+            verify_server_chain(chain, anchors, trust.dir.as_deref(), peer).map_err(|detail| {
+                ureq::Error::Other(Box::new(TlsHandshakeError {
+                    detail,
+                    verify_failed: true,
+                }))
+            })?;
         }
         let buffers = LazyBuffers::new(
             details.config.input_buffer_size(),
