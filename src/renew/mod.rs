@@ -27,7 +27,7 @@ use crate::output::Output;
 use crate::progress::Progress;
 use crate::settings::Settings;
 use crate::store::{self, RenewalConfig, Store, Version};
-use hooks::{run_deploy_hook, run_hook};
+use hooks::{PostHooks, run_deploy_hook, run_hook};
 use policy::{CertFacts, Decision, LineageState, PolicyInput, Reason, RenewBefore, ServerState};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -432,7 +432,7 @@ pub fn run(env: &Env<'_>, settings: &RenewSettings) -> Result<u8> {
         lock = store.lock_announcing(settings.lock_wait, announce)?;
         found = scan(env, settings, &names);
     }
-    let mut runner = Runner::new(env, settings);
+    let mut runner = Runner::new(env, settings, PostHooks::new()?);
     for (name, e) in &found.broken {
         env.output.error_in(name, e);
     }
@@ -456,14 +456,14 @@ struct Runner<'a> {
     ari_transports: HashMap<Option<PathBuf>, Rc<Transport>>,
     /// Pre-hooks already run (command, whether it succeeded).
     pre_hooks: Vec<(String, std::result::Result<(), String>)>,
-    post_hooks: Vec<String>,
+    post_hooks: PostHooks,
     outcomes: Outcomes,
     renewed: u32,
     failures: u32,
 }
 
 impl<'a> Runner<'a> {
-    fn new(env: &'a Env<'a>, settings: &'a RenewSettings) -> Runner<'a> {
+    fn new(env: &'a Env<'a>, settings: &'a RenewSettings, post_hooks: PostHooks) -> Runner<'a> {
         Runner {
             env,
             settings,
@@ -471,7 +471,7 @@ impl<'a> Runner<'a> {
             clients: HashMap::new(),
             ari_transports: HashMap::new(),
             pre_hooks: Vec::new(),
-            post_hooks: Vec::new(),
+            post_hooks,
             outcomes: Outcomes::new(false),
             renewed: 0,
             failures: 0,
@@ -690,10 +690,8 @@ impl<'a> Runner<'a> {
                 Reason::RenewBefore => "renewal margin reached",
             }
         ));
-        if let Some(post) = l.config.post_hook.clone()
-            && !self.post_hooks.contains(&post)
-        {
-            self.post_hooks.push(post);
+        if let Some(post) = &l.config.post_hook {
+            self.post_hooks.add(post);
         }
         let result = self.pre_hook(&l.config).and_then(|()| self.issue(&l));
         let mut o = Outcome::new(&name, Action::Renewed);
@@ -892,13 +890,7 @@ impl<'a> Runner<'a> {
     fn run_post_hooks(&mut self) {
         // A post-hook undoes a pre-hook (restarts the web server it
         // stopped), so it runs even when renewals failed.
-        for cmd in std::mem::take(&mut self.post_hooks) {
-            self.env.output.step(&format!("running post-hook: {cmd}"));
-            if let Err(e) = run_hook("post-hook", &cmd, &[], self.env.output.as_ref()) {
-                self.env.output.error_in("post-hook", &e);
-                self.failures += 1;
-            }
-        }
+        self.failures += self.post_hooks.run(self.env.output.as_ref());
     }
 
     fn requests(&self) -> u32 {
