@@ -134,7 +134,6 @@ pub fn validate(mut config: RenewalConfig, stem: &str, path: &Path) -> Result<Re
             check_propagation(propagation, path)?;
         }
         SolverConfig::Manual { propagation, .. } => check_propagation(propagation, path)?,
-        SolverConfig::DnsProvider { propagation, .. } => check_propagation(propagation, path)?,
         SolverConfig::Nginx {
             server_root, ctl, ..
         } => {
