@@ -11,6 +11,7 @@ pub mod lifecycle;
 pub mod retry;
 pub mod tls;
 pub mod transport;
+pub mod trust_bundle;
 pub mod types;
 
 pub use error::{Error, ProblemKind};
