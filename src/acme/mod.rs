@@ -5,6 +5,7 @@ pub mod ari;
 pub mod client;
 pub mod jws;
 pub mod lifecycle;
+pub mod pause;
 pub mod retry;
 pub mod tls;
 pub mod transport;
