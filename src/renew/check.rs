@@ -9,6 +9,7 @@
 //! 2 CRITICAL, 3 UNKNOWN.
 
 use crate::clock::rfc3339;
+use crate::renew::inventory::Entry;
 use std::time::{Duration, SystemTime};
 
 pub const DEFAULT_WARNING_DAYS: u32 = 30;
@@ -95,6 +96,23 @@ pub struct Facts {
     /// stored: (stored start, new start). A CA does that when it is going
     /// to revoke the certificate early.
     pub window_moved_earlier: Option<(SystemTime, SystemTime)>,
+}
+
+impl Facts {
+    pub fn of(e: &Entry) -> Facts {
+        let state = e.state.as_ref();
+        let failure = state.and_then(|s| s.failure.as_ref());
+        let ari = state.and_then(|s| s.ari.as_ref());
+        Facts {
+            name: e.name.clone(),
+            not_after: e.installed.as_ref().ok().map(|i| i.facts.not_after),
+            broken: e.broken().map(ToString::to_string),
+            revoked: e.revoked(),
+            failures: failure.map_or(0, |f| f.count),
+            last_error: failure.map(|f| f.error.clone()),
+            window_moved_earlier: ari.and_then(|a| Some((a.moved_earlier_from?, a.window_start?))),
+        }
+    }
 }
 
 /// One lineage's verdict.

@@ -8,9 +8,12 @@
 
 use crate::cert_scan;
 use crate::error::Result;
-use crate::renew::policy::{CertFacts, LineageState};
+use crate::renew::policy::{
+    self, CertFacts, Decision, LineageState, PolicyInput, RenewBefore, ServerState,
+};
 use crate::store::{RenewalConfig, Store, Version};
 use std::path::PathBuf;
+use std::time::SystemTime;
 
 /// A part of a lineage that cannot be used, with the fix.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +60,50 @@ impl Entry {
 
     pub fn revoked(&self) -> bool {
         self.config.as_ref().is_ok_and(|c| c.revoked)
+    }
+
+    /// What `renew` would decide now from what is cached (no network);
+    /// None for a broken lineage.
+    pub fn decision(
+        &self,
+        store: &Store,
+        renew_before: Option<RenewBefore>,
+        now: SystemTime,
+    ) -> Option<Decision> {
+        let (config, installed) = (self.config.as_ref().ok()?, self.installed.as_ref().ok()?);
+        let state = self
+            .state
+            .clone()
+            .unwrap_or_else(|| LineageState::for_cert(None, &installed.facts));
+        let server: Option<ServerState> = store.server_state(&config.server).ok().flatten();
+        Some(policy::decide(&PolicyInput {
+            now,
+            cert: &installed.facts,
+            revoked: config.revoked,
+            renew_before,
+            state: &state,
+            server: server.as_ref(),
+            force: false,
+        }))
+    }
+
+    /// When the next run plans to renew: now when due, the end of a
+    /// backoff, the ARI instant or margin; before an ARI check, the margin.
+    pub fn next_renewal(
+        &self,
+        store: &Store,
+        renew_before: Option<RenewBefore>,
+        now: SystemTime,
+    ) -> Option<SystemTime> {
+        let installed = self.installed.as_ref().ok()?;
+        Some(match self.decision(store, renew_before, now)? {
+            Decision::Renew(_) => now,
+            Decision::NotDue { at, .. } => at,
+            Decision::BackingOff { until } => until,
+            Decision::CheckDirectory | Decision::CheckAri { .. } => {
+                policy::fallback_due_at(&installed.facts, renew_before)
+            }
+        })
     }
 }
 

@@ -5,6 +5,9 @@
 //! Pure rendering; the file is written with the store's atomic write, so
 //! the collector never reads half a file.
 
+use crate::renew::inventory::Entry;
+use crate::renew::policy::RenewBefore;
+use crate::store::{RenewalConfig, Store};
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
@@ -22,6 +25,34 @@ pub struct LineageMetrics {
     pub revoked: bool,
     /// The lineage could not be read (corrupt renewal file or certificate).
     pub broken: bool,
+}
+
+impl LineageMetrics {
+    /// The numbers of one lineage of the store; `renew_before` gives the
+    /// margin the lineage renews with (settings laid over its file).
+    pub fn of(
+        e: &Entry,
+        store: &Store,
+        now: SystemTime,
+        renew_before: impl Fn(&RenewalConfig) -> Option<RenewBefore>,
+    ) -> LineageMetrics {
+        let margin = e.config.as_ref().ok().and_then(&renew_before);
+        let state = e.state.as_ref();
+        let ari = state.and_then(|s| s.ari.as_ref());
+        LineageMetrics {
+            name: e.name.clone(),
+            not_after: e.installed.as_ref().ok().map(|i| i.facts.not_after),
+            next_renewal: e.next_renewal(store, margin, now),
+            last_success: state.and_then(|s| s.installed_at),
+            last_failure: state.and_then(|s| s.failure.as_ref()).map(|f| f.last_at),
+            consecutive_failures: state
+                .and_then(|s| s.failure.as_ref())
+                .map_or(0, |f| f.count),
+            ari_window: ari.and_then(|a| Some((a.window_start?, a.window_end?))),
+            revoked: e.revoked(),
+            broken: e.broken().is_some(),
+        }
+    }
 }
 
 /// `(name, help, type)` of every family, in output order.

@@ -12,8 +12,9 @@
 use crate::output::Output;
 use crate::progress::Progress;
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// Runs `work` over `items` on at most `jobs` threads; results in input
 /// order. One job runs on the calling thread (no thread, no buffering
@@ -62,15 +63,47 @@ enum Line {
     Error(String, String, Option<crate::acme::types::Problem>),
 }
 
-/// One lineage's messages, held until the lineage is done.
-#[derive(Default)]
+/// One lineage's messages, held until the lineage is done (or passed on
+/// at once when only one lineage runs at a time), and its request count.
 pub struct LineageLog {
-    lines: Mutex<Vec<Line>>,
+    lines: Mutex<Vec<(SystemTime, Line)>>,
+    /// Some: print at once (one job), nothing is held.
+    direct: Option<Arc<Output>>,
+    requests: AtomicU32,
 }
 
 impl LineageLog {
+    /// A log that holds its lines until [`LineageLog::flush`].
+    pub fn buffered() -> LineageLog {
+        LineageLog {
+            lines: Mutex::default(),
+            direct: None,
+            requests: AtomicU32::new(0),
+        }
+    }
+
+    /// A log that prints at once (and still counts requests).
+    pub fn direct(output: Arc<Output>) -> LineageLog {
+        LineageLog {
+            direct: Some(output),
+            ..LineageLog::buffered()
+        }
+    }
+
+    /// HTTP requests sent for this lineage.
+    pub fn requests(&self) -> u32 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
     fn push(&self, line: Line) {
-        self.lines.lock().expect("log mutex").push(line);
+        match &self.direct {
+            Some(output) => replay(output, line),
+            None => self
+                .lines
+                .lock()
+                .expect("log mutex")
+                .push((SystemTime::now(), line)),
+        }
     }
 
     /// An error that does not end the run (see `Output::error_in`).
@@ -87,15 +120,19 @@ impl LineageLog {
     pub fn flush(&self, output: &Output, printing: &Mutex<()>) {
         let lines = std::mem::take(&mut *self.lines.lock().expect("log mutex"));
         let _whole_block = printing.lock().expect("print mutex");
-        for line in lines {
-            match line {
-                Line::Step(m) => output.step(&m),
-                Line::Waiting(w, d) => output.waiting(&w, d),
-                Line::Request(m, u, s, e) => output.request(&m, &u, s, e),
-                Line::Warn(m) => output.warn(&m),
-                Line::Error(c, e, p) => output.error_parts_in(&c, &e, p.as_ref()),
-            }
+        for (at, line) in lines {
+            output.at(at, || replay(output, line));
         }
+    }
+}
+
+fn replay(output: &Output, line: Line) {
+    match line {
+        Line::Step(m) => output.step(&m),
+        Line::Waiting(w, d) => output.waiting(&w, d),
+        Line::Request(m, u, s, e) => output.request(&m, &u, s, e),
+        Line::Warn(m) => output.warn(&m),
+        Line::Error(c, e, p) => output.error_parts_in(&c, &e, p.as_ref()),
     }
 }
 
@@ -107,6 +144,7 @@ impl Progress for LineageLog {
         self.push(Line::Waiting(what.to_string(), duration));
     }
     fn request(&self, method: &str, url: &str, status: Option<u16>, elapsed: Duration) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
         self.push(Line::Request(
             method.to_string(),
             url.to_string(),
@@ -140,10 +178,18 @@ impl Drop for RouteGuard {
 
 /// A [`Progress`] shared by every worker: messages go to the calling
 /// thread's current lineage log, or straight to the output when none is
-/// set (one job, or outside a lineage).
+/// set (outside a lineage).
 pub struct Routed(pub Arc<Output>);
 
 impl Routed {
+    /// An error that does not end the run, to the current lineage's log.
+    pub fn error_in(&self, context: &str, error: &crate::error::Error) {
+        match CURRENT.with(|c| c.borrow().clone()) {
+            Some(log) => log.error_in(context, error),
+            None => self.0.error_in(context, error),
+        }
+    }
+
     fn with(&self, f: impl FnOnce(&dyn Progress)) {
         let current = CURRENT.with(|c| c.borrow().clone());
         match current {
@@ -202,27 +248,34 @@ mod tests {
     fn routed_messages_land_in_the_current_lineage_log() {
         let output = Arc::new(Output::new(crate::output::Mode::Quiet, 0));
         let routed = Routed(Arc::clone(&output));
-        let a = Arc::new(LineageLog::default());
+        let a = Arc::new(LineageLog::buffered());
         {
             let _guard = route_to(Arc::clone(&a));
             routed.step("one");
             routed.waiting("CA busy", Duration::from_secs(2));
+            routed.request("GET", "https://ca.test/dir", Some(200), Duration::ZERO);
         }
         // After the guard, messages are not captured any more.
         routed.step("outside");
-        let lines = a.lines.lock().unwrap().clone();
+        let lines: Vec<Line> = a.lines.lock().unwrap().iter().map(|(_, l)| l.clone()).collect();
         assert_eq!(
             format!("{lines:?}"),
             format!(
                 "{:?}",
                 vec![
                     Line::Step("one".into()),
-                    Line::Waiting("CA busy".into(), Duration::from_secs(2))
+                    Line::Waiting("CA busy".into(), Duration::from_secs(2)),
+                    Line::Request(
+                        "GET".into(),
+                        "https://ca.test/dir".into(),
+                        Some(200),
+                        Duration::ZERO
+                    )
                 ]
             )
         );
         // Each worker thread has its own destination.
-        let b = Arc::new(LineageLog::default());
+        let b = Arc::new(LineageLog::buffered());
         std::thread::scope(|s| {
             s.spawn(|| {
                 let _g = route_to(Arc::clone(&b));
@@ -230,6 +283,7 @@ mod tests {
             });
         });
         assert_eq!(b.lines.lock().unwrap().len(), 1);
-        assert_eq!(a.lines.lock().unwrap().len(), 2);
+        assert_eq!(a.lines.lock().unwrap().len(), 3);
+        assert_eq!(a.requests(), 1);
     }
 }
