@@ -5,7 +5,7 @@
 //! (`store.archive.cert`, or `atomic_write:privkey.pem@2` for the second
 //! time that point is reached), the process sends itself SIGKILL there: no
 //! destructor, no buffered write, no cleanup runs, exactly as when the
-//! machine loses power or the OOM killer strikes. `tests/crash.rs` uses it to
+//! machine loses power or the OOM killer strikes. `tests/e2e/crash.rs` uses it to
 //! check that the store is consistent after a crash at every point, and
 //! that the next run completes. Without the variable a point costs one
 //! atomic load; nothing in normal operation sets it.

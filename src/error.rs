@@ -3,72 +3,16 @@
 
 use crate::acme::types::Problem;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The CA answered with a problem document.
-    #[error("the CA refused {method} {url}: {problem}")]
-    Acme {
-        method: &'static str,
-        url: String,
-        problem: Box<Problem>,
-    },
-
-    /// The CA asked us to come back later than we are willing to wait.
-    #[error(
-        "the CA is {reason} and asked to retry {url} after {} (in {}); waiting that long would pass --max-retry-wait ({}), so certwright stopped: run again after that time",
-        crate::clock::rfc3339(*retry_at),
-        crate::clock::human_duration(*wait),
-        crate::clock::human_duration(*max_wait)
-    )]
-    RetryLater {
-        url: String,
-        reason: String,
-        retry_at: SystemTime,
-        wait: Duration,
-        max_wait: Duration,
-    },
-
-    #[error("cannot reach {url}: {detail}{}", hint.as_deref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
-    Transport {
-        url: String,
-        detail: String,
-        hint: Option<String>,
-    },
-
-    #[error("{url} answered HTTP {status}{}: {detail}", if *attempts > 1 { format!(" after {attempts} attempts") } else { String::new() })]
-    ServerError {
-        url: String,
-        status: u16,
-        attempts: u32,
-        detail: String,
-    },
-
-    /// The server sent something that is not what RFC 8555 describes.
-    #[error("malformed response from {url}: {reason}")]
-    Malformed { url: String, reason: String },
-
-    #[error("gave up waiting for {what} after {}{}", crate::clock::human_duration(*waited), last_status.as_deref().map(|s| format!(" (last status: {s})")).unwrap_or_default())]
-    Timeout {
-        what: String,
-        waited: Duration,
-        last_status: Option<String>,
-    },
-
-    #[error("validation of {identifier} failed: {problem}")]
-    ValidationFailed {
-        identifier: String,
-        problem: Box<Problem>,
-    },
-
-    #[error("the order {url} became invalid{}", problem.as_ref().map(|p| format!(": {p}")).unwrap_or_default())]
-    OrderInvalid {
-        url: String,
-        problem: Option<Box<Problem>>,
-    },
+    /// The ACME exchange failed: a problem document, a timeout, a CA
+    /// that is busy past our patience, a malformed answer.
+    #[error(transparent)]
+    Acme(#[from] crate::acme::Error),
 
     #[error("the issued certificate was not installed: {reason}")]
     BadCertificate { reason: String },
@@ -126,8 +70,30 @@ pub enum Error {
     )]
     DnsNotPropagated {
         waited: Duration,
-        missing: Vec<crate::solver::propagation::Missing>,
+        missing: Vec<Missing>,
     },
+}
+
+/// Where a dns-01 record was not (yet) seen (see `challenge::propagation`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// The name queried (after following CNAMEs).
+    pub name: String,
+    /// The name the user's hook was asked to set, when a CNAME moved it.
+    pub via: Option<String>,
+    /// The server that lacked it, and what it said.
+    pub server: String,
+    pub detail: String,
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.name)?;
+        if let Some(via) = &self.via {
+            write!(f, " (CNAME target of {via})")?;
+        }
+        write!(f, " at {}: {}", self.server, self.detail)
+    }
 }
 
 impl Error {
@@ -139,8 +105,7 @@ impl Error {
     /// The problem document behind this error, if the CA sent one.
     pub fn problem(&self) -> Option<&Problem> {
         match self {
-            Error::Acme { problem, .. } | Error::ValidationFailed { problem, .. } => Some(problem),
-            Error::OrderInvalid { problem, .. } => problem.as_deref(),
+            Error::Acme(e) => e.problem(),
             _ => None,
         }
     }

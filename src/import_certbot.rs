@@ -206,7 +206,7 @@ fn import_lineage(
     let server = params
         .get("server")
         .cloned()
-        .unwrap_or_else(|| crate::config::LETSENCRYPT.to_string());
+        .unwrap_or_else(|| crate::ca_servers::LETSENCRYPT.to_string());
 
     // certbot's hooks mean the same here (renew_hook is the old name of
     // deploy_hook) and see the same environment.

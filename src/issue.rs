@@ -5,9 +5,10 @@
 use crate::acme::client::{Account, PollTarget};
 use crate::acme::jws::{b64, b64_decode};
 use crate::acme::types::*;
+use crate::acme::{Error as AcmeError, ProblemKind};
+use crate::challenge::{ChallengeTask, Solver};
 use crate::crypto::{self, CertInfo, KeyType};
 use crate::error::{Error, Result};
-use crate::solver::{ChallengeTask, Solver};
 use crate::store::{Pem, PendingOrder, Store, Version};
 use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
@@ -133,15 +134,15 @@ pub fn issue(
                     Err(mut e) if outcome_unknown(&e) => {
                         finalize_failures += 1;
                         if finalize_failures >= MAX_FINALIZE_ATTEMPTS {
-                            if let Error::ServerError { attempts, .. } = &mut e {
+                            if let AcmeError::ServerError { attempts, .. } = &mut e {
                                 *attempts = finalize_failures;
                             }
-                            return Err(e);
+                            return Err(e.into());
                         }
                         progress.warn(&format!("finalize failed ({e}); checking the order"));
                         account.order(&flight.url)?
                     }
-                    Err(e) => return Err(e),
+                    Err(e) => return Err(e.into()),
                 }
             }
             OrderStatus::Processing => {
@@ -190,11 +191,11 @@ pub const MAX_FINALIZE_ATTEMPTS: u32 = 3;
 
 /// Whether a failed request may have been carried out by the CA anyway: the
 /// connection broke, or the server failed (5xx) somewhere along the way.
-fn outcome_unknown(e: &Error) -> bool {
+fn outcome_unknown(e: &AcmeError) -> bool {
     match e {
-        Error::Transport { .. } | Error::ServerError { .. } => true,
-        Error::Acme { problem, .. } => {
-            problem.is("serverInternal") || problem.status.is_some_and(|s| s >= 500)
+        AcmeError::Transport { .. } | AcmeError::ServerError { .. } => true,
+        AcmeError::Problem { kind, problem, .. } => {
+            *kind == ProblemKind::ServerInternal || problem.status.is_some_and(|s| s >= 500)
         }
         _ => false,
     }
@@ -204,13 +205,14 @@ fn new_order(
     account: &Account<'_>,
     identifiers: &[Identifier],
     req: &IssueRequest,
-) -> Result<(String, Order)> {
+) -> crate::acme::error::Result<(String, Order)> {
     match account.new_order(identifiers, req.replaces.as_deref(), req.profile.as_deref()) {
         // RFC 9773 §5: the replaced certificate was already renewed by
         // another order; ask again without `replaces`.
-        Err(Error::Acme { problem, .. }) if problem.is("alreadyReplaced") => {
-            account.new_order(identifiers, None, req.profile.as_deref())
-        }
+        Err(AcmeError::Problem {
+            kind: ProblemKind::AlreadyReplaced,
+            ..
+        }) => account.new_order(identifiers, None, req.profile.as_deref()),
         other => other,
     }
 }
@@ -254,7 +256,7 @@ fn resume(account: &Account<'_>, store: &Store, req: &IssueRequest) -> Result<Op
                 "the order {} was installed by an interrupted run; completing it",
                 pending.order_url
             ));
-            let pem = std::fs::read(version.cert()).map_err(Error::io(version.cert()))?;
+            let pem = version.read_cert()?;
             let info = crypto::cert_info(&crypto::split_pem_chain(&pem)?[0])?;
             return Ok(Some(Found::Installed(Issued {
                 version,
@@ -273,7 +275,7 @@ fn resume(account: &Account<'_>, store: &Store, req: &IssueRequest) -> Result<Op
     }
     let key = crypto::parse_private_key(&key_pem, &store.archive_dir(&req.name))?;
     let csr = b64_decode(&pending.csr).ok_or_else(|| Error::BadFile {
-        path: store.archive_dir(&req.name).join("pending/order.json"),
+        path: store.pending_order_path(&req.name),
         reason: "the saved CSR is not base64url".into(),
     })?;
     match account.order(&pending.order_url) {
@@ -292,14 +294,14 @@ fn resume(account: &Account<'_>, store: &Store, req: &IssueRequest) -> Result<Op
                 (order, retry_after),
             )))
         }
-        Ok(_) | Err(Error::Acme { .. }) => {
+        Ok(_) | Err(AcmeError::Problem { .. }) => {
             progress.warn(
                 "the unfinished order from an earlier run is no longer usable; starting a new one",
             );
             store.clear_pending(&req.name)?;
             Ok(None)
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -327,7 +329,7 @@ fn authorize(
                 AuthorizationStatus::Deactivated
                 | AuthorizationStatus::Expired
                 | AuthorizationStatus::Revoked => {
-                    return Err(Error::OrderInvalid {
+                    return Err(AcmeError::OrderInvalid {
                         url: order_url.to_string(),
                         problem: Some(Box::new(Problem {
                             detail: Some(format!(
@@ -336,7 +338,8 @@ fn authorize(
                             )),
                             ..Problem::default()
                         })),
-                    });
+                    }
+                    .into());
                 }
             }
             let wanted = solver.challenge_type();
@@ -356,11 +359,14 @@ fn authorize(
                             .join(", ")
                     ))
                 })?;
-            let token = challenge.token.clone().ok_or_else(|| Error::Malformed {
-                url: authz_url.clone(),
-                reason: format!("the {wanted} challenge has no token"),
-            })?;
-            crate::solver::check_token(&token)?;
+            let token = challenge
+                .token
+                .clone()
+                .ok_or_else(|| AcmeError::Malformed {
+                    url: authz_url.clone(),
+                    reason: format!("the {wanted} challenge has no token"),
+                })?;
+            crate::challenge::check_token(&token)?;
             progress.step(&format!("preparing {wanted} for {}", authz.identifier));
             solver.present(&ChallengeTask {
                 identifier: authz.identifier.clone(),
@@ -386,14 +392,16 @@ fn authorize(
         // The CA cannot have validated in the instant since we answered:
         // the first read waits one poll step instead of costing a request.
         let known = (!to_answer.is_empty()).then(|| (order.clone(), None));
-        account.poll_order(
-            order_url,
-            known,
-            PollTarget {
-                what: "the CA to validate",
-            },
-            |s| s != OrderStatus::Pending,
-        )
+        account
+            .poll_order(
+                order_url,
+                known,
+                PollTarget {
+                    what: "the CA to validate",
+                },
+                |s| s != OrderStatus::Pending,
+            )
+            .map_err(Error::from)
     })();
     let cleanup = solver.cleanup();
     match (result, cleanup) {
@@ -415,10 +423,11 @@ fn authorization_error(authz: &Authorization) -> Error {
             detail: Some(format!("the authorization is {:?}", authz.status).to_lowercase()),
             ..Problem::default()
         });
-    Error::ValidationFailed {
+    AcmeError::ValidationFailed {
         identifier: authz.identifier.value.clone(),
         problem: Box::new(problem),
     }
+    .into()
 }
 
 /// Builds the most useful error for an invalid order: the failed
@@ -431,10 +440,11 @@ fn invalid_order_error(account: &Account<'_>, url: &str, order: &Order) -> Error
             return authorization_error(&authz);
         }
     }
-    Error::OrderInvalid {
+    AcmeError::OrderInvalid {
         url: url.to_string(),
         problem: order.error.clone().map(Box::new),
     }
+    .into()
 }
 
 fn download_and_install(
@@ -448,7 +458,7 @@ fn download_and_install(
     let cert_url = order
         .certificate
         .as_deref()
-        .ok_or_else(|| Error::Malformed {
+        .ok_or_else(|| AcmeError::Malformed {
             url: flight.url.clone(),
             reason: "the order is valid but has no certificate URL".into(),
         })?;

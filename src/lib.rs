@@ -1,19 +1,18 @@
 //! certwright: an ACME (RFC 8555) client. `main` only parses arguments and
-//! calls [`commands::run`]; everything else lives here so it can be tested.
+//! calls [`cli::commands::run`]; everything else lives here so it can be
+//! tested. docs/architecture.md maps the modules and which may use which.
 
 pub mod account;
-pub mod account_commands;
 pub mod acme;
-pub mod cert_scan;
+pub mod ca_servers;
+pub mod challenge;
 pub mod cli;
 pub mod clock;
-pub mod commands;
-pub mod config;
-pub mod config_file;
 pub mod crash_point;
 pub mod crypto;
 pub mod csr;
 pub mod error;
+pub mod exit_code;
 pub mod hooks;
 pub mod import_certbot;
 pub mod interrupt;
@@ -23,9 +22,7 @@ pub mod output;
 pub mod profiles;
 pub mod progress;
 pub mod renew;
-pub mod renewal_policy;
-pub mod revoke;
-pub mod solver;
+pub mod settings;
 pub mod staging;
 pub mod store;
 

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     match certwright::cli::Cli::try_parse() {
-        Ok(cli) => ExitCode::from(certwright::commands::run(cli)),
-        Err(e) => ExitCode::from(certwright::commands::command_line_error(&e)),
+        Ok(cli) => ExitCode::from(certwright::cli::commands::run(cli)),
+        Err(e) => ExitCode::from(certwright::cli::commands::command_line_error(&e)),
     }
 }

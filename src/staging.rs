@@ -9,8 +9,9 @@
 //!   account from that same store, and installs into a [`Scratch`] store that
 //!   is deleted afterwards: `live/`, `archive/` and `renewal/` are not touched.
 
-use crate::config::{CaSettings, SERVER_ALIASES, resolve_server};
+use crate::ca_servers::{SERVER_ALIASES, resolve_server};
 use crate::error::{Error, Result};
+use crate::settings::CaSettings;
 use crate::store::Store;
 
 /// Subdirectory of the config dir that holds the staging store.
@@ -149,7 +150,7 @@ impl Target {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LETSENCRYPT_STAGING;
+    use crate::ca_servers::LETSENCRYPT_STAGING;
 
     #[test]
     fn known_cas_map_to_their_staging_directory() {

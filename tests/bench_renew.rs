@@ -19,7 +19,7 @@
 //! `CERTWRIGHT_BENCH_KEEP=DIR` the stores are left in DIR/<N> for profiling.
 
 use certwright::crypto::KeyType;
-use certwright::renewal_policy::ServerState;
+use certwright::renew::policy::ServerState;
 use certwright::store::{RenewalConfig, SolverConfig, Store};
 use openssl::asn1::Asn1Time;
 use openssl::bn::{BigNum, MsbOption};

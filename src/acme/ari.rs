@@ -2,10 +2,10 @@
 //! unauthenticated renewalInfo request. What to do with the answer is the
 //! renewal policy's business, not the protocol's.
 
+use super::error::{Error, Result};
 use super::jws::b64;
 use super::transport::Transport;
 use crate::clock::parse_rfc3339;
-use crate::error::{Error, Result};
 use openssl::x509::X509Ref;
 use serde::Deserialize;
 use std::time::{Duration, SystemTime};

@@ -2,11 +2,11 @@
 //! authorizations, challenges, finalization and download. Knows nothing of
 //! files, hooks or terminals.
 
+use super::error::{Error, Result};
 use super::jws::{SigningKey, b64, external_account_binding};
 use super::transport::{Repeat, Response, Transport};
 use super::types::*;
 use crate::clock::human_duration;
-use crate::error::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::time::Duration;

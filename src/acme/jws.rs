@@ -2,8 +2,8 @@
 //! JSON serialization): ES256/ES384 and RS256 account keys, `jwk` or `kid`
 //! in the protected header, and the JWK thumbprint (RFC 7638).
 
-use crate::crypto::{KeyType, crypto, sha256};
-use crate::error::{Error, Result};
+use super::error::{Error, Result};
+use crate::crypto::{KeyType, sha256};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use openssl::bn::BigNumContext;
@@ -67,24 +67,30 @@ impl SigningKey {
     pub fn jwk(&self) -> Result<Value> {
         match self.alg {
             Alg::Es256 | Alg::Es384 => {
-                let ec = self.key.ec_key().map_err(crypto("reading the EC key"))?;
-                let mut ctx = BigNumContext::new().map_err(crypto("bignum context"))?;
-                let mut x = openssl::bn::BigNum::new().map_err(crypto("bignum"))?;
-                let mut y = openssl::bn::BigNum::new().map_err(crypto("bignum"))?;
+                let ec = self
+                    .key
+                    .ec_key()
+                    .map_err(Error::crypto("reading the EC key"))?;
+                let mut ctx = BigNumContext::new().map_err(Error::crypto("bignum context"))?;
+                let mut x = openssl::bn::BigNum::new().map_err(Error::crypto("bignum"))?;
+                let mut y = openssl::bn::BigNum::new().map_err(Error::crypto("bignum"))?;
                 ec.public_key()
                     .affine_coordinates(ec.group(), &mut x, &mut y, &mut ctx)
-                    .map_err(crypto("EC coordinates"))?;
+                    .map_err(Error::crypto("EC coordinates"))?;
                 let (crv, len) = if self.alg == Alg::Es256 {
                     ("P-256", 32)
                 } else {
                     ("P-384", 48)
                 };
-                let x = x.to_vec_padded(len).map_err(crypto("EC x"))?;
-                let y = y.to_vec_padded(len).map_err(crypto("EC y"))?;
+                let x = x.to_vec_padded(len).map_err(Error::crypto("EC x"))?;
+                let y = y.to_vec_padded(len).map_err(Error::crypto("EC y"))?;
                 Ok(json!({"crv": crv, "kty": "EC", "x": b64(&x), "y": b64(&y)}))
             }
             Alg::Rs256 => {
-                let rsa = self.key.rsa().map_err(crypto("reading the RSA key"))?;
+                let rsa = self
+                    .key
+                    .rsa()
+                    .map_err(Error::crypto("reading the RSA key"))?;
                 Ok(json!({
                     "e": b64(&rsa.e().to_vec()),
                     "kty": "RSA",
@@ -107,17 +113,24 @@ impl SigningKey {
             Alg::Es384 => MessageDigest::sha384(),
             Alg::Es256 | Alg::Rs256 => MessageDigest::sha256(),
         };
-        let mut signer = Signer::new(digest, &self.key).map_err(crypto("JWS signer"))?;
-        signer.update(data).map_err(crypto("JWS signing"))?;
-        let der = signer.sign_to_vec().map_err(crypto("JWS signing"))?;
+        let mut signer = Signer::new(digest, &self.key).map_err(Error::crypto("JWS signer"))?;
+        signer.update(data).map_err(Error::crypto("JWS signing"))?;
+        let der = signer.sign_to_vec().map_err(Error::crypto("JWS signing"))?;
         match self.alg {
             Alg::Rs256 => Ok(der),
             // JWS wants the raw r||s form, each half padded to the curve size.
             Alg::Es256 | Alg::Es384 => {
                 let len = if self.alg == Alg::Es256 { 32 } else { 48 };
-                let sig = EcdsaSig::from_der(&der).map_err(crypto("ECDSA signature"))?;
-                let mut out = sig.r().to_vec_padded(len).map_err(crypto("ECDSA r"))?;
-                out.extend(sig.s().to_vec_padded(len).map_err(crypto("ECDSA s"))?);
+                let sig = EcdsaSig::from_der(&der).map_err(Error::crypto("ECDSA signature"))?;
+                let mut out = sig
+                    .r()
+                    .to_vec_padded(len)
+                    .map_err(Error::crypto("ECDSA r"))?;
+                out.extend(
+                    sig.s()
+                        .to_vec_padded(len)
+                        .map_err(Error::crypto("ECDSA s"))?,
+                );
                 Ok(out)
             }
         }
@@ -165,12 +178,13 @@ pub fn external_account_binding(
             .as_bytes(),
     );
     let payload = b64(account_key.jwk()?.to_string().as_bytes());
-    let mac_key = PKey::hmac(hmac_key).map_err(crypto("EAB HMAC key"))?;
-    let mut signer = Signer::new(MessageDigest::sha256(), &mac_key).map_err(crypto("EAB HMAC"))?;
+    let mac_key = PKey::hmac(hmac_key).map_err(Error::crypto("EAB HMAC key"))?;
+    let mut signer =
+        Signer::new(MessageDigest::sha256(), &mac_key).map_err(Error::crypto("EAB HMAC"))?;
     signer
         .update(format!("{protected}.{payload}").as_bytes())
-        .map_err(crypto("EAB HMAC"))?;
-    let mac = signer.sign_to_vec().map_err(crypto("EAB HMAC"))?;
+        .map_err(Error::crypto("EAB HMAC"))?;
+    let mac = signer.sign_to_vec().map_err(Error::crypto("EAB HMAC"))?;
     Ok(json!({"protected": protected, "payload": payload, "signature": b64(&mac)}))
 }
 

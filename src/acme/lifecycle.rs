@@ -4,10 +4,10 @@
 //! updates live with the other account requests in `client`.
 
 use super::client::{Account, AcmeClient};
+use super::error::{Error, ProblemKind, Result};
 use super::jws::{SigningKey, b64};
 use super::transport::Repeat;
 use super::types::{AccountResource, AccountStatus};
-use crate::error::{Error, Result};
 use serde_json::json;
 
 const JSON: &str = "application/json";
@@ -35,7 +35,10 @@ impl AcmeClient {
     pub fn find_account(&self, key: &SigningKey) -> Result<Option<String>> {
         match self.new_account(key, &[], false, true, None) {
             Ok((url, _, _)) => Ok(Some(url)),
-            Err(Error::Acme { problem, .. }) if problem.is("accountDoesNotExist") => Ok(None),
+            Err(Error::Problem {
+                kind: ProblemKind::AccountDoesNotExist,
+                ..
+            }) => Ok(None),
             Err(e) => Err(e),
         }
     }

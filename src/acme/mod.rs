@@ -1,8 +1,10 @@
 //! The ACME protocol (RFC 8555): wire types, JWS, transport with retries,
-//! and the resource client. Knows nothing of files, hooks or terminals.
+//! the resource client, and its own error type ([`Error`], with typed
+//! problem kinds). Knows nothing of clap, files, hooks or terminals.
 
 pub mod ari;
 pub mod client;
+pub mod error;
 pub mod jws;
 pub mod lifecycle;
 pub mod pause;
@@ -10,3 +12,5 @@ pub mod retry;
 pub mod tls;
 pub mod transport;
 pub mod types;
+
+pub use error::{Error, ProblemKind};

@@ -10,7 +10,7 @@
 //! the root the server chains to is ever parsed. A `--ca-bundle` replaces the
 //! system roots entirely.
 
-use crate::error::{Error, Result};
+use super::error::{Error, Result};
 use openssl::ssl::{
     HandshakeError, SslContext, SslContextBuilder, SslFiletype, SslMethod, SslOptions, SslStream,
     SslVerifyMode, SslVersion,
@@ -50,7 +50,7 @@ impl fmt::Debug for OpensslConnector {
 }
 
 fn tls_setup(context: &'static str) -> impl Fn(openssl::error::ErrorStack) -> Error {
-    crate::crypto::crypto(context)
+    Error::crypto(context)
 }
 
 impl OpensslConnector {

@@ -2,11 +2,11 @@
 //! JWS signing of every POST, and the retry rules (Retry-After on 503/429,
 //! badNonce, backoff for transient failures of requests safe to repeat).
 
+use super::error::{Error, ProblemKind, Result};
 use super::jws::SigningKey;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::types::Problem;
 use crate::clock::Clock;
-use crate::error::{Error, Result};
 use crate::progress::Progress;
 use rand::SeedableRng;
 use serde::de::DeserializeOwned;
@@ -324,9 +324,10 @@ impl Transport {
                 self.exchange("POST", url, Some(jws.to_string().into_bytes()), accept)
             });
             match result {
-                Err(Error::Acme { problem, .. })
-                    if problem.is("badNonce") && bad_nonces < self.policy.bad_nonce_retries =>
-                {
+                Err(Error::Problem {
+                    kind: ProblemKind::BadNonce,
+                    ..
+                }) if bad_nonces < self.policy.bad_nonce_retries => {
                     bad_nonces += 1;
                     self.progress.step(&format!(
                         "the CA rejected the nonce of {}, retrying ({bad_nonces}/{})",
@@ -366,11 +367,7 @@ impl Transport {
                                 detail: problem.detail.clone().unwrap_or_default(),
                             }
                         } else {
-                            Error::Acme {
-                                method,
-                                url: url.to_string(),
-                                problem: Box::new(problem.clone()),
-                            }
+                            Error::problem_answer(method, url, problem.clone())
                         }
                     };
                     if let (true, Some(after)) = (busy, resp.retry_after) {

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         for c in &authz.challenges {
             let _ = c.kind.to_string();
             if let Some(token) = &c.token {
-                let _ = certwright::solver::check_token(token);
+                let _ = certwright::challenge::check_token(token);
             }
         }
     }

@@ -3,7 +3,7 @@
 //! built from a certificate's key identifier and serial.
 #![no_main]
 use certwright::acme::ari;
-use certwright::renewal_policy::{CertFacts, LineageState, PolicyInput, ServerState, decide};
+use certwright::renew::policy::{CertFacts, LineageState, PolicyInput, ServerState, decide};
 use libfuzzer_sys::fuzz_target;
 use rand::SeedableRng;
 use std::time::{Duration, SystemTime};

@@ -3,7 +3,7 @@
 //! OpenSSL also accepts the certificate, both must read the same serial,
 //! notBefore and notAfter (a differential check of the scan).
 #![no_main]
-use certwright::cert_scan;
+use certwright::renew::cert_scan;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 

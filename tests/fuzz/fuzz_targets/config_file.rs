@@ -7,7 +7,7 @@ use std::path::Path;
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data)
         && let Err(e) =
-            certwright::config_file::ConfigFile::parse(text, Path::new("certwright.toml"))
+            certwright::settings::config_file::ConfigFile::parse(text, Path::new("certwright.toml"))
     {
         let _ = e.to_string();
     }

@@ -3,7 +3,7 @@
 //! account records, renewal state. Any bytes load or give an error; a
 //! loaded state goes through the renewal decision without panicking.
 #![no_main]
-use certwright::renewal_policy::{CertFacts, LineageState, PolicyInput, ServerState, decide};
+use certwright::renew::policy::{CertFacts, LineageState, PolicyInput, ServerState, decide};
 use certwright::store::{AccountRecord, PendingOrder};
 use libfuzzer_sys::fuzz_target;
 use std::time::{Duration, SystemTime};

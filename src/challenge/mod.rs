@@ -1,0 +1,61 @@
+//! Challenge solvers. The whole contract: present a challenge, then clean it
+//! up; cleanup runs whether or not validation succeeded.
+
+pub mod dns01;
+pub mod dns_lookup;
+pub mod http01;
+pub mod propagation;
+pub mod setup;
+
+use crate::acme::types::{ChallengeType, Identifier};
+use crate::error::{Error, Result};
+
+/// What a solver needs to answer one challenge.
+#[derive(Debug, Clone)]
+pub struct ChallengeTask {
+    pub identifier: Identifier,
+    pub token: String,
+    /// The key authorization (RFC 8555 §8.1).
+    pub key_authorization: String,
+}
+
+pub trait Solver {
+    fn challenge_type(&self) -> ChallengeType;
+    fn present(&mut self, task: &ChallengeTask) -> Result<()>;
+    /// Called once after every challenge of the order has been presented and
+    /// before the CA is told to validate (e.g. to wait for DNS propagation).
+    fn ready(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn cleanup(&mut self) -> Result<()>;
+}
+
+/// Tokens become file names and URL paths: only base64url is accepted
+/// (RFC 8555 §8.3), so a hostile CA cannot traverse out of the webroot.
+pub fn check_token(token: &str) -> Result<()> {
+    let ok = !token.is_empty()
+        && token.len() <= 256
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Solver(format!(
+            "the CA sent a challenge token that is not base64url: {token:?}; refusing to use it"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_tokens_are_refused() {
+        for bad in ["", "../../etc/passwd", "a/b", "a.b", "tok en", "x\0y"] {
+            assert!(check_token(bad).is_err(), "{bad:?}");
+        }
+        check_token("evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA").unwrap();
+    }
+}

@@ -1,0 +1,110 @@
+//! Settings to solver: the one place that turns a stored `SolverConfig`
+//! into a running solver. A new challenge type or DNS provider registers
+//! here.
+
+use super::Solver;
+use super::dns01::{ExternalSolver, Operator, Publisher};
+use super::http01::{DEFAULT_HTTP_PORT, Standalone, Webroot};
+use crate::acme::types::ChallengeType;
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::progress::Progress;
+use crate::store::SolverConfig;
+use std::sync::Arc;
+
+/// What solvers need from the running command.
+pub struct SolverEnv {
+    pub clock: Arc<dyn Clock>,
+    pub progress: Arc<dyn Progress>,
+    /// Someone who can follow --manual instructions; None in scripts.
+    pub operator: Option<Arc<dyn Operator>>,
+}
+
+impl SolverEnv {
+    /// For unattended runs: no prompts, no progress lines.
+    pub fn unattended() -> SolverEnv {
+        SolverEnv {
+            clock: Arc::new(SystemClock),
+            progress: Arc::new(crate::progress::Silent),
+            operator: None,
+        }
+    }
+}
+
+/// --manual's person at the terminal: the spinner stops while they read.
+pub struct Terminal(pub Arc<Output>);
+
+impl Operator for Terminal {
+    fn instruct(&self, text: &str) -> Result<()> {
+        self.0.finish();
+        eprintln!("\n{text}");
+        let mut line = String::new();
+        match std::io::stdin().read_line(&mut line) {
+            Ok(n) if n > 0 => Ok(()),
+            _ => Err(Error::Usage(
+                "stdin closed while waiting for Enter; the challenge was not answered".into(),
+            )),
+        }
+    }
+
+    fn tell(&self, text: &str) {
+        self.0.finish();
+        eprintln!("{text}");
+    }
+}
+
+/// Builds a solver without prompts or progress output (see
+/// [`build_solver_with`]).
+pub fn build_solver(config: &SolverConfig) -> Result<Box<dyn Solver>> {
+    build_solver_with(config, &SolverEnv::unattended())
+}
+
+pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<dyn Solver>> {
+    Ok(match config {
+        SolverConfig::Standalone {
+            http_port,
+            http_address,
+        } => Box::new(Standalone::bind(
+            http_address.as_deref().unwrap_or("::"),
+            http_port.unwrap_or(DEFAULT_HTTP_PORT),
+        )?),
+        SolverConfig::Webroot { webroot } => Box::new(Webroot::new(webroot)?),
+        SolverConfig::Dns {
+            auth_hook,
+            cleanup_hook,
+            propagation,
+        } => {
+            for hook in std::iter::once(auth_hook).chain(cleanup_hook) {
+                crate::hooks::preflight(hook).map_err(Error::Usage)?;
+            }
+            Box::new(ExternalSolver::new(
+                ChallengeType::Dns01,
+                Publisher::Hooks {
+                    auth: auth_hook.clone(),
+                    cleanup: cleanup_hook.clone(),
+                },
+                propagation.resolve()?,
+                Arc::clone(&env.clock),
+                Arc::clone(&env.progress),
+            )?)
+        }
+        SolverConfig::Manual {
+            challenge,
+            propagation,
+        } => {
+            let operator = env.operator.clone().ok_or_else(|| {
+                Error::Usage(
+                    "--manual needs a person at a terminal to create the records and press Enter, but stdin is not a terminal (or --non-interactive is set). In scripts and cron use --dns-hook SCRIPT [--dns-cleanup-hook SCRIPT] (certbot's --manual-auth-hook/--manual-cleanup-hook also work); see docs/dns.md".into(),
+                )
+            })?;
+            Box::new(ExternalSolver::new(
+                challenge.clone(),
+                Publisher::Person(operator),
+                propagation.resolve()?,
+                Arc::clone(&env.clock),
+                Arc::clone(&env.progress),
+            )?)
+        }
+    })
+}

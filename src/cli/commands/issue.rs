@@ -1,0 +1,438 @@
+//! `certwright issue`: check everything checkable, then obtain and install
+//! one certificate.
+
+use crate::account::{self, LoadedAccount, Registration};
+use crate::acme::client::AcmeClient;
+use crate::acme::types::ChallengeType;
+use crate::challenge::dns01::Operator;
+use crate::challenge::propagation::PropagationOverrides;
+use crate::challenge::setup::{SolverEnv, Terminal, build_solver_with};
+use crate::cli::context::{Context, contacts, eab_credentials};
+use crate::cli::{DnsArgs, IssueArgs, PreferredChallenge, RegistrationArgs};
+use crate::clock::rfc3339;
+use crate::crypto;
+use crate::error::{Error, Result};
+use crate::exit_code as exit;
+use crate::issue::{IssueRequest, issue};
+use crate::names;
+use crate::progress::Progress;
+use crate::settings::{CaSettings, Settings};
+use crate::staging::{Mode as TargetMode, Target};
+use crate::store::{RenewalConfig, SolverConfig, Store};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
+    // First, so dns-only flags next to --standalone/--webroot are refused.
+    if let Some(dns) = dns_solver_config(&args.dns)? {
+        return Ok(dns);
+    }
+    if args.webroot {
+        let webroot = args
+            .webroot_path
+            .clone()
+            .ok_or_else(|| Error::Usage("--webroot needs -w DIR".into()))?;
+        let webroot = std::path::absolute(&webroot).map_err(Error::io(&webroot))?;
+        return Ok(SolverConfig::Webroot { webroot });
+    }
+    if args.standalone {
+        return Ok(SolverConfig::Standalone {
+            http_port: args.http_01_port,
+            http_address: args.http_01_address.clone(),
+        });
+    }
+    Err(Error::Usage(
+        "choose how to answer the CA's challenge: --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
+    ))
+}
+
+/// The dns-01/manual part of the command line as stored settings.
+fn dns_solver_config(args: &DnsArgs) -> Result<Option<SolverConfig>> {
+    let propagation = PropagationOverrides {
+        propagation_delay: args.propagation_delay,
+        propagation_timeout: args.propagation_timeout,
+        propagation_sleep_times: args.propagation_sleep_times.clone(),
+        dns_resolver: args.dns_resolver.clone(),
+    };
+    let challenge = match args.preferred_challenges.first() {
+        Some(PreferredChallenge::Http01) => ChallengeType::Http01,
+        Some(PreferredChallenge::Dns01) | None => ChallengeType::Dns01,
+    };
+    if let Some(auth) = &args.dns_hook {
+        if challenge != ChallengeType::Dns01 {
+            return Err(Error::Usage(
+                "--dns-hook answers dns-01 only; for http-01 use --webroot or --standalone".into(),
+            ));
+        }
+        return Ok(Some(SolverConfig::Dns {
+            auth_hook: absolute_hook(auth)?,
+            cleanup_hook: args
+                .dns_cleanup_hook
+                .as_deref()
+                .map(absolute_hook)
+                .transpose()?,
+            propagation,
+        }));
+    }
+    if args.manual {
+        return Ok(Some(SolverConfig::Manual {
+            challenge,
+            propagation,
+        }));
+    }
+    if propagation != PropagationOverrides::default() || !args.preferred_challenges.is_empty() {
+        return Err(Error::Usage(
+            "--propagation-*, --dns-resolver and --preferred-challenges apply to --dns-hook or --manual only".into(),
+        ));
+    }
+    Ok(None)
+}
+
+/// A hook given as a relative path is stored absolute: renewal runs from
+/// cron, in another directory.
+fn absolute_hook(command: &str) -> Result<String> {
+    crate::hooks::preflight(command).map_err(Error::Usage)?;
+    let path = std::path::Path::new(command);
+    if path.is_file() && path.is_relative() {
+        let abs = std::path::absolute(path).map_err(Error::io(path))?;
+        return Ok(abs.to_string_lossy().into_owned());
+    }
+    Ok(command.to_string())
+}
+
+/// The account to issue with. A stored one is found without the network;
+/// with none stored and no registration flags, the user hears so before the
+/// CA is contacted.
+fn account_for_issue(
+    ctx: &Context,
+    settings: &Settings,
+    ca: &CaSettings,
+    store: &Store,
+    registration: &RegistrationArgs,
+) -> Result<(AcmeClient, LoadedAccount)> {
+    if let Some(found) = account::load(store, &ca.server, settings.account())? {
+        return Ok((ctx.connect(ca)?, found));
+    }
+    if contacts(settings, registration)?.is_none() {
+        return Err(Error::NoAccount {
+            server: ca.server.clone(),
+            dir: store.root().to_path_buf(),
+        });
+    }
+    let client = ctx.connect(ca)?;
+    let registration = ctx.registration(settings, registration, &client)?;
+    ctx.output.step("registering an account");
+    let acct = account::register(&client, store, &registration)?.0;
+    Ok((client, acct))
+}
+
+/// The account a dry run signs with: the staging account, registered on
+/// first use with the contacts given, else the production account's, else
+/// none. Agreeing to the staging CA's terms is implied by --agree-tos or by
+/// a production account with the same CA (whose terms were agreed to).
+fn dry_run_account(
+    ctx: &Context,
+    settings: &Settings,
+    client: &AcmeClient,
+    target: &Target,
+    live: &Store,
+    args: &IssueArgs,
+) -> Result<LoadedAccount> {
+    if let Some(found) = account::load(&target.account_store, &client.directory_url, None)? {
+        return Ok(found);
+    }
+    let production = account::load(live, &target.production.server, settings.account())
+        .ok()
+        .flatten();
+    let contact: Vec<String> = if let Some(contact) = contacts(settings, &args.registration)? {
+        contact
+    } else {
+        production
+            .as_ref()
+            .map(|p| {
+                p.record
+                    .contact
+                    .iter()
+                    .filter_map(|c| c.strip_prefix("mailto:").map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let agree_tos = settings.agree_tos()
+        || production.is_some()
+        || client.meta().terms_of_service.is_none()
+        || (ctx.interactive
+            && ctx.output.confirm(&format!(
+                "Do you agree to the staging CA's terms of service at {}?",
+                client.meta().terms_of_service.unwrap_or_default()
+            )));
+    ctx.output
+        .step("registering a staging account for the dry run");
+    let registration = Registration {
+        contact,
+        agree_tos,
+        key_type: args.registration.account_key_type,
+        eab: eab_credentials(&args.registration)?,
+    };
+    Ok(account::register(client, &target.account_store, &registration)?.0)
+}
+
+pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
+    let started = std::time::Instant::now();
+    let settings = ctx.settings(crate::cli::flags::issue_flags(args)?)?;
+    // Everything checkable is checked before the CA hears from us.
+    let csr_input = match (&args.csr, &args.key_path) {
+        (Some(csr), Some(key)) => Some(crate::csr::CsrInput::load(csr, key)?),
+        (None, None) => None,
+        _ => return Err(Error::Usage("--csr and --key-path go together".into())),
+    };
+    let domains = match &csr_input {
+        Some(input) => input.names.clone(),
+        None => names::normalize_domains(&args.domains)?,
+    };
+    let solver_config = settings.solver_to_remember(&solver_config(args)?);
+    let dns01 = match &solver_config {
+        SolverConfig::Dns { .. } => true,
+        SolverConfig::Manual { challenge, .. } => *challenge == ChallengeType::Dns01,
+        SolverConfig::Standalone { .. } | SolverConfig::Webroot { .. } => false,
+    };
+    if let (false, Some(wild)) = (dns01, domains.iter().find(|d| d.starts_with("*."))) {
+        return Err(Error::Usage(format!(
+            "{wild} is a wildcard: CAs validate wildcards only with dns-01, not http-01; use --dns-hook SCRIPT or --manual"
+        )));
+    }
+    let name = match &args.cert_name {
+        Some(n) => n.clone(),
+        None => names::default_lineage_name(&domains),
+    };
+    crate::store::validate_lineage_name(&name)?;
+    let ca = settings.ca()?;
+    let live = ctx.store()?;
+    let target = Target::resolve(
+        Store::new(live.root()),
+        ca,
+        args.staging.staging,
+        settings.staging_server(),
+        args.dry_run,
+    )?;
+    let dry_run = target.mode == TargetMode::DryRun;
+    let staging = target.mode == TargetMode::Staging;
+    let ca = &target.ca;
+    let store = &target.lineage_store;
+    let _lock = ctx.lock(&target.account_store, &settings)?;
+    let existing = store.renewal_config(&name)?;
+    // For a dry run, name where the real run would install, not the scratch
+    // store that is about to vanish.
+    let shown = if dry_run { &live } else { store };
+    let live_path = shown.live_path(&name);
+    if let (Some(existing), false) = (&existing, args.force_renewal)
+        && existing.domains == domains
+        && existing.server == ca.server
+        && !existing.revoked
+        && let Some(version) = store.current_version(&name)?
+    {
+        let pem = version.read_cert()?;
+        let leaf = crypto::split_pem_chain(&pem)?;
+        let info = crypto::cert_info(&leaf[0])?;
+        if info.not_after > ctx.clock.now() {
+            ctx.output.result(
+                &format!(
+                    "A certificate for {} is already installed (expires {}); use --force-renewal to replace it",
+                    domains.join(", "),
+                    rfc3339(info.not_after)
+                ),
+                json!({
+                    "ok": true,
+                    "issued": false,
+                    "dry_run": false,
+                    "staging": staging,
+                    "server": ca.server,
+                    "name": name,
+                    "domains": domains,
+                    "key_type": existing.key_type,
+                    "profile": existing.profile,
+                    "version": version.number,
+                    "resumed": false,
+                    "order_url": null,
+                    "serial": info.serial_hex,
+                    "issuer": info.issuer,
+                    "not_before": rfc3339(info.not_before),
+                    "not_after": rfc3339(info.not_after),
+                    "live": live_path,
+                    "fullchain": shown.live_fullchain(&name),
+                    "privkey": shown.live_privkey(&name),
+                    "requests": 0,
+                    "elapsed_ms": started.elapsed().as_millis() as u64,
+                    "deploy_hook_error": null,
+                }),
+            );
+            return Ok(exit::SUCCESS);
+        }
+    }
+    // What runs now: flags, environment, config file, then the lineage's
+    // renewal file. What is kept for `renew`: only what this run was told
+    // (the config file applies by itself at every run).
+    let now = settings.lineage(existing.as_ref());
+    let remember = settings.to_remember(existing.as_ref());
+    // The post-hook undoes the pre-hook (restarts what it stopped), so it
+    // runs on every way out of this function, failures included.
+    let _post_hook = now
+        .post_hook
+        .as_deref()
+        .map(|cmd| crate::renew::hooks::PostHookGuard::new(cmd, &ctx.output));
+    if let Some(cmd) = &now.pre_hook {
+        ctx.output.step(&format!("running pre-hook: {cmd}"));
+        crate::renew::hooks::run_hook("pre-hook", cmd, &[], ctx.output.as_ref())?;
+    }
+    let mut solver = build_solver_with(
+        &settings.solver(&solver_config),
+        &SolverEnv {
+            clock: Arc::clone(&ctx.clock),
+            progress: Arc::clone(&ctx.output) as Arc<dyn Progress>,
+            operator: ctx
+                .interactive
+                .then(|| Arc::new(Terminal(Arc::clone(&ctx.output))) as Arc<dyn Operator>),
+        },
+    )?;
+    let (client, acct) = if dry_run {
+        let client = ctx.connect(ca)?;
+        let acct = dry_run_account(ctx, &settings, &client, &target, &live, args)?;
+        (client, acct)
+    } else {
+        account_for_issue(
+            ctx,
+            &settings,
+            ca,
+            &target.account_store,
+            &args.registration,
+        )?
+    };
+    if let Some(profile) = &args.profile {
+        crate::profiles::check_profile(&client.meta(), &ca.server, profile)?;
+    }
+    let key_type = match &csr_input {
+        Some(input) => input.key_type,
+        None => now.key_type,
+    };
+    // A --csr brings its own key; else keep the lineage's key if asked to.
+    let reuse_key_pem = match (&csr_input, now.reuse_key, store.current_version(&name)?) {
+        (Some(input), _, _) => Some(input.key_pem()?),
+        (None, true, Some(v)) => Some(v.read_privkey()?),
+        _ => None,
+    };
+    let request = IssueRequest {
+        name: name.clone(),
+        domains: domains.clone(),
+        key_type,
+        reuse_key: reuse_key_pem,
+        preferred_chain: now.preferred_chain.clone(),
+        replaces: None,
+        profile: args.profile.clone(),
+        csr: csr_input.as_ref().map(|c| c.der.clone()),
+        account_id: acct.id.clone(),
+    };
+    let account = client.account(&acct.key, &acct.record.url);
+    let issued = issue(&account, store, solver.as_mut(), &request)?;
+    let mut deploy_error = None;
+    if !dry_run {
+        store.save_renewal_config(&RenewalConfig {
+            name: name.clone(),
+            server: ca.server.clone(),
+            account: acct.id.clone(),
+            domains: domains.clone(),
+            key_type,
+            reuse_key: remember.reuse_key,
+            solver: solver_config.clone(),
+            ca_bundle: remember.ca_bundle.clone(),
+            preferred_chain: remember.preferred_chain.clone(),
+            profile: args.profile.clone(),
+            csr_path: csr_input.as_ref().map(|c| c.csr_path.clone()),
+            key_path: csr_input.as_ref().map(|c| c.key_path.clone()),
+            revoked: false,
+            renew_before: remember.renew_before,
+            pre_hook: remember.pre_hook.clone(),
+            post_hook: remember.post_hook.clone(),
+            deploy_hook: remember.deploy_hook.clone(),
+            certwright_version: env!("CARGO_PKG_VERSION").into(),
+        })?;
+        crate::issue::finish_first_issue(store, &name)?;
+        if let Err(e) = crate::renew::remember_directory(store, &client, ctx.clock.now()) {
+            ctx.output.warn(&e.to_string());
+        }
+        // A failing deploy hook is reported; the new certificate stays.
+        deploy_error = now.deploy_hook.as_deref().and_then(|cmd| {
+            crate::renew::hooks::run_deploy_hook(store, cmd, &name, &domains, ctx.output.as_ref())
+                .err()
+                .inspect(|e| ctx.output.error_in(&name, e))
+        });
+    }
+    let days_left = issued
+        .info
+        .not_after
+        .duration_since(SystemTime::now())
+        .map(|d| d.as_secs() / 86400)
+        .unwrap_or(0);
+    let human = if dry_run {
+        format!(
+            "dry run: would have installed a certificate for {} at {} (the staging CA {} issued one, expires {}); live/, archive/ and renewal/ in {} are unchanged",
+            domains.join(", "),
+            shown.live_fullchain(&name).display(),
+            ca.server,
+            rfc3339(issued.info.not_after),
+            live.root().display(),
+        )
+    } else {
+        format!(
+            "Certificate for {} issued{}{} and installed:\n  certificate: {}\n  private key: {}\n  expires {} ({days_left} days){}",
+            domains.join(", "),
+            if issued.resumed {
+                " (resumed an unfinished order)"
+            } else {
+                ""
+            },
+            if staging { " by the staging CA" } else { "" },
+            shown.live_fullchain(&name).display(),
+            shown.live_privkey(&name).display(),
+            rfc3339(issued.info.not_after),
+            if deploy_error.is_some() {
+                "\n  the deploy hook failed (see above); the certificate stays installed"
+            } else {
+                ""
+            }
+        )
+    };
+    ctx.output.result(
+        &human,
+        json!({
+            // `ok` is false exactly when the exit status is not 0.
+            "ok": deploy_error.is_none(),
+            "issued": true,
+            "dry_run": dry_run,
+            "staging": staging,
+            "server": ca.server,
+            "name": name,
+            "domains": domains,
+            "key_type": key_type,
+            "profile": args.profile,
+            "version": if dry_run { None } else { Some(issued.version.number) },
+            "resumed": issued.resumed,
+            "order_url": issued.order_url,
+            "serial": issued.info.serial_hex,
+            "issuer": issued.info.issuer,
+            "not_before": rfc3339(issued.info.not_before),
+            "not_after": rfc3339(issued.info.not_after),
+            "live": live_path,
+            "fullchain": shown.live_fullchain(&name),
+            "privkey": shown.live_privkey(&name),
+            "requests": client.transport.request_count(),
+            "elapsed_ms": started.elapsed().as_millis() as u64,
+            "deploy_hook_error": deploy_error.as_ref().map(|e| e.to_string()),
+        }),
+    );
+    Ok(if deploy_error.is_some() {
+        exit::FAILURE
+    } else {
+        exit::SUCCESS
+    })
+}

@@ -1,0 +1,55 @@
+//! The store's lock file: one run at a time changes the config directory.
+
+use super::atomic::create_dir;
+use super::{PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, Store};
+use crate::error::{Error, Result};
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::time::Duration;
+
+/// How long a command waits for another run to release the lock.
+pub const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// Held for the duration of a run; released on drop or process death.
+pub struct StoreLock {
+    _file: fs::File,
+}
+
+impl Store {
+    /// Takes the store's lock, waiting at most `wait` (zero: fail at once)
+    /// for another run to finish. The OS releases it when the holder dies,
+    /// so a stale lock cannot stick.
+    pub fn lock_with_wait(&self, wait: Duration) -> Result<StoreLock> {
+        create_dir(&self.root, PRIVATE_DIR_MODE)?;
+        let path = self.root.join(".lock");
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(PRIVATE_FILE_MODE)
+            .open(&path)
+            .map_err(Error::io(&path))?;
+        let started = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    let holder = fs::read_to_string(&path)
+                        .ok()
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty());
+                    return Err(Error::LockHeld { path, holder });
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path)(e)),
+            }
+        }
+        file.set_len(0).map_err(Error::io(&path))?;
+        writeln!(file, "pid {}", std::process::id()).map_err(Error::io(&path))?;
+        Ok(StoreLock { _file: file })
+    }
+}

@@ -1,0 +1,23 @@
+//! The end-to-end tests: one test binary, so the shared harness (Pebble,
+//! the fault-injecting ACME server, the TLS fixture) compiles and links
+//! once. Each module is one area; run one with `cargo test --test e2e issue::`.
+
+mod common;
+
+mod bad_input;
+mod cli_help;
+mod config;
+mod crash;
+mod dns;
+mod exit_codes;
+mod faults;
+mod generated_files;
+mod hostile;
+mod import_certbot;
+mod issue;
+mod lifecycle;
+mod output;
+mod pebble_nonce;
+mod renew;
+mod renew_ari;
+mod safety;
