@@ -27,7 +27,3 @@ pub mod staging;
 pub mod store;
 
 pub use error::{Error, Result};
-#[path = "renew/check.rs"]
-pub mod renew_check;
-#[path = "renew/metrics.rs"]
-pub mod renew_metrics;

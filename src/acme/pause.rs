@@ -65,7 +65,10 @@ mod tests {
         p.hold(CA, at(100), Duration::from_secs(2));
         // Another endpoint of the same CA waits too; another CA does not.
         let other_endpoint = "https://ca.test:14000/acme/renewal-info/abc";
-        assert_eq!(p.remaining(other_endpoint, at(100)), Some(Duration::from_secs(2)));
+        assert_eq!(
+            p.remaining(other_endpoint, at(100)),
+            Some(Duration::from_secs(2))
+        );
         assert_eq!(p.remaining("https://other.test/dir", at(100)), None);
         assert_eq!(p.remaining("https://ca.test:14001/dir", at(100)), None);
         assert_eq!(p.remaining(CA, at(101)), Some(Duration::from_secs(1)));

@@ -246,6 +246,16 @@ pub struct RenewArgs {
     #[arg(long, env = "CERTWRIGHT_RANDOM_SLEEP_MAX", value_name = "SECONDS")]
     pub random_sleep_max: Option<u64>,
 
+    /// Renew up to N certificates at once (they share the account and the
+    /// CA's Retry-After pauses) [default: 4, see docs/renewal.md]
+    #[arg(long, env = "CERTWRIGHT_JOBS", value_name = "N")]
+    pub jobs: Option<u64>,
+
+    /// After the run, write every certificate's expiry, planned renewal and
+    /// failures to FILE in node_exporter's textfile format (atomically)
+    #[arg(long, env = "CERTWRIGHT_METRICS_FILE", value_name = "FILE")]
+    pub metrics_file: Option<PathBuf>,
+
     /// Renew every selected certificate against the CA's staging directory
     /// (with a staging account) and keep nothing: live/, archive/ and
     /// renewal/ are not touched, no deploy hooks run

@@ -95,6 +95,8 @@ pub fn issue_flags(args: &IssueArgs) -> Result<ConfigFile> {
 pub fn renew_flags(args: &RenewArgs) -> Result<ConfigFile> {
     Ok(ConfigFile {
         random_sleep_max: args.random_sleep_max,
+        jobs: args.jobs,
+        metrics_file: args.metrics_file.clone(),
         renew_before: parse_renew_before(args.renew_before.as_deref())?,
         reuse_key: switch_pair(args.reuse_key, args.no_reuse_key),
         max_retry_wait: args.max_retry_wait,

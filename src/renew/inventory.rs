@@ -6,8 +6,8 @@
 //! cannot be read is kept as [`Broken`]: the path, what is wrong, and what
 //! to run to fix it; every other lineage is still read.
 
-use crate::cert_scan;
 use crate::error::Result;
+use crate::renew::cert_scan;
 use crate::renew::policy::{
     self, CertFacts, Decision, LineageState, PolicyInput, RenewBefore, ServerState,
 };

@@ -257,7 +257,13 @@ mod tests {
         }
         // After the guard, messages are not captured any more.
         routed.step("outside");
-        let lines: Vec<Line> = a.lines.lock().unwrap().iter().map(|(_, l)| l.clone()).collect();
+        let lines: Vec<Line> = a
+            .lines
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, l)| l.clone())
+            .collect();
         assert_eq!(
             format!("{lines:?}"),
             format!(

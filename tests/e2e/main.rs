@@ -11,6 +11,8 @@ mod crash;
 mod dns;
 mod exit_codes;
 mod faults;
+mod fleet;
+mod fleet_pebble;
 mod generated_files;
 mod hostile;
 mod import_certbot;

@@ -4,12 +4,10 @@
 //! `check`, the metrics file, `certificates` with broken lineages,
 //! `delete`, name removal on `issue`, and short-lived certificates with
 //! moving ARI windows. Parallelism against Pebble with a validation delay
-//! is in tests/fleet_pebble.rs.
+//! is in tests/e2e/fleet_pebble.rs.
 
-mod common;
-
-use common::fault_server::*;
-use common::*;
+use crate::common::fault_server::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
@@ -91,7 +89,14 @@ fn jobs_overlap_orders_and_send_the_same_requests_per_lineage() {
 
     // One job: each lineage's order is finalized before the next is made.
     let before = server.log().len();
-    let out = cw.run(&["--json", "renew", "--no-random-sleep", "--force-renewal", "--jobs", "1"]);
+    let out = cw.run(&[
+        "--json",
+        "renew",
+        "--no-random-sleep",
+        "--force-renewal",
+        "--jobs",
+        "1",
+    ]);
     assert!(out.status.success(), "{}", describe(&out, &server));
     let sequential = json(&out);
     assert_eq!(sequential["renewed"], 6, "{sequential:#}");
@@ -101,13 +106,24 @@ fn jobs_overlap_orders_and_send_the_same_requests_per_lineage() {
 
     // Three jobs: up to three orders in flight at once, never more.
     let before = server.log().len();
-    let out = cw.run(&["--json", "renew", "--no-random-sleep", "--force-renewal", "--jobs", "3"]);
+    let out = cw.run(&[
+        "--json",
+        "renew",
+        "--no-random-sleep",
+        "--force-renewal",
+        "--jobs",
+        "3",
+    ]);
     assert!(out.status.success(), "{}", describe(&out, &server));
     let parallel = json(&out);
     assert_eq!(parallel["renewed"], 6, "{parallel:#}");
     let log = server.log()[before..].to_vec();
     let in_flight = max_orders_in_flight(&log);
-    assert!((2..=3).contains(&in_flight), "{in_flight} in flight\n{}", server.dump());
+    assert!(
+        (2..=3).contains(&in_flight),
+        "{in_flight} in flight\n{}",
+        server.dump()
+    );
 
     // The same requests per lineage, except that each worker fetches its
     // first nonce itself (a sequential run fetches one for the whole run).
@@ -155,7 +171,15 @@ fn output_blocks_are_whole_per_lineage() {
     for n in &all {
         issue(&cw, &server, n, &[n], &[]);
     }
-    let out = cw.run(&["--json", "-v", "renew", "--no-random-sleep", "--force-renewal", "--jobs", "4"]);
+    let out = cw.run(&[
+        "--json",
+        "-v",
+        "renew",
+        "--no-random-sleep",
+        "--force-renewal",
+        "--jobs",
+        "4",
+    ]);
     assert!(out.status.success(), "{}", describe(&out, &server));
     // Every event line is whole JSON, and the "renewing X" steps of the
     // lineages come in blocks: once another lineage's block started, the
@@ -167,7 +191,11 @@ fn output_blocks_are_whole_per_lineage() {
             && let Some(n) = all.iter().find(|n| m.contains(n.as_str()))
             && owners.last() != Some(&n)
         {
-            assert!(!owners.contains(&n), "{n} printed in two blocks:\n{}", stderr(&out));
+            assert!(
+                !owners.contains(&n),
+                "{n} printed in two blocks:\n{}",
+                stderr(&out)
+            );
             owners.push(n);
         }
     }
@@ -179,13 +207,21 @@ fn output_blocks_are_whole_per_lineage() {
         let times: Vec<u64> = stderr(&out)
             .lines()
             .map(|l| serde_json::from_str::<Value>(l).unwrap())
-            .filter(|v| v["message"].as_str().is_some_and(|m| m.contains(n.as_str())) || v["cert_name"] == n.as_str())
+            .filter(|v| {
+                v["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(n.as_str()))
+                    || v["cert_name"] == n.as_str()
+            })
             .filter_map(|v| v["unix_ms"].as_u64())
             .collect();
         first.push(*times.iter().min().unwrap());
         last.push(*times.iter().max().unwrap());
     }
-    assert!(first.iter().max() <= last.iter().min(), "{first:?} {last:?}");
+    assert!(
+        first.iter().max() <= last.iter().min(),
+        "{first:?} {last:?}"
+    );
 }
 
 #[test]
@@ -199,12 +235,21 @@ fn retry_after_from_the_ca_pauses_every_worker() {
         issue(&cw, &server, n, &[n], &[]);
     }
     server.update(|s| {
-        *s = s
-            .clone()
-            .fail(Endpoint::NewOrder, 1, Fault::Busy(Some(RetryAfter::Seconds(2))));
+        *s = s.clone().fail(
+            Endpoint::NewOrder,
+            1,
+            Fault::Busy(Some(RetryAfter::Seconds(2))),
+        );
     });
     let before = server.log().len();
-    let out = cw.run(&["--json", "renew", "--no-random-sleep", "--force-renewal", "--jobs", "3"]);
+    let out = cw.run(&[
+        "--json",
+        "renew",
+        "--no-random-sleep",
+        "--force-renewal",
+        "--jobs",
+        "3",
+    ]);
     assert!(out.status.success(), "{}", describe(&out, &server));
     assert_eq!(json(&out)["renewed"], 6);
     let log = server.log()[before..].to_vec();
@@ -295,17 +340,29 @@ fn check_follows_the_plugin_conventions() {
     issue(&cw, &server, "ok.example.test", &["ok.example.test"], &[]);
     let (code, text) = check(&cw, &[]);
     assert_eq!(code, 0, "{text}");
-    assert!(text.starts_with("CERTWRIGHT OK - 1 certificate(s) fine"), "{text}");
+    assert!(
+        text.starts_with("CERTWRIGHT OK - 1 certificate(s) fine"),
+        "{text}"
+    );
     assert!(text.contains("| 'ok.example.test'="), "{text}");
     assert!(text.contains("s;2592000:;604800:;0;"), "{text}");
 
     // 20 days left: WARNING by default, OK with --warning 14.
     server.update(|s| s.cert_lifetime = 20 * DAY);
-    issue(&cw, &server, "soon.example.test", &["soon.example.test"], &[]);
+    issue(
+        &cw,
+        &server,
+        "soon.example.test",
+        &["soon.example.test"],
+        &[],
+    );
     let (code, text) = check(&cw, &[]);
     assert_eq!(code, 1, "{text}");
     assert!(text.starts_with("CERTWRIGHT WARNING - 1 of 2"), "{text}");
-    assert!(text.contains("\nWARNING soon.example.test: expires in 19 days"), "{text}");
+    assert!(
+        text.contains("\nWARNING soon.example.test: expires in 19 days"),
+        "{text}"
+    );
     assert_eq!(check(&cw, &["--warning", "14"]).0, 0);
     // --warning below --critical: a usage error, UNKNOWN for the plugin API.
     let (code, text) = check(&cw, &["--warning", "3", "--critical", "7"]);
@@ -322,11 +379,11 @@ fn check_follows_the_plugin_conventions() {
 #[test]
 fn check_is_critical_for_failing_renewals_past_the_warning_time_and_for_an_earlier_ari_window() {
     let now = SystemTime::now();
-    let server = FaultServer::start(
-        Script::new()
-            .cert_lifetime(90 * DAY)
-            .renewal_window(now + 50 * DAY, now + 52 * DAY, 1),
-    );
+    let server = FaultServer::start(Script::new().cert_lifetime(90 * DAY).renewal_window(
+        now + 50 * DAY,
+        now + 52 * DAY,
+        1,
+    ));
     let tmp = tempfile::tempdir().unwrap();
     let cw = server.certwright(tmp.path());
     issue(&cw, &server, "ari.example.test", &["ari.example.test"], &[]);
@@ -353,7 +410,13 @@ fn check_is_critical_for_failing_renewals_past_the_warning_time_and_for_an_earli
         s.cert_lifetime = 20 * DAY;
         s.renewal_info.window = None;
     });
-    issue(&cw, &server, "fail.example.test", &["fail.example.test"], &[]);
+    issue(
+        &cw,
+        &server,
+        "fail.example.test",
+        &["fail.example.test"],
+        &[],
+    );
     server.update(|s| {
         *s = s.clone().fail(
             Endpoint::NewOrder,
@@ -365,7 +428,13 @@ fn check_is_critical_for_failing_renewals_past_the_warning_time_and_for_an_earli
             },
         )
     });
-    let out = cw.run(&["renew", "--no-random-sleep", "--cert-name", "fail.example.test", "--force-renewal"]);
+    let out = cw.run(&[
+        "renew",
+        "--no-random-sleep",
+        "--cert-name",
+        "fail.example.test",
+        "--force-renewal",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out, &server));
     let (code, text) = check(&cw, &[]);
     assert_eq!(code, 2, "{text}");
@@ -383,7 +452,8 @@ fn metric(text: &str, family: &str, name: &str) -> Option<i64> {
 #[test]
 fn metrics_file_after_every_run_and_certificates_format_prometheus() {
     let now = SystemTime::now();
-    let server = FaultServer::start(Script::new().renewal_window(now + 50 * DAY, now + 52 * DAY, 3600));
+    let server =
+        FaultServer::start(Script::new().renewal_window(now + 50 * DAY, now + 52 * DAY, 3600));
     let tmp = tempfile::tempdir().unwrap();
     let cw = server.certwright(tmp.path());
     issue(&cw, &server, "m.example.test", &["m.example.test"], &[]);
@@ -393,14 +463,45 @@ fn metrics_file_after_every_run_and_certificates_format_prometheus() {
     let out = cw.run(&["renew", "--no-random-sleep", "--metrics-file", &p]);
     assert!(out.status.success(), "{}", describe(&out, &server));
     let text = std::fs::read_to_string(&prom).unwrap();
-    let expiry = metric(&text, "certwright_certificate_expiry_timestamp_seconds", "m.example.test").unwrap();
-    let lifetime_left = expiry - now.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let expiry = metric(
+        &text,
+        "certwright_certificate_expiry_timestamp_seconds",
+        "m.example.test",
+    )
+    .unwrap();
+    let lifetime_left = expiry
+        - now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
     assert!((89 * 86400..=91 * 86400).contains(&lifetime_left), "{text}");
-    let start = metric(&text, "certwright_certificate_ari_window_start_timestamp_seconds", "m.example.test").unwrap();
-    let next = metric(&text, "certwright_certificate_next_renewal_timestamp_seconds", "m.example.test").unwrap();
-    let end = metric(&text, "certwright_certificate_ari_window_end_timestamp_seconds", "m.example.test").unwrap();
+    let start = metric(
+        &text,
+        "certwright_certificate_ari_window_start_timestamp_seconds",
+        "m.example.test",
+    )
+    .unwrap();
+    let next = metric(
+        &text,
+        "certwright_certificate_next_renewal_timestamp_seconds",
+        "m.example.test",
+    )
+    .unwrap();
+    let end = metric(
+        &text,
+        "certwright_certificate_ari_window_end_timestamp_seconds",
+        "m.example.test",
+    )
+    .unwrap();
     assert!(start <= next && next <= end, "{text}");
-    assert_eq!(metric(&text, "certwright_certificate_renewal_consecutive_failures", "m.example.test"), Some(0));
+    assert_eq!(
+        metric(
+            &text,
+            "certwright_certificate_renewal_consecutive_failures",
+            "m.example.test"
+        ),
+        Some(0)
+    );
     assert!(text.contains("# TYPE certwright_certificate_expiry_timestamp_seconds gauge"));
 
     // A run with nothing to do rewrites the file and sends no request.
@@ -412,7 +513,11 @@ fn metrics_file_after_every_run_and_certificates_format_prometheus() {
     assert_eq!(server.log().len(), before, "{}", server.dump());
     let again = std::fs::read_to_string(&prom).unwrap();
     assert_eq!(
-        metric(&again, "certwright_certificate_expiry_timestamp_seconds", "m.example.test"),
+        metric(
+            &again,
+            "certwright_certificate_expiry_timestamp_seconds",
+            "m.example.test"
+        ),
         Some(expiry)
     );
     // No temporary file is left beside it.
@@ -441,16 +546,36 @@ fn certificates_lists_broken_lineages_and_every_other_one() {
     }
     let root = &cw.config_dir;
     // a: corrupt renewal file; b: corrupt certificate; an orphan live/ entry.
-    std::fs::write(root.join("renewal/a.example.test.toml"), "this is [not toml").unwrap();
+    std::fs::write(
+        root.join("renewal/a.example.test.toml"),
+        "this is [not toml",
+    )
+    .unwrap();
     let b_cert = std::fs::canonicalize(cw.live("b.example.test").join("cert.pem")).unwrap();
-    std::fs::write(&b_cert, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").unwrap();
-    std::os::unix::fs::symlink("../archive/c.example.test/1", root.join("live/orphan.example.test")).unwrap();
+    std::fs::write(
+        &b_cert,
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        "../archive/c.example.test/1",
+        root.join("live/orphan.example.test"),
+    )
+    .unwrap();
 
     let out = cw.run(&["certificates"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}\n{}", stderr(&out));
     assert!(text.contains("a.example.test: BROKEN"), "{text}");
-    assert!(text.contains(&root.join("renewal/a.example.test.toml").display().to_string()), "{text}");
+    assert!(
+        text.contains(
+            &root
+                .join("renewal/a.example.test.toml")
+                .display()
+                .to_string()
+        ),
+        "{text}"
+    );
     assert!(text.contains("b.example.test: BROKEN"), "{text}");
     assert!(text.contains("c.example.test: VALID"), "{text}");
     assert!(text.contains("orphan.example.test: BROKEN"), "{text}");
@@ -463,7 +588,12 @@ fn certificates_lists_broken_lineages_and_every_other_one() {
     let c = entry(&doc, "c.example.test");
     assert_eq!(c["status"], "valid");
     assert!(c["serial"].as_str().unwrap().len() > 8);
-    assert!(c["privkey"].as_str().unwrap().ends_with("live/c.example.test/privkey.pem"));
+    assert!(
+        c["privkey"]
+            .as_str()
+            .unwrap()
+            .ends_with("live/c.example.test/privkey.pem")
+    );
     let a = entry(&doc, "a.example.test");
     assert_eq!(a["status"], "broken");
     assert!(a["broken"]["fix"].as_str().unwrap().contains("certwright"));
@@ -471,8 +601,14 @@ fn certificates_lists_broken_lineages_and_every_other_one() {
     let (code, _) = check(&cw, &[]);
     assert_eq!(code, 3);
     let prom = cw.ok(&["certificates", "--format", "prometheus"]);
-    assert_eq!(metric(&prom, "certwright_certificate_broken", "a.example.test"), Some(1));
-    assert_eq!(metric(&prom, "certwright_certificate_broken", "c.example.test"), Some(0));
+    assert_eq!(
+        metric(&prom, "certwright_certificate_broken", "a.example.test"),
+        Some(1)
+    );
+    assert_eq!(
+        metric(&prom, "certwright_certificate_broken", "c.example.test"),
+        Some(0)
+    );
 }
 
 #[test]
@@ -480,8 +616,20 @@ fn delete_removes_a_lineage_without_revoking_it() {
     let server = FaultServer::start(Script::new());
     let tmp = tempfile::tempdir().unwrap();
     let cw = server.certwright(tmp.path());
-    issue(&cw, &server, "gone.example.test", &["gone.example.test"], &[]);
-    issue(&cw, &server, "kept.example.test", &["kept.example.test"], &[]);
+    issue(
+        &cw,
+        &server,
+        "gone.example.test",
+        &["gone.example.test"],
+        &[],
+    );
+    issue(
+        &cw,
+        &server,
+        "kept.example.test",
+        &["kept.example.test"],
+        &[],
+    );
     // Not on a terminal: --yes is required.
     let out = cw.run(&["delete", "--cert-name", "gone.example.test"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -502,7 +650,11 @@ fn delete_removes_a_lineage_without_revoking_it() {
         root.join("renewal/gone.example.test.toml"),
         root.join("renewal/.state/gone.example.test.json"),
     ] {
-        assert!(std::fs::symlink_metadata(&p).is_err(), "{} left", p.display());
+        assert!(
+            std::fs::symlink_metadata(&p).is_err(),
+            "{} left",
+            p.display()
+        );
     }
     assert!(cw.live("kept.example.test").join("fullchain.pem").exists());
     let listed = cw.ok(&["certificates"]);
@@ -514,16 +666,36 @@ fn issue_refuses_to_drop_names_unless_allowed_and_says_which_it_adds() {
     let server = FaultServer::start(Script::new());
     let tmp = tempfile::tempdir().unwrap();
     let cw = server.certwright(tmp.path());
-    issue(&cw, &server, "site", &["a.example.test", "b.example.test"], &[]);
+    issue(
+        &cw,
+        &server,
+        "site",
+        &["a.example.test", "b.example.test"],
+        &[],
+    );
     // Dropping b: refused without a terminal.
     let out = try_issue(&cw, "site", &["a.example.test"], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out, &server));
     assert!(stderr(&out).contains("b.example.test"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("--allow-name-removal"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--allow-name-removal"),
+        "{}",
+        stderr(&out)
+    );
     // Adding c: allowed, and said; --expand (certbot's spelling) accepted.
-    let out = try_issue(&cw, "site", &["a.example.test", "b.example.test", "c.example.test"], &["--expand"]);
+    let out = try_issue(
+        &cw,
+        "site",
+        &["a.example.test", "b.example.test", "c.example.test"],
+        &["--expand"],
+    );
     assert!(out.status.success(), "{}", describe(&out, &server));
-    assert!(stderr(&out).contains("adding c.example.test") || stdout(&out).contains("adding c.example.test"), "{}", describe(&out, &server));
+    assert!(
+        stderr(&out).contains("adding c.example.test")
+            || stdout(&out).contains("adding c.example.test"),
+        "{}",
+        describe(&out, &server)
+    );
     let out = try_issue(&cw, "site", &["a.example.test"], &["--allow-name-removal"]);
     assert!(out.status.success(), "{}", describe(&out, &server));
     let sans = InstalledCert::read(&cw.live("site")).sans();
@@ -541,9 +713,19 @@ fn short_lived_certificates_issue_and_renew_as_ari_windows_move() {
     );
     let tmp = tempfile::tempdir().unwrap();
     let cw = server.certwright(tmp.path());
-    issue(&cw, &server, "short.example.test", &["short.example.test"], &["--profile", "shortlived"]);
+    issue(
+        &cw,
+        &server,
+        "short.example.test",
+        &["short.example.test"],
+        &["--profile", "shortlived"],
+    );
     let first = InstalledCert::read(&cw.live("short.example.test"));
-    let d = first.leaf.not_before().diff(first.leaf.not_after()).unwrap();
+    let d = first
+        .leaf
+        .not_before()
+        .diff(first.leaf.not_after())
+        .unwrap();
     let life = Duration::from_secs((d.days as u64) * 86400 + d.secs as u64);
     assert!(life <= lifetime + Duration::from_secs(120), "{life:?}");
     assert!(life + Duration::from_secs(120) >= lifetime, "{life:?}");
@@ -579,7 +761,12 @@ fn short_lived_certificates_issue_and_renew_as_ari_windows_move() {
     let before = server.log().len();
     let out = cw.run(&["--json", "renew", "--no-random-sleep"]);
     assert!(out.status.success());
-    assert_eq!(server.log().len(), before + 1, "only the new certificate's ARI check\n{}", server.dump());
+    assert_eq!(
+        server.log().len(),
+        before + 1,
+        "only the new certificate's ARI check\n{}",
+        server.dump()
+    );
     let out = cw.run(&["--json", "renew", "--no-random-sleep"]);
     assert_eq!(json(&out)["requests"], 0);
     let _ = Path::new("");

@@ -4,9 +4,7 @@
 //! the one standalone port Pebble validates on (shared by the workers),
 //! and each lineage sends the requests it sends when renewed alone.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::process::Output;
 
@@ -83,7 +81,10 @@ fn spans(stderr: &str, names: &[String]) -> Vec<(u64, u64)> {
                 .filter_map(|v| v["unix_ms"].as_u64())
                 .collect();
             (
-                *times.iter().min().unwrap_or_else(|| panic!("no event for {n}")),
+                *times
+                    .iter()
+                    .min()
+                    .unwrap_or_else(|| panic!("no event for {n}")),
                 *times.iter().max().unwrap(),
             )
         })
@@ -155,7 +156,11 @@ fn jobs_renew_in_parallel_with_the_same_requests_per_lineage() {
         distinct_urls_per_lineage(&alone_events, &names),
         distinct_urls_per_lineage(&together_events, &names),
     );
-    assert_eq!(a, vec![6; 4], "newOrder, authz, challenge, finalize, order, certificate");
+    assert_eq!(
+        a,
+        vec![6; 4],
+        "newOrder, authz, challenge, finalize, order, certificate"
+    );
     assert_eq!(t, a, "with 4 jobs vs 1");
     // The per-lineage counts in the report add up to the run's total.
     for doc in [&alone, &together] {
