@@ -170,7 +170,8 @@ pub enum Command {
     /// List the certificates certwright manages
     #[command(after_help = "Examples:\n  \
         certwright certificates\n  \
-        certwright certificates --cert-name example.com --json")]
+        certwright certificates --cert-name example.com --json\n  \
+        certwright certificates --format prometheus")]
     Certificates(CertificatesArgs),
 
     /// Revoke a certificate
@@ -198,7 +199,8 @@ pub enum Command {
 
     /// Renew every certificate that is due (run it from cron or a timer)
     #[command(after_help = "Examples:\n  \
-        certwright renew -q                      # from cron, twice a day\n  \
+        certwright renew -q                      # from cron, every 6 hours\n  \
+        certwright renew --jobs 8 --metrics-file /var/lib/node-exporter/certwright.prom\n  \
         certwright renew --cert-name example.com --force-renewal\n  \
         certwright renew --deploy-hook 'systemctl reload nginx'\n  \
         certwright renew --dry-run\n\n\
@@ -206,6 +208,61 @@ pub enum Command {
         3 some failed, 2 usage or config file error, 4 another certwright run\n\
         holds the lock.")]
     Renew(RenewArgs),
+
+    /// Nagios/Icinga check of every certificate (expiry, revocation,
+    /// failing renewals, ARI windows moved earlier); reads the store only
+    #[command(after_help = "Examples:\n  \
+        certwright check\n  \
+        certwright check --warning 14 --critical 3 --cert-name example.com\n\n\
+        Prints one status line `CERTWRIGHT OK|WARNING|CRITICAL|UNKNOWN - ... | perfdata`,\n\
+        then one line per certificate that is not OK. Exit status: 0 OK, 1 WARNING,\n\
+        2 CRITICAL, 3 UNKNOWN (see docs/monitoring.md).")]
+    Check(CheckArgs),
+
+    /// Remove a certificate (live/, archive/, renewal/) from the store; it
+    /// is not revoked
+    #[command(after_help = "Examples:\n  \
+        certwright delete --cert-name old.example.com\n  \
+        certwright delete --cert-name old.example.com --yes   # from a script\n\n\
+        The certificate stays valid until it expires; to revoke it, use\n\
+        `certwright revoke --cert-name NAME --delete-after-revoke` instead.")]
+    Delete(DeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// WARNING when a certificate has fewer days left than this
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warning: u32,
+
+    /// CRITICAL when a certificate has fewer days left than this
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub critical: u32,
+
+    /// Only these lineages [default: all]
+    #[arg(long = "cert-name", value_name = "NAME")]
+    pub cert_names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The lineage to remove
+    #[arg(long = "cert-name", value_name = "NAME")]
+    pub cert_name: String,
+
+    /// Do not ask (required when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// How `certificates` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ListFormat {
+    /// For people (one JSON document with --json)
+    #[default]
+    Text,
+    /// node_exporter's textfile format, as `renew --metrics-file` writes it
+    Prometheus,
 }
 
 /// Hook commands, run with `sh -c`; values come in the environment.
@@ -498,6 +555,10 @@ pub struct CertificatesArgs {
     /// Only these lineages
     #[arg(long = "cert-name", value_name = "NAME")]
     pub cert_names: Vec<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }
 
 /// RFC 5280 §5.3.1 revocation reasons that ACME subscribers may give.

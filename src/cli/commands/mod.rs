@@ -3,6 +3,8 @@
 
 mod account;
 mod certificates;
+mod check;
+mod delete;
 mod import_certbot;
 mod issue;
 mod register;
@@ -74,6 +76,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Revoke(args) => revoke::run(&ctx, args),
         Command::Account(cmd) => account::run(&ctx, cmd),
         Command::Renew(args) => renew::run(&ctx, args),
+        Command::Check(args) => check::run(&ctx, args),
+        Command::Delete(args) => delete::run(&ctx, args),
     };
     match result {
         Ok(code) => code,
