@@ -9,7 +9,6 @@
 use crate::common::fault_server::*;
 use crate::common::*;
 use serde_json::Value;
-use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, SystemTime};
 
@@ -320,6 +319,15 @@ fn hooks_run_once_before_once_after_and_deploy_per_lineage() {
 
 // ---- check, metrics, certificates ----
 
+/// Makes the next `renew` ask the CA's ARI again (as if its Retry-After
+/// had passed).
+fn ari_check_due(cw: &Certwright, name: &str) {
+    let path = cw.config_dir.join(format!("renewal/.state/{name}.json"));
+    let mut state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    state["ari"]["next_check"] = Value::String("2000-01-01T00:00:00Z".into());
+    std::fs::write(&path, state.to_string()).unwrap();
+}
+
 fn check(cw: &Certwright, args: &[&str]) -> (i32, String) {
     let mut all = vec!["check"];
     all.extend_from_slice(args);
@@ -368,9 +376,11 @@ fn check_follows_the_plugin_conventions() {
     let (code, text) = check(&cw, &["--warning", "3", "--critical", "7"]);
     assert_eq!(code, 3, "{text}");
 
-    // Revoked by certwright: CRITICAL.
-    let out = cw.run(&["revoke", "--cert-name", "ok.example.test"]);
-    assert!(out.status.success(), "{}", describe(&out, &server));
+    // Revoked by certwright (`revoke` records it in the renewal file; this
+    // test server has no revokeCert): CRITICAL.
+    let renewal = cw.config_dir.join("renewal/ok.example.test.toml");
+    let text = std::fs::read_to_string(&renewal).unwrap();
+    std::fs::write(&renewal, format!("revoked = true\n{text}")).unwrap();
     let (code, text) = check(&cw, &[]);
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("CRITICAL ok.example.test: revoked"), "{text}");
@@ -394,7 +404,7 @@ fn check_is_critical_for_failing_renewals_past_the_warning_time_and_for_an_earli
     // The CA moves the window earlier (as before an early revocation) but
     // still in the future; the state says so and check is CRITICAL.
     server.update(|s| s.renewal_info.window = Some((now + 5 * DAY, now + 6 * DAY)));
-    std::thread::sleep(Duration::from_millis(1100));
+    ari_check_due(&cw, "ari.example.test");
     let out = cw.run(&["--json", "renew", "--no-random-sleep"]);
     assert!(out.status.success(), "{}", describe(&out, &server));
     let (code, text) = check(&cw, &[]);
@@ -743,10 +753,7 @@ fn short_lived_certificates_issue_and_renew_as_ari_windows_move() {
         s.renewal_info.window = Some((now - 2 * HOUR, now - HOUR));
         s.renewal_info.retry_after = 1;
     });
-    let state_path = cw.config_dir.join("renewal/.state/short.example.test.json");
-    let mut state: Value = serde_json::from_slice(&std::fs::read(&state_path).unwrap()).unwrap();
-    state["ari"]["next_check"] = Value::String("2000-01-01T00:00:00Z".into());
-    std::fs::write(&state_path, state.to_string()).unwrap();
+    ari_check_due(&cw, "short.example.test");
     let out = cw.run(&["--json", "renew", "--no-random-sleep"]);
     assert!(out.status.success(), "{}", describe(&out, &server));
     let doc = json(&out);
@@ -756,8 +763,17 @@ fn short_lived_certificates_issue_and_renew_as_ari_windows_move() {
     assert_eq!(payload["profile"], "shortlived");
     assert!(payload["replaces"].is_string(), "{payload}");
     let second = InstalledCert::read(&cw.live("short.example.test"));
-    assert!(second.leaf.not_after() > first.leaf.not_after());
-    // And a run right after is the no-op again.
+    assert_ne!(
+        second.leaf.serial_number().to_bn().unwrap(),
+        first.leaf.serial_number().to_bn().unwrap()
+    );
+    assert!(second.leaf.not_after() >= first.leaf.not_after());
+    // The new certificate's window is ahead: the next run asks once (a new
+    // certificate has a new certID), the one after sends nothing.
+    server.update(|s| {
+        s.renewal_info.window = Some((now + 70 * HOUR, now + 74 * HOUR));
+        s.renewal_info.retry_after = 6 * 3600;
+    });
     let before = server.log().len();
     let out = cw.run(&["--json", "renew", "--no-random-sleep"]);
     assert!(out.status.success());
@@ -769,5 +785,5 @@ fn short_lived_certificates_issue_and_renew_as_ari_windows_move() {
     );
     let out = cw.run(&["--json", "renew", "--no-random-sleep"]);
     assert_eq!(json(&out)["requests"], 0);
-    let _ = Path::new("");
+    assert_eq!(check(&cw, &["--warning", "3", "--critical", "1"]).0, 0);
 }
