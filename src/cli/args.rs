@@ -434,6 +434,16 @@ pub struct IssueArgs {
     #[arg(long)]
     pub force_renewal: bool,
 
+    /// Issue even if this leaves out names the lineage's certificate has
+    /// (without it, that needs a yes on a terminal)
+    #[arg(long)]
+    pub allow_name_removal: bool,
+
+    /// Accepted for certbot compatibility: adding names to a lineage needs
+    /// no flag (certwright says which names it adds)
+    #[arg(long)]
+    pub expand: bool,
+
     /// Keep the private key across renewals (stored in the renewal file)
     #[arg(long)]
     pub reuse_key: bool,

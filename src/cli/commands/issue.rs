@@ -178,6 +178,54 @@ fn dry_run_account(
     Ok(account::register(client, &target.account_store, &registration)?.0)
 }
 
+/// An existing lineage asked for different names: leaving names out
+/// needs a yes on a terminal or `--allow-name-removal` (a typo in a cron
+/// job must not silently drop a site from its certificate); adding names
+/// is said. Returns the added names, for the report.
+fn check_name_changes(
+    ctx: &Context,
+    name: &str,
+    existing: Option<&RenewalConfig>,
+    domains: &[String],
+    args: &IssueArgs,
+) -> Result<Option<String>> {
+    let Some(existing) = existing else {
+        return Ok(None);
+    };
+    let removed: Vec<&str> = existing
+        .domains
+        .iter()
+        .filter(|d| !domains.contains(d))
+        .map(String::as_str)
+        .collect();
+    let added: Vec<&str> = domains
+        .iter()
+        .filter(|d| !existing.domains.contains(d))
+        .map(String::as_str)
+        .collect();
+    if !removed.is_empty() && !args.allow_name_removal {
+        let list = removed.join(", ");
+        let confirmed = ctx.interactive
+            && ctx.output.confirm(&format!(
+                "The certificate {name} covers {list}, which this request leaves out; the new certificate will not cover {}. Continue?",
+                if removed.len() == 1 { "it" } else { "them" }
+            ));
+        if !confirmed {
+            return Err(Error::Usage(format!(
+                "{name} covers {list}, which this request leaves out; to keep {}, add -d for each; to drop {}, confirm on a terminal or pass --allow-name-removal",
+                if removed.len() == 1 { "it" } else { "them" },
+                if removed.len() == 1 { "it" } else { "them" },
+            )));
+        }
+    }
+    if added.is_empty() {
+        return Ok(None);
+    }
+    let list = added.join(", ");
+    ctx.output.step(&format!("adding {list} to {name}"));
+    Ok(Some(list))
+}
+
 pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let started = std::time::Instant::now();
     let settings = ctx.settings(crate::cli::flags::issue_flags(args)?)?;
@@ -222,6 +270,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let store = &target.lineage_store;
     let _lock = ctx.lock(&target.account_store, &settings)?;
     let existing = store.renewal_config(&name)?;
+    let added = check_name_changes(ctx, &name, existing.as_ref(), &domains, args)?;
     // For a dry run, name where the real run would install, not the scratch
     // store that is about to vanish.
     let shown = if dry_run { &live } else { store };
@@ -401,6 +450,10 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
                 ""
             }
         )
+    };
+    let human = match &added {
+        Some(list) => format!("{human}\n  adding {list} to {name}"),
+        None => human,
     };
     ctx.output.result(
         &human,
