@@ -41,6 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Manage ACME accounts: list, show, update, rollover, deactivate')
             [CompletionResult]::new('import-certbot', 'import-certbot', [CompletionResultType]::ParameterValue, 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew every certificate that is due (run it from cron or a timer)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -117,6 +119,8 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--standalone', '--standalone', [CompletionResultType]::ParameterName, 'Answer http-01 with a built-in web server (needs the port free)')
             [CompletionResult]::new('--webroot', '--webroot', [CompletionResultType]::ParameterName, 'Answer http-01 by writing files into a running web server''s root')
             [CompletionResult]::new('--force-renewal', '--force-renewal', [CompletionResultType]::ParameterName, 'Replace the lineage''s certificate even if one is installed')
+            [CompletionResult]::new('--allow-name-removal', '--allow-name-removal', [CompletionResultType]::ParameterName, 'Issue even if this leaves out names the lineage''s certificate has (without it, that needs a yes on a terminal)')
+            [CompletionResult]::new('--expand', '--expand', [CompletionResultType]::ParameterName, 'Accepted for certbot compatibility: adding names to a lineage needs no flag (certwright says which names it adds)')
             [CompletionResult]::new('--reuse-key', '--reuse-key', [CompletionResultType]::ParameterName, 'Keep the private key across renewals (stored in the renewal file)')
             [CompletionResult]::new('--no-reuse-key', '--no-reuse-key', [CompletionResultType]::ParameterName, 'Generate a new private key at each renewal (stored in the renewal file; overrides reuse_key in the config file)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Run the whole flow against the CA''s staging directory with a staging account, and install nothing')
@@ -138,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
         }
         'certwright;certificates' {
             [CompletionResult]::new('--cert-name', '--cert-name', [CompletionResultType]::ParameterName, 'Only these lineages')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]')
             [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]')
@@ -147,8 +152,8 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document as the result (and JSON lines for progress events on stderr)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -362,6 +367,8 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
         'certwright;renew' {
             [CompletionResult]::new('--cert-name', '--cert-name', [CompletionResultType]::ParameterName, 'Only these lineages (repeatable) [default: all]')
             [CompletionResult]::new('--random-sleep-max', '--random-sleep-max', [CompletionResultType]::ParameterName, 'Upper bound, in seconds, of the random sleep of non-interactive runs [default: 480]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Renew up to N certificates at once (they share the account and the CA''s Retry-After pauses) [default: 4, see docs/renewal.md]')
+            [CompletionResult]::new('--metrics-file', '--metrics-file', [CompletionResultType]::ParameterName, 'After the run, write every certificate''s expiry, planned renewal and failures to FILE in node_exporter''s textfile format (atomically)')
             [CompletionResult]::new('--renew-before', '--renew-before', [CompletionResultType]::ParameterName, 'Renew this long before expiry ("30d", "12h") or when this fraction of the lifetime is left ("1/3", "0.5"), for lineages that set none [default: ARI, else 1/3 (1/2 below 10 days of lifetime)]')
             [CompletionResult]::new('--max-retry-wait', '--max-retry-wait', [CompletionResultType]::ParameterName, 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]')
             [CompletionResult]::new('--order-timeout', '--order-timeout', [CompletionResultType]::ParameterName, 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]')
@@ -390,6 +397,44 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'certwright;check' {
+            [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'WARNING when a certificate has fewer days left than this')
+            [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'CRITICAL when a certificate has fewer days left than this')
+            [CompletionResult]::new('--cert-name', '--cert-name', [CompletionResultType]::ParameterName, 'Only these lineages [default: all]')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]')
+            [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]')
+            [CompletionResult]::new('--non-interactive', '--non-interactive', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document as the result (and JSON lines for progress events on stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'certwright;delete' {
+            [CompletionResult]::new('--cert-name', '--cert-name', [CompletionResultType]::ParameterName, 'The lineage to remove')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]')
+            [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask (required when stdin is not a terminal)')
+            [CompletionResult]::new('--non-interactive', '--non-interactive', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document as the result (and JSON lines for progress events on stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'certwright;help' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Create (or find) an account with the CA')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Obtain a certificate and install it under live/<name>/')
@@ -398,6 +443,8 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Manage ACME accounts: list, show, update, rollover, deactivate')
             [CompletionResult]::new('import-certbot', 'import-certbot', [CompletionResultType]::ParameterValue, 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew every certificate that is due (run it from cron or a timer)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -440,6 +487,12 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             break
         }
         'certwright;help;renew' {
+            break
+        }
+        'certwright;help;check' {
+            break
+        }
+        'certwright;help;delete' {
             break
         }
         'certwright;help;help' {

@@ -22,6 +22,12 @@ _certwright() {
             certwright,certificates)
                 cmd="certwright__subcmd__certificates"
                 ;;
+            certwright,check)
+                cmd="certwright__subcmd__check"
+                ;;
+            certwright,delete)
+                cmd="certwright__subcmd__delete"
+                ;;
             certwright,help)
                 cmd="certwright__subcmd__help"
                 ;;
@@ -82,6 +88,12 @@ _certwright() {
             certwright__subcmd__help,certificates)
                 cmd="certwright__subcmd__help__subcmd__certificates"
                 ;;
+            certwright__subcmd__help,check)
+                cmd="certwright__subcmd__help__subcmd__check"
+                ;;
+            certwright__subcmd__help,delete)
+                cmd="certwright__subcmd__help__subcmd__delete"
+                ;;
             certwright__subcmd__help,help)
                 cmd="certwright__subcmd__help__subcmd__help"
                 ;;
@@ -122,7 +134,7 @@ _certwright() {
 
     case "${cmd}" in
         certwright)
-            opts="-v -q -h -V --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version register issue certificates revoke account import-certbot renew help"
+            opts="-v -q -h -V --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version register issue certificates revoke account import-certbot renew check delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -514,7 +526,79 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__certificates)
-            opts="-v -q -h -V --cert-name --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --cert-name --format --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cert-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certwright__subcmd__check)
+            opts="-v -q -h -V --warning --critical --cert-name --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --warning)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --critical)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certwright__subcmd__delete)
+            opts="-y -v -q -h -V --cert-name --yes --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,7 +628,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__help)
-            opts="register issue certificates revoke account import-certbot renew help"
+            opts="register issue certificates revoke account import-certbot renew check delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,6 +726,34 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__help__subcmd__certificates)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certwright__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certwright__subcmd__help__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -770,7 +882,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__issue)
-            opts="-d -w -m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --domain --standalone --webroot --webroot-path --http-01-port --http-01-address --cert-name --key-type --account --preferred-chain --force-renewal --reuse-key --no-reuse-key --renew-before --pre-hook --post-hook --deploy-hook --dry-run --profile --csr --key-path --manual-auth-hook --dns-hook --manual-cleanup-hook --dns-cleanup-hook --manual --preferred-challenges --propagation-delay --propagation-timeout --propagation-sleep-times --dns-resolver --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
+            opts="-d -w -m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --domain --standalone --webroot --webroot-path --http-01-port --http-01-address --cert-name --key-type --account --preferred-chain --force-renewal --allow-name-removal --expand --reuse-key --no-reuse-key --renew-before --pre-hook --post-hook --deploy-hook --dry-run --profile --csr --key-path --manual-auth-hook --dns-hook --manual-cleanup-hook --dns-cleanup-hook --manual --preferred-challenges --propagation-delay --propagation-timeout --propagation-sleep-times --dns-resolver --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1006,7 +1118,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__renew)
-            opts="-v -q -h -V --cert-name --force-renewal --no-random-sleep --random-sleep-max --dry-run --renew-before --reuse-key --no-reuse-key --max-retry-wait --order-timeout --pre-hook --post-hook --deploy-hook --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
+            opts="-v -q -h -V --cert-name --force-renewal --no-random-sleep --random-sleep-max --jobs --metrics-file --dry-run --renew-before --reuse-key --no-reuse-key --max-retry-wait --order-timeout --pre-hook --post-hook --deploy-hook --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1017,6 +1129,14 @@ _certwright() {
                     return 0
                     ;;
                 --random-sleep-max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -38,6 +38,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand account 'Manage ACME accounts: list, show, update, rollover, deactivate'
             cand import-certbot 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)'
             cand renew 'Renew every certificate that is due (run it from cron or a timer)'
+            cand check 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
+            cand delete 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certwright;register'= {
@@ -112,6 +114,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand --standalone 'Answer http-01 with a built-in web server (needs the port free)'
             cand --webroot 'Answer http-01 by writing files into a running web server''s root'
             cand --force-renewal 'Replace the lineage''s certificate even if one is installed'
+            cand --allow-name-removal 'Issue even if this leaves out names the lineage''s certificate has (without it, that needs a yes on a terminal)'
+            cand --expand 'Accepted for certbot compatibility: adding names to a lineage needs no flag (certwright says which names it adds)'
             cand --reuse-key 'Keep the private key across renewals (stored in the renewal file)'
             cand --no-reuse-key 'Generate a new private key at each renewal (stored in the renewal file; overrides reuse_key in the config file)'
             cand --dry-run 'Run the whole flow against the CA''s staging directory with a staging account, and install nothing'
@@ -132,6 +136,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
         }
         &'certwright;certificates'= {
             cand --cert-name 'Only these lineages'
+            cand --format 'Output format'
             cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
             cand --config 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]'
             cand --lock-wait 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]'
@@ -141,8 +146,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -340,6 +345,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
         &'certwright;renew'= {
             cand --cert-name 'Only these lineages (repeatable) [default: all]'
             cand --random-sleep-max 'Upper bound, in seconds, of the random sleep of non-interactive runs [default: 480]'
+            cand --jobs 'Renew up to N certificates at once (they share the account and the CA''s Retry-After pauses) [default: 4, see docs/renewal.md]'
+            cand --metrics-file 'After the run, write every certificate''s expiry, planned renewal and failures to FILE in node_exporter''s textfile format (atomically)'
             cand --renew-before 'Renew this long before expiry ("30d", "12h") or when this fraction of the lifetime is left ("1/3", "0.5"), for lineages that set none [default: ARI, else 1/3 (1/2 below 10 days of lifetime)]'
             cand --max-retry-wait 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]'
             cand --order-timeout 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]'
@@ -367,6 +374,42 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certwright;check'= {
+            cand --warning 'WARNING when a certificate has fewer days left than this'
+            cand --critical 'CRITICAL when a certificate has fewer days left than this'
+            cand --cert-name 'Only these lineages [default: all]'
+            cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
+            cand --config 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]'
+            cand --lock-wait 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]'
+            cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+            cand -v 'More output: -v shows every request to the CA, -vv adds details'
+            cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certwright;delete'= {
+            cand --cert-name 'The lineage to remove'
+            cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
+            cand --config 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]'
+            cand --lock-wait 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]'
+            cand -y 'Do not ask (required when stdin is not a terminal)'
+            cand --yes 'Do not ask (required when stdin is not a terminal)'
+            cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+            cand -v 'More output: -v shows every request to the CA, -vv adds details'
+            cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certwright;help'= {
             cand register 'Create (or find) an account with the CA'
             cand issue 'Obtain a certificate and install it under live/<name>/'
@@ -375,6 +418,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand account 'Manage ACME accounts: list, show, update, rollover, deactivate'
             cand import-certbot 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)'
             cand renew 'Renew every certificate that is due (run it from cron or a timer)'
+            cand check 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
+            cand delete 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certwright;help;register'= {
@@ -405,6 +450,10 @@ set edit:completion:arg-completer[certwright] = {|@words|
         &'certwright;help;import-certbot'= {
         }
         &'certwright;help;renew'= {
+        }
+        &'certwright;help;check'= {
+        }
+        &'certwright;help;delete'= {
         }
         &'certwright;help;help'= {
         }

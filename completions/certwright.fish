@@ -40,6 +40,8 @@ complete -c certwright -n "__fish_certwright_needs_command" -f -a "revoke" -d 'R
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "account" -d 'Manage ACME accounts: list, show, update, rollover, deactivate'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
+complete -c certwright -n "__fish_certwright_needs_command" -f -a "check" -d 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
+complete -c certwright -n "__fish_certwright_needs_command" -f -a "delete" -d 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l server -d 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging' -r
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l ca-bundle -d 'PEM CA certificates to trust for the ACME server\'s own TLS, instead of the system\'s (private CAs, test servers such as Pebble)' -r -F
@@ -113,6 +115,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -l lock-wai
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l standalone -d 'Answer http-01 with a built-in web server (needs the port free)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l webroot -d 'Answer http-01 by writing files into a running web server\'s root'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l force-renewal -d 'Replace the lineage\'s certificate even if one is installed'
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l allow-name-removal -d 'Issue even if this leaves out names the lineage\'s certificate has (without it, that needs a yes on a terminal)'
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l expand -d 'Accepted for certbot compatibility: adding names to a lineage needs no flag (certwright says which names it adds)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l reuse-key -d 'Keep the private key across renewals (stored in the renewal file)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l no-reuse-key -d 'Generate a new private key at each renewal (stored in the renewal file; overrides reuse_key in the config file)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l dry-run -d 'Run the whole flow against the CA\'s staging directory with a staging account, and install nothing'
@@ -127,6 +131,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -l json -d 
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -s h -l help -d 'Print help'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -s V -l version -d 'Print version'
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l cert-name -d 'Only these lineages' -r
+complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l format -d 'Output format' -r -f -a "text\t'For people; with the global --json flag, one JSON document'
+prometheus\t'node_exporter\'s textfile format (what renew writes to its metrics file)'"
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
@@ -134,7 +140,7 @@ complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l n
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -s q -l quiet -d 'Print only errors'
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
-complete -c certwright -n "__fish_certwright_using_subcommand certificates" -s h -l help -d 'Print help'
+complete -c certwright -n "__fish_certwright_using_subcommand certificates" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c certwright -n "__fish_certwright_using_subcommand certificates" -s V -l version -d 'Print version'
 complete -c certwright -n "__fish_certwright_using_subcommand revoke" -l server -d 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging' -r
 complete -c certwright -n "__fish_certwright_using_subcommand revoke" -l ca-bundle -d 'PEM CA certificates to trust for the ACME server\'s own TLS, instead of the system\'s (private CAs, test servers such as Pebble)' -r -F
@@ -274,6 +280,8 @@ complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s
 complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s V -l version -d 'Print version'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l cert-name -d 'Only these lineages (repeatable) [default: all]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l random-sleep-max -d 'Upper bound, in seconds, of the random sleep of non-interactive runs [default: 480]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand renew" -l jobs -d 'Renew up to N certificates at once (they share the account and the CA\'s Retry-After pauses) [default: 4, see docs/renewal.md]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand renew" -l metrics-file -d 'After the run, write every certificate\'s expiry, planned renewal and failures to FILE in node_exporter\'s textfile format (atomically)' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l renew-before -d 'Renew this long before expiry ("30d", "12h") or when this fraction of the lifetime is left ("1/3", "0.5"), for lineages that set none [default: ARI, else 1/3 (1/2 below 10 days of lifetime)]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l max-retry-wait -d 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l order-timeout -d 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]' -r
@@ -296,14 +304,39 @@ complete -c certwright -n "__fish_certwright_using_subcommand renew" -s q -l qui
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -s h -l help -d 'Print help'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -s V -l version -d 'Print version'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew help" -f -a "register" -d 'Create (or find) an account with the CA'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew help" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew help" -f -a "certificates" -d 'List the certificates certwright manages'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew help" -f -a "revoke" -d 'Revoke a certificate'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew help" -f -a "account" -d 'Manage ACME accounts: list, show, update, rollover, deactivate'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew help" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew help" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certwright -n "__fish_certwright_using_subcommand check" -l warning -d 'WARNING when a certificate has fewer days left than this' -r
+complete -c certwright -n "__fish_certwright_using_subcommand check" -l critical -d 'CRITICAL when a certificate has fewer days left than this' -r
+complete -c certwright -n "__fish_certwright_using_subcommand check" -l cert-name -d 'Only these lineages [default: all]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand check" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand check" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand check" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand check" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+complete -c certwright -n "__fish_certwright_using_subcommand check" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
+complete -c certwright -n "__fish_certwright_using_subcommand check" -s q -l quiet -d 'Print only errors'
+complete -c certwright -n "__fish_certwright_using_subcommand check" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+complete -c certwright -n "__fish_certwright_using_subcommand check" -s h -l help -d 'Print help'
+complete -c certwright -n "__fish_certwright_using_subcommand check" -s V -l version -d 'Print version'
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -l cert-name -d 'The lineage to remove' -r
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -s y -l yes -d 'Do not ask (required when stdin is not a terminal)'
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -s q -l quiet -d 'Print only errors'
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c certwright -n "__fish_certwright_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "register" -d 'Create (or find) an account with the CA'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "certificates" -d 'List the certificates certwright manages'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "revoke" -d 'Revoke a certificate'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "account" -d 'Manage ACME accounts: list, show, update, rollover, deactivate'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "check" -d 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "delete" -d 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List the accounts stored locally (no network)'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show an account as the CA sees it, and what the CA offers'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "update" -d 'Change the account\'s contact addresses'

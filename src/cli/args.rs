@@ -214,7 +214,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         certwright check\n  \
         certwright check --warning 14 --critical 3 --cert-name example.com\n\n\
-        Prints one status line `CERTWRIGHT OK|WARNING|CRITICAL|UNKNOWN - ... | perfdata`,\n\
+        Prints one status line (CERTWRIGHT OK, WARNING, CRITICAL or UNKNOWN, then perfdata),\n\
         then one line per certificate that is not OK. Exit status: 0 OK, 1 WARNING,\n\
         2 CRITICAL, 3 UNKNOWN (see docs/monitoring.md).")]
     Check(CheckArgs),
@@ -225,7 +225,7 @@ pub enum Command {
         certwright delete --cert-name old.example.com\n  \
         certwright delete --cert-name old.example.com --yes   # from a script\n\n\
         The certificate stays valid until it expires; to revoke it, use\n\
-        `certwright revoke --cert-name NAME --delete-after-revoke` instead.")]
+        certwright revoke --cert-name NAME --delete-after-revoke instead.")]
     Delete(DeleteArgs),
 }
 
@@ -258,10 +258,10 @@ pub struct DeleteArgs {
 /// How `certificates` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ListFormat {
-    /// For people (one JSON document with --json)
+    /// For people; with the global --json flag, one JSON document
     #[default]
     Text,
-    /// node_exporter's textfile format, as `renew --metrics-file` writes it
+    /// node_exporter's textfile format (what renew writes to its metrics file)
     Prometheus,
 }
 

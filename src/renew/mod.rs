@@ -1215,7 +1215,15 @@ pub fn describe(
             "next_check": rfc3339(a.next_check),
             "explanation_url": a.explanation_url,
             "last_error": a.last_error,
+            "moved_earlier_from": a.moved_earlier_from.map(rfc3339),
         });
+        if let (Some(from), Some(start)) = (a.moved_earlier_from, a.window_start) {
+            human.push_str(&format!(
+                "  ARI:      the CA moved the window earlier (start was {}, now {}): it may revoke this certificate early\n",
+                rfc3339(from),
+                rfc3339(start)
+            ));
+        }
     }
     if let Some(f) = &state.failure {
         human.push_str(&format!(
