@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew every certificate that is due (run it from cron or a timer)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked')
+            [CompletionResult]::new('reconfigure', 'reconfigure', [CompletionResultType]::ParameterValue, 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA''s staging directory; nothing is saved if it fails')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -435,6 +436,49 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'certwright;reconfigure' {
+            [CompletionResult]::new('--cert-name', '--cert-name', [CompletionResultType]::ParameterName, 'The lineage to change')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Document root for --webroot')
+            [CompletionResult]::new('--webroot-path', '--webroot-path', [CompletionResultType]::ParameterName, 'Document root for --webroot')
+            [CompletionResult]::new('--http-01-port', '--http-01-port', [CompletionResultType]::ParameterName, 'Port of the standalone http-01 server')
+            [CompletionResult]::new('--http-01-address', '--http-01-address', [CompletionResultType]::ParameterName, 'Address of the standalone http-01 server')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key type of the next certificates')
+            [CompletionResult]::new('--preferred-chain', '--preferred-chain', [CompletionResultType]::ParameterName, 'Prefer the alternate chain whose top issuer has this common name')
+            [CompletionResult]::new('--renew-before', '--renew-before', [CompletionResultType]::ParameterName, 'Renew this long before expiry ("30d") or at this fraction of the lifetime left ("1/3")')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'ACME profile to request from now on')
+            [CompletionResult]::new('--staging-server', '--staging-server', [CompletionResultType]::ParameterName, 'Staging directory URL for the dry run, for CAs whose staging directory certwright does not know')
+            [CompletionResult]::new('--pre-hook', '--pre-hook', [CompletionResultType]::ParameterName, 'Command run once before the first renewal of a run (e.g. to stop a web server that holds port 80)')
+            [CompletionResult]::new('--post-hook', '--post-hook', [CompletionResultType]::ParameterName, 'Command run once after the last renewal of a run (runs whenever the pre-hook ran, even if renewals failed)')
+            [CompletionResult]::new('--deploy-hook', '--deploy-hook', [CompletionResultType]::ParameterName, 'Command run after each renewed certificate, with RENEWED_LINEAGE (the live directory) and RENEWED_DOMAINS (space-separated) set')
+            [CompletionResult]::new('--dns-hook', '--dns-hook', [CompletionResultType]::ParameterName, 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot''s --manual-auth-hook also works)')
+            [CompletionResult]::new('--manual-auth-hook', '--manual-auth-hook', [CompletionResultType]::ParameterName, 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot''s --manual-auth-hook also works)')
+            [CompletionResult]::new('--dns-cleanup-hook', '--dns-cleanup-hook', [CompletionResultType]::ParameterName, 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)')
+            [CompletionResult]::new('--manual-cleanup-hook', '--manual-cleanup-hook', [CompletionResultType]::ParameterName, 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)')
+            [CompletionResult]::new('--preferred-challenges', '--preferred-challenges', [CompletionResultType]::ParameterName, 'Challenge type for --manual, in order of preference [default: dns-01]')
+            [CompletionResult]::new('--propagation-delay', '--propagation-delay', [CompletionResultType]::ParameterName, 'Seconds to wait unconditionally after all TXT records are set')
+            [CompletionResult]::new('--propagation-timeout', '--propagation-timeout', [CompletionResultType]::ParameterName, 'Check that every TXT record is visible at the zone''s authoritative name servers before the CA looks, for up to SECONDS (no check unless set)')
+            [CompletionResult]::new('--propagation-sleep-times', '--propagation-sleep-times', [CompletionResultType]::ParameterName, 'Seconds between those checks; the last value repeats [default: 1,2,4,8]')
+            [CompletionResult]::new('--dns-resolver', '--dns-resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server for the TXT records instead of the zone''s authoritative servers')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]')
+            [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]')
+            [CompletionResult]::new('--standalone', '--standalone', [CompletionResultType]::ParameterName, 'Answer http-01 with a built-in web server from now on')
+            [CompletionResult]::new('--webroot', '--webroot', [CompletionResultType]::ParameterName, 'Answer http-01 by writing files into a running web server''s root')
+            [CompletionResult]::new('--reuse-key', '--reuse-key', [CompletionResultType]::ParameterName, 'Keep the private key across renewals')
+            [CompletionResult]::new('--no-reuse-key', '--no-reuse-key', [CompletionResultType]::ParameterName, 'Generate a new private key at each renewal')
+            [CompletionResult]::new('--manual', '--manual', [CompletionResultType]::ParameterName, 'Show the TXT records (or http-01 files) to create by hand and wait for Enter; needs a terminal (use --dns-hook in scripts)')
+            [CompletionResult]::new('--non-interactive', '--non-interactive', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document as the result (and JSON lines for progress events on stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'certwright;help' {
             [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Create (or find) an account with the CA')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Obtain a certificate and install it under live/<name>/')
@@ -445,6 +489,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew every certificate that is due (run it from cron or a timer)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked')
+            [CompletionResult]::new('reconfigure', 'reconfigure', [CompletionResultType]::ParameterValue, 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA''s staging directory; nothing is saved if it fails')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -493,6 +538,9 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             break
         }
         'certwright;help;delete' {
+            break
+        }
+        'certwright;help;reconfigure' {
             break
         }
         'certwright;help;help' {

@@ -37,6 +37,9 @@ _certwright() {
             certwright,issue)
                 cmd="certwright__subcmd__issue"
                 ;;
+            certwright,reconfigure)
+                cmd="certwright__subcmd__reconfigure"
+                ;;
             certwright,register)
                 cmd="certwright__subcmd__register"
                 ;;
@@ -103,6 +106,9 @@ _certwright() {
             certwright__subcmd__help,issue)
                 cmd="certwright__subcmd__help__subcmd__issue"
                 ;;
+            certwright__subcmd__help,reconfigure)
+                cmd="certwright__subcmd__help__subcmd__reconfigure"
+                ;;
             certwright__subcmd__help,register)
                 cmd="certwright__subcmd__help__subcmd__register"
                 ;;
@@ -134,7 +140,7 @@ _certwright() {
 
     case "${cmd}" in
         certwright)
-            opts="-v -q -h -V --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version register issue certificates revoke account import-certbot renew check delete help"
+            opts="-v -q -h -V --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version register issue certificates revoke account import-certbot renew check delete reconfigure help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,7 +634,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__help)
-            opts="register issue certificates revoke account import-certbot renew check delete help"
+            opts="register issue certificates revoke account import-certbot renew check delete reconfigure help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -796,6 +802,20 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__help__subcmd__issue)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certwright__subcmd__help__subcmd__reconfigure)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1029,6 +1049,120 @@ _certwright() {
                     return 0
                     ;;
                 --staging-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certwright__subcmd__reconfigure)
+            opts="-w -v -q -h -V --cert-name --standalone --webroot --webroot-path --http-01-port --http-01-address --key-type --preferred-chain --reuse-key --no-reuse-key --renew-before --profile --staging-server --pre-hook --post-hook --deploy-hook --manual-auth-hook --dns-hook --manual-cleanup-hook --dns-cleanup-hook --manual --preferred-challenges --propagation-delay --propagation-timeout --propagation-sleep-times --dns-resolver --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cert-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --webroot-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-01-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-01-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-type)
+                    COMPREPLY=($(compgen -W "ecdsa-p256 ecdsa-p384 rsa2048 rsa3072 rsa4096" -- "${cur}"))
+                    return 0
+                    ;;
+                --preferred-chain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --renew-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --staging-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pre-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deploy-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manual-auth-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-cleanup-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manual-cleanup-hook)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preferred-challenges)
+                    COMPREPLY=($(compgen -W "dns-01 http-01" -- "${cur}"))
+                    return 0
+                    ;;
+                --propagation-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --propagation-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --propagation-sleep-times)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-resolver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand renew 'Renew every certificate that is due (run it from cron or a timer)'
             cand check 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
             cand delete 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
+            cand reconfigure 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA''s staging directory; nothing is saved if it fails'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certwright;register'= {
@@ -410,6 +411,48 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certwright;reconfigure'= {
+            cand --cert-name 'The lineage to change'
+            cand -w 'Document root for --webroot'
+            cand --webroot-path 'Document root for --webroot'
+            cand --http-01-port 'Port of the standalone http-01 server'
+            cand --http-01-address 'Address of the standalone http-01 server'
+            cand --key-type 'Key type of the next certificates'
+            cand --preferred-chain 'Prefer the alternate chain whose top issuer has this common name'
+            cand --renew-before 'Renew this long before expiry ("30d") or at this fraction of the lifetime left ("1/3")'
+            cand --profile 'ACME profile to request from now on'
+            cand --staging-server 'Staging directory URL for the dry run, for CAs whose staging directory certwright does not know'
+            cand --pre-hook 'Command run once before the first renewal of a run (e.g. to stop a web server that holds port 80)'
+            cand --post-hook 'Command run once after the last renewal of a run (runs whenever the pre-hook ran, even if renewals failed)'
+            cand --deploy-hook 'Command run after each renewed certificate, with RENEWED_LINEAGE (the live directory) and RENEWED_DOMAINS (space-separated) set'
+            cand --dns-hook 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot''s --manual-auth-hook also works)'
+            cand --manual-auth-hook 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot''s --manual-auth-hook also works)'
+            cand --dns-cleanup-hook 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)'
+            cand --manual-cleanup-hook 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)'
+            cand --preferred-challenges 'Challenge type for --manual, in order of preference [default: dns-01]'
+            cand --propagation-delay 'Seconds to wait unconditionally after all TXT records are set'
+            cand --propagation-timeout 'Check that every TXT record is visible at the zone''s authoritative name servers before the CA looks, for up to SECONDS (no check unless set)'
+            cand --propagation-sleep-times 'Seconds between those checks; the last value repeats [default: 1,2,4,8]'
+            cand --dns-resolver 'Ask this DNS server for the TXT records instead of the zone''s authoritative servers'
+            cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
+            cand --config 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]'
+            cand --lock-wait 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]'
+            cand --standalone 'Answer http-01 with a built-in web server from now on'
+            cand --webroot 'Answer http-01 by writing files into a running web server''s root'
+            cand --reuse-key 'Keep the private key across renewals'
+            cand --no-reuse-key 'Generate a new private key at each renewal'
+            cand --manual 'Show the TXT records (or http-01 files) to create by hand and wait for Enter; needs a terminal (use --dns-hook in scripts)'
+            cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+            cand -v 'More output: -v shows every request to the CA, -vv adds details'
+            cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certwright;help'= {
             cand register 'Create (or find) an account with the CA'
             cand issue 'Obtain a certificate and install it under live/<name>/'
@@ -420,6 +463,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand renew 'Renew every certificate that is due (run it from cron or a timer)'
             cand check 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
             cand delete 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
+            cand reconfigure 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA''s staging directory; nothing is saved if it fails'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certwright;help;register'= {
@@ -454,6 +498,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
         &'certwright;help;check'= {
         }
         &'certwright;help;delete'= {
+        }
+        &'certwright;help;reconfigure'= {
         }
         &'certwright;help;help'= {
         }

@@ -42,6 +42,7 @@ complete -c certwright -n "__fish_certwright_needs_command" -f -a "import-certbo
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "check" -d 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "delete" -d 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
+complete -c certwright -n "__fish_certwright_needs_command" -f -a "reconfigure" -d 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA\'s staging directory; nothing is saved if it fails'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l server -d 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging' -r
 complete -c certwright -n "__fish_certwright_using_subcommand register" -l ca-bundle -d 'PEM CA certificates to trust for the ACME server\'s own TLS, instead of the system\'s (private CAs, test servers such as Pebble)' -r -F
@@ -327,16 +328,55 @@ complete -c certwright -n "__fish_certwright_using_subcommand delete" -s q -l qu
 complete -c certwright -n "__fish_certwright_using_subcommand delete" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
 complete -c certwright -n "__fish_certwright_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c certwright -n "__fish_certwright_using_subcommand delete" -s V -l version -d 'Print version'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "register" -d 'Create (or find) an account with the CA'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "certificates" -d 'List the certificates certwright manages'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "revoke" -d 'Revoke a certificate'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "account" -d 'Manage ACME accounts: list, show, update, rollover, deactivate'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "check" -d 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "delete" -d 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l cert-name -d 'The lineage to change' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -s w -l webroot-path -d 'Document root for --webroot' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l http-01-port -d 'Port of the standalone http-01 server' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l http-01-address -d 'Address of the standalone http-01 server' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l key-type -d 'Key type of the next certificates' -r -f -a "ecdsa-p256\t''
+ecdsa-p384\t''
+rsa2048\t''
+rsa3072\t''
+rsa4096\t''"
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l preferred-chain -d 'Prefer the alternate chain whose top issuer has this common name' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l renew-before -d 'Renew this long before expiry ("30d") or at this fraction of the lifetime left ("1/3")' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l profile -d 'ACME profile to request from now on' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l staging-server -d 'Staging directory URL for the dry run, for CAs whose staging directory certwright does not know' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l pre-hook -d 'Command run once before the first renewal of a run (e.g. to stop a web server that holds port 80)' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l post-hook -d 'Command run once after the last renewal of a run (runs whenever the pre-hook ran, even if renewals failed)' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l deploy-hook -d 'Command run after each renewed certificate, with RENEWED_LINEAGE (the live directory) and RENEWED_DOMAINS (space-separated) set' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l dns-hook -l manual-auth-hook -d 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot\'s --manual-auth-hook also works)' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l dns-cleanup-hook -l manual-cleanup-hook -d 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot\'s --manual-cleanup-hook also works)' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l preferred-challenges -d 'Challenge type for --manual, in order of preference [default: dns-01]' -r -f -a "dns-01\t''
+http-01\t''"
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l propagation-delay -d 'Seconds to wait unconditionally after all TXT records are set' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l propagation-timeout -d 'Check that every TXT record is visible at the zone\'s authoritative name servers before the CA looks, for up to SECONDS (no check unless set)' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l propagation-sleep-times -d 'Seconds between those checks; the last value repeats [default: 1,2,4,8]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l dns-resolver -d 'Ask this DNS server for the TXT records instead of the zone\'s authoritative servers' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l standalone -d 'Answer http-01 with a built-in web server from now on'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l webroot -d 'Answer http-01 by writing files into a running web server\'s root'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l reuse-key -d 'Keep the private key across renewals'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l no-reuse-key -d 'Generate a new private key at each renewal'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l manual -d 'Show the TXT records (or http-01 files) to create by hand and wait for Enter; needs a terminal (use --dns-hook in scripts)'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -s q -l quiet -d 'Print only errors'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -s h -l help -d 'Print help'
+complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -s V -l version -d 'Print version'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "register" -d 'Create (or find) an account with the CA'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "certificates" -d 'List the certificates certwright manages'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "revoke" -d 'Revoke a certificate'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "account" -d 'Manage ACME accounts: list, show, update, rollover, deactivate'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "check" -d 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "delete" -d 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "reconfigure" -d 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA\'s staging directory; nothing is saved if it fails'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List the accounts stored locally (no network)'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show an account as the CA sees it, and what the CA offers'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "update" -d 'Change the account\'s contact addresses'

@@ -227,6 +227,78 @@ pub enum Command {
         The certificate stays valid until it expires; to revoke it, use\n\
         certwright revoke --cert-name NAME --delete-after-revoke instead.")]
     Delete(DeleteArgs),
+
+    /// Change how a certificate renews (solver, key, hooks, margin,
+    /// profile), proven first by a dry run against the CA's staging
+    /// directory; nothing is saved if it fails
+    #[command(after_help = "Examples:\n  \
+        certwright reconfigure --cert-name example.com --webroot -w /var/www/html\n  \
+        certwright reconfigure --cert-name example.com --deploy-hook 'systemctl reload nginx'\n  \
+        certwright reconfigure --cert-name example.com --key-type rsa2048 --renew-before 30d")]
+    Reconfigure(ReconfigureArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReconfigureArgs {
+    /// The lineage to change
+    #[arg(long = "cert-name", value_name = "NAME")]
+    pub cert_name: String,
+
+    /// Answer http-01 with a built-in web server from now on
+    #[arg(long, conflicts_with = "webroot")]
+    pub standalone: bool,
+
+    /// Answer http-01 by writing files into a running web server's root
+    #[arg(long, requires = "webroot_path")]
+    pub webroot: bool,
+
+    /// Document root for --webroot
+    #[arg(short = 'w', long = "webroot-path", value_name = "DIR")]
+    pub webroot_path: Option<PathBuf>,
+
+    /// Port of the standalone http-01 server
+    #[arg(long = "http-01-port", value_name = "PORT")]
+    pub http_01_port: Option<u16>,
+
+    /// Address of the standalone http-01 server
+    #[arg(long = "http-01-address", value_name = "ADDR")]
+    pub http_01_address: Option<String>,
+
+    /// Key type of the next certificates
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub key_type: Option<KeyType>,
+
+    /// Prefer the alternate chain whose top issuer has this common name
+    #[arg(long, value_name = "ISSUER_CN")]
+    pub preferred_chain: Option<String>,
+
+    /// Keep the private key across renewals
+    #[arg(long)]
+    pub reuse_key: bool,
+
+    /// Generate a new private key at each renewal
+    #[arg(long, conflicts_with = "reuse_key")]
+    pub no_reuse_key: bool,
+
+    /// Renew this long before expiry ("30d") or at this fraction of the
+    /// lifetime left ("1/3")
+    #[arg(long, value_name = "DURATION|FRACTION")]
+    pub renew_before: Option<String>,
+
+    /// ACME profile to request from now on
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Staging directory URL for the dry run, for CAs whose staging
+    /// directory certwright does not know
+    #[arg(long, env = "CERTWRIGHT_STAGING_SERVER", value_name = "URL")]
+    pub staging_server: Option<String>,
+
+    #[command(flatten)]
+    pub hooks: HookArgs,
+
+    #[command(flatten)]
+    pub dns: Box<DnsArgs>,
 }
 
 #[derive(Debug, Args)]

@@ -1099,6 +1099,45 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// Renews `config`'s lineage in a dry run (against the CA's staging
+/// directory, nothing kept) with `config` in place of its renewal file:
+/// how `reconfigure` proves a change before saving it. Pre- and
+/// post-hooks run, as in any dry run.
+pub fn prove(env: &Env<'_>, settings: &RenewSettings, config: &RenewalConfig) -> Result<()> {
+    let store = env.store;
+    let name = &config.name;
+    let version = store.current_version(name)?.ok_or_else(|| Error::BadFile {
+        path: store.live_path(name),
+        reason: format!(
+            "no certificate is installed for this lineage; run `certwright issue --cert-name {name} ...`"
+        ),
+    })?;
+    let cert = read_facts(&version)?;
+    let lineage = Lineage {
+        name: name.clone(),
+        config: settings.layers.effective(config),
+        stored: config.clone(),
+        version,
+        state: LineageState::for_cert(None, &cert),
+        cert,
+        dirty: false,
+        decision: Decision::Renew(Reason::Forced),
+    };
+    let runner = Runner::new(env, settings);
+    if let Some(post) = lineage.config.post_hook.clone() {
+        runner
+            .post_hooks
+            .lock()
+            .expect("post-hook mutex")
+            .push(post);
+    }
+    let result = runner
+        .pre_hook(&lineage.config)
+        .and_then(|()| runner.issue(&lineage));
+    runner.run_post_hooks();
+    result.map(|_| ())
+}
+
 /// Writes the node_exporter textfile for every lineage (see
 /// `renew::metrics`), with the margins this run would use.
 fn write_metrics(env: &Env<'_>, settings: &RenewSettings, path: &Path) -> Result<()> {

@@ -787,3 +787,86 @@ fn short_lived_certificates_issue_and_renew_as_ari_windows_move() {
     assert_eq!(json(&out)["requests"], 0);
     assert_eq!(check(&cw, &["--warning", "3", "--critical", "1"]).0, 0);
 }
+
+#[test]
+fn reconfigure_proves_the_new_settings_with_a_dry_run_before_saving_them() {
+    let server = FaultServer::start(Script::new());
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    issue(&cw, &server, "re.example.test", &["re.example.test"], &[]);
+    let renewal = cw.config_dir.join("renewal/re.example.test.toml");
+    let before = std::fs::read_to_string(&renewal).unwrap();
+    let deployed = tmp.path().join("deployed");
+    let hook = format!("touch {}", deployed.display());
+    let args = [
+        "reconfigure",
+        "--cert-name",
+        "re.example.test",
+        "--key-type",
+        "rsa2048",
+        "--deploy-hook",
+        &hook,
+        "--staging-server",
+        &server.directory,
+    ];
+    // The CA refuses the dry run's order: nothing is saved.
+    server.update(|s| {
+        *s = s.clone().fail(
+            Endpoint::NewOrder,
+            1,
+            Fault::Problem {
+                status: 403,
+                kind: "unauthorized",
+                detail: "not today".into(),
+            },
+        )
+    });
+    let out = cw.run(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out, &server));
+    assert!(stdout(&out).contains("is unchanged"), "{}", stdout(&out));
+    assert_eq!(std::fs::read_to_string(&renewal).unwrap(), before);
+
+    let orders = server.count(Endpoint::NewOrder);
+    let out = cw.run(&args);
+    assert!(out.status.success(), "{}", describe(&out, &server));
+    assert_eq!(
+        server.count(Endpoint::NewOrder),
+        orders + 1,
+        "one dry-run order"
+    );
+    let after = std::fs::read_to_string(&renewal).unwrap();
+    assert!(after.contains("key_type = \"rsa2048\""), "{after}");
+    assert!(
+        after.contains(&format!("deploy_hook = \"{hook}\"")),
+        "{after}"
+    );
+    // A dry run installs nothing and runs no deploy hook.
+    assert_eq!(
+        std::fs::read_link(cw.live("re.example.test"))
+            .unwrap()
+            .file_name()
+            .unwrap(),
+        "1"
+    );
+    assert!(!deployed.exists());
+    // The next renewal uses them.
+    let out = cw.run(&["renew", "--no-random-sleep", "--force-renewal"]);
+    assert!(out.status.success(), "{}", describe(&out, &server));
+    assert!(deployed.exists());
+    let key = std::fs::read_to_string(cw.live("re.example.test").join("privkey.pem")).unwrap();
+    assert!(
+        openssl::pkey::PKey::private_key_from_pem(key.as_bytes())
+            .unwrap()
+            .rsa()
+            .is_ok()
+    );
+    // Nothing to change: said, nothing sent.
+    let before = server.log().len();
+    let out = cw.run(&args);
+    assert!(
+        stdout(&out).contains("nothing to change"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(server.log().len(), before);
+}

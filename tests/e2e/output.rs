@@ -240,6 +240,23 @@ fn json_documents_match_docs_json_output_md() {
     assert_eq!(doc["account"]["contact"][0], "mailto:b@example.com");
     c.run("account rollover", &json_run(&cw, &["account", "rollover"]));
 
+    // A change proven by a dry run (this Pebble plays its own staging CA).
+    let out = json_run(
+        &cw,
+        &[
+            "reconfigure",
+            "--cert-name",
+            "json.example.test",
+            "--deploy-hook",
+            "true",
+            "--staging-server",
+            &pebble.directory,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = c.run("reconfigure", &out);
+    assert_eq!(doc["changed"], serde_json::json!(["deploy_hook"]));
+
     let out = json_run(
         &cw,
         &[
@@ -256,6 +273,13 @@ fn json_documents_match_docs_json_output_md() {
         (&doc["reason"], &doc["reason_code"]),
         (&"superseded".into(), &4.into())
     );
+
+    let out = json_run(
+        &cw,
+        &["delete", "--cert-name", "json.example.test", "--yes"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(c.run("delete", &out)["deleted"], true);
 
     let certbot = tmp.path().join("letsencrypt");
     std::fs::create_dir_all(certbot.join("renewal")).unwrap();

@@ -34,7 +34,7 @@ pub(super) fn run(ctx: &Context, args: &DeleteArgs) -> Result<u8> {
         if !ctx.output.confirm(&question) {
             ctx.output.result(
                 "Nothing deleted.",
-                json!({"ok": true, "deleted": false, "name": name, "revoked": false}),
+                json!({"ok": true, "deleted": false, "name": name, "revoked": false, "live": live}),
             );
             return Ok(exit::SUCCESS);
         }

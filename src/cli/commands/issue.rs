@@ -23,28 +23,52 @@ use serde_json::json;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+/// The solver flags `issue` and `reconfigure` share.
+pub(super) struct SolverFlags<'a> {
+    pub standalone: bool,
+    pub webroot: bool,
+    pub webroot_path: Option<&'a std::path::Path>,
+    pub http_01_port: Option<u16>,
+    pub http_01_address: Option<&'a str>,
+    pub dns: &'a DnsArgs,
+}
+
 fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
+    chosen_solver(&SolverFlags {
+        standalone: args.standalone,
+        webroot: args.webroot,
+        webroot_path: args.webroot_path.as_deref(),
+        http_01_port: args.http_01_port,
+        http_01_address: args.http_01_address.as_deref(),
+        dns: &args.dns,
+    })?
+    .ok_or_else(|| {
+        Error::Usage(
+            "choose how to answer the CA's challenge: --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
+        )
+    })
+}
+
+/// The solver the flags choose; None when they choose none.
+pub(super) fn chosen_solver(args: &SolverFlags<'_>) -> Result<Option<SolverConfig>> {
     // First, so dns-only flags next to --standalone/--webroot are refused.
-    if let Some(dns) = dns_solver_config(&args.dns)? {
-        return Ok(dns);
+    if let Some(dns) = dns_solver_config(args.dns)? {
+        return Ok(Some(dns));
     }
     if args.webroot {
         let webroot = args
             .webroot_path
-            .clone()
             .ok_or_else(|| Error::Usage("--webroot needs -w DIR".into()))?;
-        let webroot = std::path::absolute(&webroot).map_err(Error::io(&webroot))?;
-        return Ok(SolverConfig::Webroot { webroot });
+        let webroot = std::path::absolute(webroot).map_err(Error::io(webroot))?;
+        return Ok(Some(SolverConfig::Webroot { webroot }));
     }
     if args.standalone {
-        return Ok(SolverConfig::Standalone {
+        return Ok(Some(SolverConfig::Standalone {
             http_port: args.http_01_port,
-            http_address: args.http_01_address.clone(),
-        });
+            http_address: args.http_01_address.map(str::to_string),
+        }));
     }
-    Err(Error::Usage(
-        "choose how to answer the CA's challenge: --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
-    ))
+    Ok(None)
 }
 
 /// The dns-01/manual part of the command line as stored settings.

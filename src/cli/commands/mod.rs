@@ -7,6 +7,7 @@ mod check;
 mod delete;
 mod import_certbot;
 mod issue;
+mod reconfigure;
 mod register;
 mod renew;
 mod revoke;
@@ -78,6 +79,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Renew(args) => renew::run(&ctx, args),
         Command::Check(args) => check::run(&ctx, args),
         Command::Delete(args) => delete::run(&ctx, args),
+        Command::Reconfigure(args) => reconfigure::run(&ctx, args),
     };
     match result {
         Ok(code) => code,
