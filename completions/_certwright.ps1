@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Manage ACME accounts: list, show, update, rollover, deactivate')
             [CompletionResult]::new('import-certbot', 'import-certbot', [CompletionResultType]::ParameterValue, 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install an existing certificate into a web server''s configuration (kept in the renewal file: renewals reload the server)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew every certificate that is due (run it from cron or a timer)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked')
@@ -88,6 +89,9 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--webroot-path', '--webroot-path', [CompletionResultType]::ParameterName, 'The web server''s document root, for --webroot')
             [CompletionResult]::new('--http-01-port', '--http-01-port', [CompletionResultType]::ParameterName, 'Port of the standalone server (the CA always connects to port 80; change this only behind a port forward or for test CAs)')
             [CompletionResult]::new('--http-01-address', '--http-01-address', [CompletionResultType]::ParameterName, 'Address the standalone server listens on [default: all]')
+            [CompletionResult]::new('--nginx-server-root', '--nginx-server-root', [CompletionResultType]::ParameterName, 'The directory holding nginx.conf [default: /etc/nginx]')
+            [CompletionResult]::new('--nginx-ctl', '--nginx-ctl', [CompletionResultType]::ParameterName, 'The nginx binary, or a wrapper [default: nginx]')
+            [CompletionResult]::new('--https-port', '--https-port', [CompletionResultType]::ParameterName, 'Port a server block gets `listen PORT ssl` on when it has no TLS yet [default: 443]')
             [CompletionResult]::new('--cert-name', '--cert-name', [CompletionResultType]::ParameterName, 'Name of the lineage [default: the first domain]')
             [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key type of the certificate')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account to use when several exist for the server')
@@ -119,6 +123,9 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]')
             [CompletionResult]::new('--standalone', '--standalone', [CompletionResultType]::ParameterName, 'Answer http-01 with a built-in web server (needs the port free)')
             [CompletionResult]::new('--webroot', '--webroot', [CompletionResultType]::ParameterName, 'Answer http-01 by writing files into a running web server''s root')
+            [CompletionResult]::new('--nginx', '--nginx', [CompletionResultType]::ParameterName, 'Answer http-01 through the running nginx and install the certificate in the server blocks whose server_name matches')
+            [CompletionResult]::new('--redirect', '--redirect', [CompletionResultType]::ParameterName, 'Redirect plain http to https (301) in the server blocks that serve the names')
+            [CompletionResult]::new('--no-redirect', '--no-redirect', [CompletionResultType]::ParameterName, 'Add no redirect [default]')
             [CompletionResult]::new('--force-renewal', '--force-renewal', [CompletionResultType]::ParameterName, 'Replace the lineage''s certificate even if one is installed')
             [CompletionResult]::new('--allow-name-removal', '--allow-name-removal', [CompletionResultType]::ParameterName, 'Issue even if this leaves out names the lineage''s certificate has (without it, that needs a yes on a terminal)')
             [CompletionResult]::new('--expand', '--expand', [CompletionResultType]::ParameterName, 'Accepted for certbot compatibility: adding names to a lineage needs no flag (certwright says which names it adds)')
@@ -365,6 +372,30 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'certwright;install' {
+            [CompletionResult]::new('--cert-name', '--cert-name', [CompletionResultType]::ParameterName, 'The lineage whose certificate to install')
+            [CompletionResult]::new('--nginx-server-root', '--nginx-server-root', [CompletionResultType]::ParameterName, 'The directory holding nginx.conf [default: /etc/nginx]')
+            [CompletionResult]::new('--nginx-ctl', '--nginx-ctl', [CompletionResultType]::ParameterName, 'The nginx binary, or a wrapper [default: nginx]')
+            [CompletionResult]::new('--https-port', '--https-port', [CompletionResultType]::ParameterName, 'Port a server block gets `listen PORT ssl` on when it has no TLS yet [default: 443]')
+            [CompletionResult]::new('--http-01-port', '--http-01-port', [CompletionResultType]::ParameterName, 'The port nginx serves plain http on (where --redirect goes) [default: 80]')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]')
+            [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]')
+            [CompletionResult]::new('--nginx', '--nginx', [CompletionResultType]::ParameterName, 'Answer http-01 through the running nginx and install the certificate in the server blocks whose server_name matches')
+            [CompletionResult]::new('--redirect', '--redirect', [CompletionResultType]::ParameterName, 'Redirect plain http to https (301) in the server blocks that serve the names')
+            [CompletionResult]::new('--no-redirect', '--no-redirect', [CompletionResultType]::ParameterName, 'Add no redirect [default]')
+            [CompletionResult]::new('--non-interactive', '--non-interactive', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document as the result (and JSON lines for progress events on stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'certwright;renew' {
             [CompletionResult]::new('--cert-name', '--cert-name', [CompletionResultType]::ParameterName, 'Only these lineages (repeatable) [default: all]')
             [CompletionResult]::new('--random-sleep-max', '--random-sleep-max', [CompletionResultType]::ParameterName, 'Upper bound, in seconds, of the random sleep of non-interactive runs [default: 480]')
@@ -486,6 +517,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Manage ACME accounts: list, show, update, rollover, deactivate')
             [CompletionResult]::new('import-certbot', 'import-certbot', [CompletionResultType]::ParameterValue, 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install an existing certificate into a web server''s configuration (kept in the renewal file: renewals reload the server)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew every certificate that is due (run it from cron or a timer)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked')
@@ -529,6 +561,9 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             break
         }
         'certwright;help;import-certbot' {
+            break
+        }
+        'certwright;help;install' {
             break
         }
         'certwright;help;renew' {

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand revoke 'Revoke a certificate'
             cand account 'Manage ACME accounts: list, show, update, rollover, deactivate'
             cand import-certbot 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)'
+            cand install 'Install an existing certificate into a web server''s configuration (kept in the renewal file: renewals reload the server)'
             cand renew 'Renew every certificate that is due (run it from cron or a timer)'
             cand check 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
             cand delete 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
@@ -83,6 +84,9 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand --webroot-path 'The web server''s document root, for --webroot'
             cand --http-01-port 'Port of the standalone server (the CA always connects to port 80; change this only behind a port forward or for test CAs)'
             cand --http-01-address 'Address the standalone server listens on [default: all]'
+            cand --nginx-server-root 'The directory holding nginx.conf [default: /etc/nginx]'
+            cand --nginx-ctl 'The nginx binary, or a wrapper [default: nginx]'
+            cand --https-port 'Port a server block gets `listen PORT ssl` on when it has no TLS yet [default: 443]'
             cand --cert-name 'Name of the lineage [default: the first domain]'
             cand --key-type 'Key type of the certificate'
             cand --account 'Account to use when several exist for the server'
@@ -114,6 +118,9 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand --lock-wait 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]'
             cand --standalone 'Answer http-01 with a built-in web server (needs the port free)'
             cand --webroot 'Answer http-01 by writing files into a running web server''s root'
+            cand --nginx 'Answer http-01 through the running nginx and install the certificate in the server blocks whose server_name matches'
+            cand --redirect 'Redirect plain http to https (301) in the server blocks that serve the names'
+            cand --no-redirect 'Add no redirect [default]'
             cand --force-renewal 'Replace the lineage''s certificate even if one is installed'
             cand --allow-name-removal 'Issue even if this leaves out names the lineage''s certificate has (without it, that needs a yes on a terminal)'
             cand --expand 'Accepted for certbot compatibility: adding names to a lineage needs no flag (certwright says which names it adds)'
@@ -343,6 +350,29 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'certwright;install'= {
+            cand --cert-name 'The lineage whose certificate to install'
+            cand --nginx-server-root 'The directory holding nginx.conf [default: /etc/nginx]'
+            cand --nginx-ctl 'The nginx binary, or a wrapper [default: nginx]'
+            cand --https-port 'Port a server block gets `listen PORT ssl` on when it has no TLS yet [default: 443]'
+            cand --http-01-port 'The port nginx serves plain http on (where --redirect goes) [default: 80]'
+            cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
+            cand --config 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]'
+            cand --lock-wait 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]'
+            cand --nginx 'Answer http-01 through the running nginx and install the certificate in the server blocks whose server_name matches'
+            cand --redirect 'Redirect plain http to https (301) in the server blocks that serve the names'
+            cand --no-redirect 'Add no redirect [default]'
+            cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+            cand -v 'More output: -v shows every request to the CA, -vv adds details'
+            cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'certwright;renew'= {
             cand --cert-name 'Only these lineages (repeatable) [default: all]'
             cand --random-sleep-max 'Upper bound, in seconds, of the random sleep of non-interactive runs [default: 480]'
@@ -460,6 +490,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand revoke 'Revoke a certificate'
             cand account 'Manage ACME accounts: list, show, update, rollover, deactivate'
             cand import-certbot 'Take over certbot''s certificates and accounts (certbot''s files are only read, never changed)'
+            cand install 'Install an existing certificate into a web server''s configuration (kept in the renewal file: renewals reload the server)'
             cand renew 'Renew every certificate that is due (run it from cron or a timer)'
             cand check 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
             cand delete 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
@@ -492,6 +523,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
         &'certwright;help;account;deactivate'= {
         }
         &'certwright;help;import-certbot'= {
+        }
+        &'certwright;help;install'= {
         }
         &'certwright;help;renew'= {
         }

@@ -39,6 +39,7 @@ complete -c certwright -n "__fish_certwright_needs_command" -f -a "certificates"
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "revoke" -d 'Revoke a certificate'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "account" -d 'Manage ACME accounts: list, show, update, rollover, deactivate'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
+complete -c certwright -n "__fish_certwright_needs_command" -f -a "install" -d 'Install an existing certificate into a web server\'s configuration (kept in the renewal file: renewals reload the server)'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "check" -d 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
 complete -c certwright -n "__fish_certwright_needs_command" -f -a "delete" -d 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
@@ -78,6 +79,9 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -s d -l dom
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -s w -l webroot-path -d 'The web server\'s document root, for --webroot' -r -F
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l http-01-port -d 'Port of the standalone server (the CA always connects to port 80; change this only behind a port forward or for test CAs)' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l http-01-address -d 'Address the standalone server listens on [default: all]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l nginx-server-root -d 'The directory holding nginx.conf [default: /etc/nginx]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l nginx-ctl -d 'The nginx binary, or a wrapper [default: nginx]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l https-port -d 'Port a server block gets `listen PORT ssl` on when it has no TLS yet [default: 443]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l cert-name -d 'Name of the lineage [default: the first domain]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l key-type -d 'Key type of the certificate' -r -f -a "ecdsa-p256\t''
 ecdsa-p384\t''
@@ -115,6 +119,9 @@ complete -c certwright -n "__fish_certwright_using_subcommand issue" -l config -
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l standalone -d 'Answer http-01 with a built-in web server (needs the port free)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l webroot -d 'Answer http-01 by writing files into a running web server\'s root'
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l nginx -d 'Answer http-01 through the running nginx and install the certificate in the server blocks whose server_name matches'
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l redirect -d 'Redirect plain http to https (301) in the server blocks that serve the names'
+complete -c certwright -n "__fish_certwright_using_subcommand issue" -l no-redirect -d 'Add no redirect [default]'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l force-renewal -d 'Replace the lineage\'s certificate even if one is installed'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l allow-name-removal -d 'Issue even if this leaves out names the lineage\'s certificate has (without it, that needs a yes on a terminal)'
 complete -c certwright -n "__fish_certwright_using_subcommand issue" -l expand -d 'Accepted for certbot compatibility: adding names to a lineage needs no flag (certwright says which names it adds)'
@@ -279,6 +286,23 @@ complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s
 complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
 complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s h -l help -d 'Print help'
 complete -c certwright -n "__fish_certwright_using_subcommand import-certbot" -s V -l version -d 'Print version'
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l cert-name -d 'The lineage whose certificate to install' -r
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l nginx-server-root -d 'The directory holding nginx.conf [default: /etc/nginx]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l nginx-ctl -d 'The nginx binary, or a wrapper [default: nginx]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l https-port -d 'Port a server block gets `listen PORT ssl` on when it has no TLS yet [default: 443]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l http-01-port -d 'The port nginx serves plain http on (where --redirect goes) [default: 80]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l config-dir -d 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user\'s config dir]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l config -d 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]' -r -F
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l lock-wait -d 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]' -r
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l nginx -d 'Answer http-01 through the running nginx and install the certificate in the server blocks whose server_name matches'
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l redirect -d 'Redirect plain http to https (301) in the server blocks that serve the names'
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l no-redirect -d 'Add no redirect [default]'
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l non-interactive -d 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+complete -c certwright -n "__fish_certwright_using_subcommand install" -s v -l verbose -d 'More output: -v shows every request to the CA, -vv adds details'
+complete -c certwright -n "__fish_certwright_using_subcommand install" -s q -l quiet -d 'Print only errors'
+complete -c certwright -n "__fish_certwright_using_subcommand install" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+complete -c certwright -n "__fish_certwright_using_subcommand install" -s h -l help -d 'Print help'
+complete -c certwright -n "__fish_certwright_using_subcommand install" -s V -l version -d 'Print version'
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l cert-name -d 'Only these lineages (repeatable) [default: all]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l random-sleep-max -d 'Upper bound, in seconds, of the random sleep of non-interactive runs [default: 480]' -r
 complete -c certwright -n "__fish_certwright_using_subcommand renew" -l jobs -d 'Renew up to N certificates at once (they share the account and the CA\'s Retry-After pauses) [default: 4, see docs/renewal.md]' -r
@@ -366,17 +390,18 @@ complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -s q 
 complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -l json -d 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
 complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -s h -l help -d 'Print help'
 complete -c certwright -n "__fish_certwright_using_subcommand reconfigure" -s V -l version -d 'Print version'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "register" -d 'Create (or find) an account with the CA'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "certificates" -d 'List the certificates certwright manages'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "revoke" -d 'Revoke a certificate'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "account" -d 'Manage ACME accounts: list, show, update, rollover, deactivate'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "check" -d 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "delete" -d 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "reconfigure" -d 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA\'s staging directory; nothing is saved if it fails'
-complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot renew check delete reconfigure help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "register" -d 'Create (or find) an account with the CA'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "issue" -d 'Obtain a certificate and install it under live/<name>/'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "certificates" -d 'List the certificates certwright manages'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "revoke" -d 'Revoke a certificate'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "account" -d 'Manage ACME accounts: list, show, update, rollover, deactivate'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "import-certbot" -d 'Take over certbot\'s certificates and accounts (certbot\'s files are only read, never changed)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "install" -d 'Install an existing certificate into a web server\'s configuration (kept in the renewal file: renewals reload the server)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "renew" -d 'Renew every certificate that is due (run it from cron or a timer)'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "check" -d 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "delete" -d 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "reconfigure" -d 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA\'s staging directory; nothing is saved if it fails'
+complete -c certwright -n "__fish_certwright_using_subcommand help; and not __fish_seen_subcommand_from register issue certificates revoke account import-certbot install renew check delete reconfigure help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List the accounts stored locally (no network)'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show an account as the CA sees it, and what the CA offers'
 complete -c certwright -n "__fish_certwright_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "update" -d 'Change the account\'s contact addresses'

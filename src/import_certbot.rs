@@ -241,6 +241,7 @@ fn import_lineage(
         pre_hook: hook("pre_hook"),
         post_hook: hook("post_hook"),
         deploy_hook,
+        installer: None,
         certwright_version: env!("CARGO_PKG_VERSION").into(),
     })?;
     Ok(())

@@ -149,6 +149,7 @@ fn build_store(root: &Path, n: usize, ca: &Ca) {
             pre_hook: None,
             post_hook: None,
             deploy_hook: Some("systemctl reload nginx".into()),
+            installer: None,
             certwright_version: "0.1.0".into(),
         };
         std::fs::write(

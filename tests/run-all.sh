@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v pebble >/dev/null || ! command -v pebble-challtestsrv >/dev/null || ! command -v certbot >/dev/null; then
+if ! command -v pebble >/dev/null || ! command -v pebble-challtestsrv >/dev/null || ! command -v certbot >/dev/null || ! command -v nginx >/dev/null || ! command -v openssl >/dev/null; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq
-  $sudo apt-get install -y -qq pebble certbot >/dev/null
+  $sudo apt-get install -y -qq pebble certbot nginx openssl >/dev/null
 fi
 cargo test "$@"

@@ -54,6 +54,27 @@ impl Operator for Terminal {
     }
 }
 
+/// What a solver can check once the names are known, before the CA hears
+/// from us (nginx: a block answers each name on the http port).
+pub fn preflight(config: &SolverConfig, domains: &[String]) -> Result<()> {
+    match config {
+        SolverConfig::Nginx {
+            server_root,
+            ctl,
+            http_port,
+        } => super::nginx::NginxSolver::new(
+            crate::nginx::ctl::Nginx::new(ctl, server_root),
+            http_port.unwrap_or(DEFAULT_HTTP_PORT),
+            Arc::new(crate::progress::Silent),
+        )
+        .preflight(domains),
+        SolverConfig::Standalone { .. }
+        | SolverConfig::Webroot { .. }
+        | SolverConfig::Dns { .. }
+        | SolverConfig::Manual { .. } => Ok(()),
+    }
+}
+
 /// Builds a solver without prompts or progress output (see
 /// [`build_solver_with`]).
 pub fn build_solver(config: &SolverConfig) -> Result<Box<dyn Solver>> {
@@ -70,6 +91,15 @@ pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<d
             http_port.unwrap_or(DEFAULT_HTTP_PORT),
         )?),
         SolverConfig::Webroot { webroot } => Box::new(Webroot::new(webroot)?),
+        SolverConfig::Nginx {
+            server_root,
+            ctl,
+            http_port,
+        } => Box::new(super::nginx::NginxSolver::new(
+            crate::nginx::ctl::Nginx::new(ctl, server_root),
+            http_port.unwrap_or(DEFAULT_HTTP_PORT),
+            Arc::clone(&env.progress),
+        )),
         SolverConfig::Dns {
             auth_hook,
             cleanup_hook,

@@ -163,6 +163,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         certwright issue -d example.com -d www.example.com --webroot -w /var/www/html\n  \
         certwright issue -d example.com --standalone --email admin@example.com --agree-tos\n  \
+        certwright issue -d example.com -d www.example.com --nginx --redirect\n  \
         certwright issue -d example.com -d '*.example.com' --propagation-timeout 300 \\\n      \
         --dns-hook /etc/certwright/hooks/auth.sh --dns-cleanup-hook /etc/certwright/hooks/cleanup.sh")]
     Issue(IssueArgs),
@@ -196,6 +197,13 @@ pub enum Command {
         after_help = "Example:\n  sudo certwright import-certbot --certbot-dir /etc/letsencrypt"
     )]
     ImportCertbot(ImportCertbotArgs),
+
+    /// Install an existing certificate into a web server's configuration
+    /// (kept in the renewal file: renewals reload the server)
+    #[command(after_help = "Examples:\n  \
+        certwright install --nginx --cert-name example.com\n  \
+        certwright install --nginx --cert-name example.com --redirect --nginx-server-root /srv/nginx")]
+    Install(InstallArgs),
 
     /// Renew every certificate that is due (run it from cron or a timer)
     #[command(after_help = "Examples:\n  \
@@ -335,6 +343,53 @@ pub enum ListFormat {
     Text,
     /// node_exporter's textfile format (what renew writes to its metrics file)
     Prometheus,
+}
+
+/// `--nginx` and how to reach that nginx (docs/nginx.md); kept in the
+/// renewal file.
+#[derive(Debug, Args, Clone, Default)]
+pub struct NginxArgs {
+    /// Answer http-01 through the running nginx and install the certificate
+    /// in the server blocks whose server_name matches
+    #[arg(long)]
+    pub nginx: bool,
+
+    /// The directory holding nginx.conf [default: /etc/nginx]
+    #[arg(long, value_name = "DIR", requires = "nginx")]
+    pub nginx_server_root: Option<PathBuf>,
+
+    /// The nginx binary, or a wrapper [default: nginx]
+    #[arg(long, value_name = "PATH", requires = "nginx")]
+    pub nginx_ctl: Option<PathBuf>,
+
+    /// Port a server block gets `listen PORT ssl` on when it has no TLS yet
+    /// [default: 443]
+    #[arg(long, value_name = "PORT", requires = "nginx")]
+    pub https_port: Option<u16>,
+
+    /// Redirect plain http to https (301) in the server blocks that serve
+    /// the names
+    #[arg(long, requires = "nginx", conflicts_with = "no_redirect")]
+    pub redirect: bool,
+
+    /// Add no redirect [default]
+    #[arg(long, requires = "nginx")]
+    pub no_redirect: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// The lineage whose certificate to install
+    #[arg(long, value_name = "NAME")]
+    pub cert_name: String,
+
+    #[command(flatten)]
+    pub nginx: NginxArgs,
+
+    /// The port nginx serves plain http on (where --redirect goes)
+    /// [default: 80]
+    #[arg(long = "http-01-port", value_name = "PORT")]
+    pub http_01_port: Option<u16>,
 }
 
 /// Hook commands, run with `sh -c`; values come in the environment.
@@ -485,6 +540,10 @@ pub struct IssueArgs {
     /// Address the standalone server listens on [default: all]
     #[arg(long = "http-01-address", value_name = "ADDR")]
     pub http_01_address: Option<String>,
+
+    /// Answer http-01 through nginx and install the certificate there
+    #[command(flatten)]
+    pub nginx: NginxArgs,
 
     /// Name of the lineage [default: the first domain]
     #[arg(long, value_name = "NAME")]

@@ -286,6 +286,8 @@ struct Outcome {
     not_after: Option<SystemTime>,
     error: Option<String>,
     deploy_error: Option<String>,
+    /// The lineage's installer (nginx) failed after the renewal.
+    install_error: Option<String>,
     /// The renewal completed an order an interrupted run had left.
     resumed: bool,
     /// HTTP requests sent for this lineage.
@@ -303,6 +305,7 @@ impl Outcome {
             not_after: None,
             error: None,
             deploy_error: None,
+            install_error: None,
             resumed: false,
             requests: 0,
         }
@@ -321,6 +324,7 @@ impl Outcome {
             "live": store.live_path(&self.name),
             "error": self.error,
             "deploy_hook_error": self.deploy_error,
+            "install_error": self.install_error,
             "resumed": self.resumed,
             "requests": self.requests,
         })
@@ -504,6 +508,9 @@ struct Runner<'a> {
     /// Standalone http-01 servers shared by the lineages of a parallel run
     /// that listen on the same address and port.
     standalone: Mutex<HashMap<(String, u16), Arc<Standalone>>>,
+    /// Lineages whose solver edits shared system state (nginx's
+    /// configuration, reloaded per challenge) renew one at a time.
+    exclusive: Mutex<()>,
     /// Lineage blocks are printed whole.
     printing: Mutex<()>,
     renewed: AtomicU32,
@@ -525,6 +532,7 @@ impl<'a> Runner<'a> {
             deploying: Mutex::default(),
             staging_account: Mutex::default(),
             standalone: Mutex::default(),
+            exclusive: Mutex::default(),
             printing: Mutex::default(),
             renewed: AtomicU32::new(0),
             failures: AtomicU32::new(0),
@@ -797,6 +805,24 @@ impl<'a> Runner<'a> {
                 o.not_after = Some(not_after);
                 if !self.settings.dry_run {
                     self.installed(&l);
+                    // The configuration already points at live/: this
+                    // reloads the server (and repairs removed lines). One
+                    // worker at a time edits and reloads it.
+                    if let Some(installer) = &l.config.installer {
+                        let _one_at_a_time = self.deploying.lock().expect("deploy mutex");
+                        let store = self.env.store;
+                        if let Err(e) = crate::installer::install(
+                            installer,
+                            &store.live_fullchain(&name),
+                            &store.live_privkey(&name),
+                            &l.config.domains,
+                            self.progress(),
+                        ) {
+                            self.error_in(&name, &e);
+                            o.install_error = Some(e.to_string());
+                            self.failed();
+                        }
+                    }
                     if let Err(e) = self.deploy_hook(&l.config) {
                         self.error_in(&name, &e);
                         o.deploy_error = Some(e.to_string());
@@ -854,6 +880,8 @@ impl<'a> Runner<'a> {
     /// left by an interrupted run was completed.
     fn issue(&self, l: &Lineage) -> Result<(Option<u32>, SystemTime, bool)> {
         let config = &l.config;
+        let _one_at_a_time = matches!(config.solver, SolverConfig::Nginx { .. })
+            .then(|| self.exclusive.lock().expect("exclusive solver mutex"));
         // Bind the port / check the webroot before the CA hears from us.
         let mut solver = self.solver(&config.solver)?;
         let store = self.env.store;
@@ -1034,10 +1062,10 @@ impl<'a> Runner<'a> {
                     o.name,
                     o.version.unwrap_or_default(),
                     o.not_after.map(rfc3339).unwrap_or_default(),
-                    if o.deploy_error.is_some() {
-                        "; the deploy hook failed"
-                    } else {
-                        ""
+                    match (&o.install_error, &o.deploy_error) {
+                        (Some(_), _) => "; installing it into the web server failed",
+                        (None, Some(_)) => "; the deploy hook failed",
+                        (None, None) => "",
                     }
                 )),
                 Action::Failed => lines.push(format!(

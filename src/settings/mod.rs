@@ -326,6 +326,15 @@ fn overlay_solver(upper: &ConfigFile, stored: &SolverConfig) -> SolverConfig {
             http_address: upper.http_01_address.clone().or(http_address.clone()),
         },
         SolverConfig::Webroot { .. } => stored.clone(),
+        SolverConfig::Nginx {
+            server_root,
+            ctl,
+            http_port,
+        } => SolverConfig::Nginx {
+            server_root: server_root.clone(),
+            ctl: ctl.clone(),
+            http_port: upper.http_01_port.or(*http_port),
+        },
         SolverConfig::Dns {
             auth_hook,
             cleanup_hook,
@@ -388,6 +397,7 @@ mod tests {
             pre_hook: Some("lineage pre".into()),
             post_hook: Some("lineage post".into()),
             deploy_hook: Some("lineage deploy".into()),
+            installer: None,
             certwright_version: String::new(),
         }
     }

@@ -774,6 +774,7 @@ mod tests {
             pre_hook: None,
             post_hook: None,
             deploy_hook: Some("systemctl reload nginx".into()),
+            installer: None,
             certwright_version: "test".into(),
         };
         store.save_renewal_config(&config).unwrap();

@@ -54,6 +54,33 @@ pub enum SolverConfig {
         #[serde(flatten)]
         propagation: PropagationOverrides,
     },
+    /// http-01 through a running nginx (docs/nginx.md).
+    Nginx {
+        /// The directory holding nginx.conf.
+        server_root: PathBuf,
+        /// The nginx binary (or a wrapper).
+        ctl: PathBuf,
+        /// The port the CA connects to [default 80].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        http_port: Option<u16>,
+    },
+}
+
+/// How a lineage's certificate is put into a server's configuration after
+/// issuance and every renewal (`--nginx`, `install`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum InstallerConfig {
+    Nginx {
+        server_root: PathBuf,
+        ctl: PathBuf,
+        /// Where plain http is served (the blocks a redirect goes into).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        http_port: Option<u16>,
+        https_port: u16,
+        #[serde(default)]
+        redirect: bool,
+    },
 }
 
 /// renewal/<name>.toml: everything needed to renew the lineage unattended.
@@ -94,6 +121,9 @@ pub struct RenewalConfig {
     pub post_hook: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deploy_hook: Option<String>,
+    /// Installs the certificate after issuance and each renewal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installer: Option<InstallerConfig>,
     /// Written by certwright; for humans reading the file.
     #[serde(default)]
     pub certwright_version: String,

@@ -18,6 +18,8 @@ mod hostile;
 mod import_certbot;
 mod issue;
 mod lifecycle;
+mod nginx;
+mod nginx_issue;
 mod output;
 mod pebble_nonce;
 mod renew;

@@ -231,6 +231,34 @@ fn json_documents_match_docs_json_output_md() {
     let doc = c.run("renew", &json_run(&cw, &["renew", "--no-random-sleep"]));
     assert_eq!(doc["certificates"][0]["action"], "not_due");
 
+    let nginx = crate::common::nginx::NginxServer::start(&[crate::common::nginx::Site {
+        file: "json",
+        body: "server { listen 127.0.0.1:{http}; server_name json.example.test; }\n".into(),
+    }]);
+    let (root, http, https) = (
+        nginx.root().display().to_string(),
+        nginx.http_port.to_string(),
+        nginx.https_port.to_string(),
+    );
+    let out = json_run(
+        &cw,
+        &[
+            "install",
+            "--nginx",
+            "--cert-name",
+            "json.example.test",
+            "--nginx-server-root",
+            &root,
+            "--http-01-port",
+            &http,
+            "--https-port",
+            &https,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = c.run("install", &out);
+    assert_eq!(doc["changed_files"].as_array().map(Vec::len), Some(1));
+
     c.run("account list", &json_run(&cw, &["account", "list"]));
     c.run("account show", &json_run(&cw, &["account", "show"]));
     let doc = c.run(

@@ -33,18 +33,27 @@ pub(super) struct SolverFlags<'a> {
     pub dns: &'a DnsArgs,
 }
 
-fn solver_config(args: &IssueArgs) -> Result<SolverConfig> {
-    chosen_solver(&SolverFlags {
+fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<SolverConfig> {
+    let flags = SolverFlags {
         standalone: args.standalone,
         webroot: args.webroot,
         webroot_path: args.webroot_path.as_deref(),
         http_01_port: args.http_01_port,
         http_01_address: args.http_01_address.as_deref(),
         dns: &args.dns,
-    })?
-    .ok_or_else(|| {
+    };
+    if let Some(nginx) = nginx {
+        // Checked first, so dns-only flags are refused with --nginx too.
+        if args.standalone || args.webroot || dns_solver_config(&args.dns)?.is_some() {
+            return Err(Error::Usage(
+                "--nginx answers the challenge itself: leave out --standalone, --webroot, --dns-hook and --manual".into(),
+            ));
+        }
+        return Ok(nginx.clone());
+    }
+    chosen_solver(&flags)?.ok_or_else(|| {
         Error::Usage(
-            "choose how to answer the CA's challenge: --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
+            "choose how to answer the CA's challenge: --nginx, --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
         )
     })
 }
@@ -263,11 +272,17 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         Some(input) => input.names.clone(),
         None => names::normalize_domains(&args.domains)?,
     };
-    let solver_config = settings.solver_to_remember(&solver_config(args)?);
+    // The installer's earlier settings are read again under the lock;
+    // here only the flags matter.
+    let nginx = super::install::nginx_settings(&args.nginx, args.http_01_port, None)?;
+    let solver_config =
+        settings.solver_to_remember(&solver_config(args, nginx.as_ref().map(|n| &n.0))?);
     let dns01 = match &solver_config {
         SolverConfig::Dns { .. } => true,
         SolverConfig::Manual { challenge, .. } => *challenge == ChallengeType::Dns01,
-        SolverConfig::Standalone { .. } | SolverConfig::Webroot { .. } => false,
+        SolverConfig::Standalone { .. }
+        | SolverConfig::Webroot { .. }
+        | SolverConfig::Nginx { .. } => false,
     };
     if let (false, Some(wild)) = (dns01, domains.iter().find(|d| d.starts_with("*."))) {
         return Err(Error::Usage(format!(
@@ -295,6 +310,18 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let _lock = ctx.lock(&target.account_store, &settings)?;
     let existing = store.renewal_config(&name)?;
     let added = check_name_changes(ctx, &name, existing.as_ref(), &domains, args)?;
+    let old_installer = existing.as_ref().and_then(|e| e.installer.as_ref());
+    // --nginx's flags over the lineage's installer; without --nginx the
+    // lineage keeps the installer `install` gave it.
+    let installer =
+        match super::install::nginx_settings(&args.nginx, args.http_01_port, old_installer)? {
+            Some((_, installer)) => Some(installer),
+            None => old_installer.cloned(),
+        };
+    crate::challenge::setup::preflight(&settings.solver(&solver_config), &domains)?;
+    if let (Some(installer), false) = (&installer, dry_run) {
+        crate::installer::preflight(installer, &domains)?;
+    }
     // For a dry run, name where the real run would install, not the scratch
     // store that is about to vanish.
     let shown = if dry_run { &live } else { store };
@@ -311,9 +338,14 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         if info.not_after > ctx.clock.now() {
             ctx.output.result(
                 &format!(
-                    "A certificate for {} is already installed (expires {}); use --force-renewal to replace it",
+                    "A certificate for {} is already installed (expires {}); use --force-renewal to replace it{}",
                     domains.join(", "),
-                    rfc3339(info.not_after)
+                    rfc3339(info.not_after),
+                    if args.nginx.nginx {
+                        format!(", or `certwright install --nginx --cert-name {name}` to put it into nginx")
+                    } else {
+                        String::new()
+                    }
                 ),
                 json!({
                     "ok": true,
@@ -338,6 +370,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
                     "requests": 0,
                     "elapsed_ms": started.elapsed().as_millis() as u64,
                     "deploy_hook_error": null,
+                    "install_error": null,
                 }),
             );
             return Ok(exit::SUCCESS);
@@ -408,6 +441,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let account = client.account(&acct.key, &acct.record.url);
     let issued = issue(&account, store, solver.as_mut(), &request)?;
     let mut deploy_error = None;
+    let mut install_error = None;
     if !dry_run {
         store.save_renewal_config(&RenewalConfig {
             name: name.clone(),
@@ -427,11 +461,26 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             pre_hook: remember.pre_hook.clone(),
             post_hook: remember.post_hook.clone(),
             deploy_hook: remember.deploy_hook.clone(),
+            installer: installer.clone(),
             certwright_version: env!("CARGO_PKG_VERSION").into(),
         })?;
         crate::issue::finish_first_issue(store, &name)?;
         if let Err(e) = crate::renew::remember_directory(store, &client, ctx.clock.now()) {
             ctx.output.warn(&e.to_string());
+        }
+        // Before the deploy hook, which may expect the server to use the
+        // new certificate. A failure is reported; the certificate stays
+        // issued, and `install` tries again.
+        if let Some(installer) = &installer {
+            install_error = super::install::install_lineage(
+                ctx,
+                installer,
+                &store.live_fullchain(&name),
+                &store.live_privkey(&name),
+                &domains,
+            )
+            .err()
+            .inspect(|e| ctx.output.error_in(&name, e));
         }
         // A failing deploy hook is reported; the new certificate stays.
         deploy_error = now.deploy_hook.as_deref().and_then(|cmd| {
@@ -468,10 +517,15 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             shown.live_fullchain(&name).display(),
             shown.live_privkey(&name).display(),
             rfc3339(issued.info.not_after),
-            if deploy_error.is_some() {
-                "\n  the deploy hook failed (see above); the certificate stays installed"
-            } else {
-                ""
+            match (&install_error, &deploy_error) {
+                (Some(_), _) => format!(
+                    "\n  installing it into nginx failed (see above); nginx's configuration is unchanged. Fix it, then run `certwright install --nginx --cert-name {name}`"
+                ),
+                (None, Some(_)) =>
+                    "\n  the deploy hook failed (see above); the certificate stays installed".into(),
+                (None, None) if installer.is_some() =>
+                    "\n  nginx uses it now, and renewals reload nginx".into(),
+                (None, None) => String::new(),
             }
         )
     };
@@ -483,7 +537,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         &human,
         json!({
             // `ok` is false exactly when the exit status is not 0.
-            "ok": deploy_error.is_none(),
+            "ok": deploy_error.is_none() && install_error.is_none(),
             "issued": true,
             "dry_run": dry_run,
             "staging": staging,
@@ -505,9 +559,10 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
             "requests": client.transport.request_count(),
             "elapsed_ms": started.elapsed().as_millis() as u64,
             "deploy_hook_error": deploy_error.as_ref().map(|e| e.to_string()),
+            "install_error": install_error.as_ref().map(|e| e.to_string()),
         }),
     );
-    Ok(if deploy_error.is_some() {
+    Ok(if deploy_error.is_some() || install_error.is_some() {
         exit::FAILURE
     } else {
         exit::SUCCESS

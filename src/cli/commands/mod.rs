@@ -6,6 +6,7 @@ mod certificates;
 mod check;
 mod delete;
 mod import_certbot;
+mod install;
 mod issue;
 mod reconfigure;
 mod register;
@@ -80,6 +81,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run(&ctx, args),
         Command::Delete(args) => delete::run(&ctx, args),
         Command::Reconfigure(args) => reconfigure::run(&ctx, args),
+        Command::Install(args) => install::run(&ctx, args),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fault_server;
+pub mod nginx;
 
 use openssl::asn1::Asn1Time;
 use openssl::bn::{BigNum, MsbOption};
@@ -191,6 +192,9 @@ pub struct PebbleOptions {
     /// Reject this percentage of nonces [default 0, so request counts are exact].
     pub nonce_reject: u8,
     pub eab_keys: Vec<(String, String)>,
+    /// The port Pebble's VA connects to for http-01 (a web server the test
+    /// runs, e.g. nginx) [default: a free one nobody listens on].
+    pub http_port: Option<u16>,
 }
 
 /// A running Pebble plus pebble-challtestsrv as its DNS server.
@@ -231,8 +235,14 @@ impl Pebble {
         let dir = tempfile::tempdir().unwrap();
         let tls = TlsFixture::create(dir.path());
         let ports = free_ports(6);
-        let (acme, mgmt, http, tls_port, dns, cts_mgmt) =
-            (ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]);
+        let (acme, mgmt, http, tls_port, dns, cts_mgmt) = (
+            ports[0],
+            ports[1],
+            options.http_port.unwrap_or(ports[2]),
+            ports[3],
+            ports[4],
+            ports[5],
+        );
 
         let cts_log = std::fs::File::create(dir.path().join("challtestsrv.log")).unwrap();
         let mut cts = Command::new("pebble-challtestsrv")
