@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked')
             [CompletionResult]::new('reconfigure', 'reconfigure', [CompletionResultType]::ParameterValue, 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA''s staging directory; nothing is saved if it fails')
+            [CompletionResult]::new('persist-record', 'persist-record', [CompletionResultType]::ParameterValue, 'Print the dns-persist-01 TXT record that lets this account validate a name for as long as the record stays (draft-ietf-acme-dns-persist-01)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -89,6 +90,8 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--webroot-path', '--webroot-path', [CompletionResultType]::ParameterName, 'The web server''s document root, for --webroot')
             [CompletionResult]::new('--http-01-port', '--http-01-port', [CompletionResultType]::ParameterName, 'Port of the standalone server (the CA always connects to port 80; change this only behind a port forward or for test CAs)')
             [CompletionResult]::new('--http-01-address', '--http-01-address', [CompletionResultType]::ParameterName, 'Address the standalone server listens on [default: all]')
+            [CompletionResult]::new('--tls-alpn-01-port', '--tls-alpn-01-port', [CompletionResultType]::ParameterName, 'Port of the tls-alpn-01 server (the CA always connects to port 443; change this only behind a port forward or for test CAs)')
+            [CompletionResult]::new('--tls-alpn-01-address', '--tls-alpn-01-address', [CompletionResultType]::ParameterName, 'Address the tls-alpn-01 server listens on [default: all]')
             [CompletionResult]::new('--nginx-server-root', '--nginx-server-root', [CompletionResultType]::ParameterName, 'The directory holding nginx.conf [default: /etc/nginx]')
             [CompletionResult]::new('--nginx-ctl', '--nginx-ctl', [CompletionResultType]::ParameterName, 'The nginx binary, or a wrapper [default: nginx]')
             [CompletionResult]::new('--https-port', '--https-port', [CompletionResultType]::ParameterName, 'Port a server block gets `listen PORT ssl` on when it has no TLS yet [default: 443]')
@@ -107,7 +110,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--manual-auth-hook', '--manual-auth-hook', [CompletionResultType]::ParameterName, 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot''s --manual-auth-hook also works)')
             [CompletionResult]::new('--dns-cleanup-hook', '--dns-cleanup-hook', [CompletionResultType]::ParameterName, 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)')
             [CompletionResult]::new('--manual-cleanup-hook', '--manual-cleanup-hook', [CompletionResultType]::ParameterName, 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)')
-            [CompletionResult]::new('--preferred-challenges', '--preferred-challenges', [CompletionResultType]::ParameterName, 'Challenge type for --manual, in order of preference [default: dns-01]')
+            [CompletionResult]::new('--preferred-challenges', '--preferred-challenges', [CompletionResultType]::ParameterName, 'Challenge type: for --manual (dns-01 or http-01 [default: dns-01]), tls-alpn-01 with --standalone, or dns-persist-01 on its own')
             [CompletionResult]::new('--propagation-delay', '--propagation-delay', [CompletionResultType]::ParameterName, 'Seconds to wait unconditionally after all TXT records are set')
             [CompletionResult]::new('--propagation-timeout', '--propagation-timeout', [CompletionResultType]::ParameterName, 'Check that every TXT record is visible at the zone''s authoritative name servers before the CA looks, for up to SECONDS (no check unless set)')
             [CompletionResult]::new('--propagation-sleep-times', '--propagation-sleep-times', [CompletionResultType]::ParameterName, 'Seconds between those checks; the last value repeats [default: 1,2,4,8]')
@@ -142,8 +145,8 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document as the result (and JSON lines for progress events on stderr)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -485,7 +488,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--manual-auth-hook', '--manual-auth-hook', [CompletionResultType]::ParameterName, 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot''s --manual-auth-hook also works)')
             [CompletionResult]::new('--dns-cleanup-hook', '--dns-cleanup-hook', [CompletionResultType]::ParameterName, 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)')
             [CompletionResult]::new('--manual-cleanup-hook', '--manual-cleanup-hook', [CompletionResultType]::ParameterName, 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)')
-            [CompletionResult]::new('--preferred-challenges', '--preferred-challenges', [CompletionResultType]::ParameterName, 'Challenge type for --manual, in order of preference [default: dns-01]')
+            [CompletionResult]::new('--preferred-challenges', '--preferred-challenges', [CompletionResultType]::ParameterName, 'Challenge type: for --manual (dns-01 or http-01 [default: dns-01]), tls-alpn-01 with --standalone, or dns-persist-01 on its own')
             [CompletionResult]::new('--propagation-delay', '--propagation-delay', [CompletionResultType]::ParameterName, 'Seconds to wait unconditionally after all TXT records are set')
             [CompletionResult]::new('--propagation-timeout', '--propagation-timeout', [CompletionResultType]::ParameterName, 'Check that every TXT record is visible at the zone''s authoritative name servers before the CA looks, for up to SECONDS (no check unless set)')
             [CompletionResult]::new('--propagation-sleep-times', '--propagation-sleep-times', [CompletionResultType]::ParameterName, 'Seconds between those checks; the last value repeats [default: 1,2,4,8]')
@@ -498,6 +501,34 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('--reuse-key', '--reuse-key', [CompletionResultType]::ParameterName, 'Keep the private key across renewals')
             [CompletionResult]::new('--no-reuse-key', '--no-reuse-key', [CompletionResultType]::ParameterName, 'Generate a new private key at each renewal')
             [CompletionResult]::new('--manual', '--manual', [CompletionResultType]::ParameterName, 'Show the TXT records (or http-01 files) to create by hand and wait for Enter; needs a terminal (use --dns-hook in scripts)')
+            [CompletionResult]::new('--non-interactive', '--non-interactive', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document as the result (and JSON lines for progress events on stderr)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'certwright;persist-record' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging')
+            [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'PEM CA certificates to trust for the ACME server''s own TLS, instead of the system''s (private CAs, test servers such as Pebble)')
+            [CompletionResult]::new('--max-retry-wait', '--max-retry-wait', [CompletionResultType]::ParameterName, 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]')
+            [CompletionResult]::new('--order-timeout', '--order-timeout', [CompletionResultType]::ParameterName, 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account to use when several exist for the server')
+            [CompletionResult]::new('--staging-server', '--staging-server', [CompletionResultType]::ParameterName, 'Staging directory URL, for CAs whose staging directory certwright does not know')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'A name the record is for, repeatable; *.NAME implies --wildcard')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'A name the record is for, repeatable; *.NAME implies --wildcard')
+            [CompletionResult]::new('--persist-until', '--persist-until', [CompletionResultType]::ParameterName, 'Add persistUntil: the CA refuses the record after this date (UTC), RFC 3339 time or UNIX time in seconds')
+            [CompletionResult]::new('--issuer-domain-name', '--issuer-domain-name', [CompletionResultType]::ParameterName, 'The CA''s issuer domain name to put in the record [default: the first of the CA''s caaIdentities]')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]')
+            [CompletionResult]::new('--lock-wait', '--lock-wait', [CompletionResultType]::ParameterName, 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]')
+            [CompletionResult]::new('--staging', '--staging', [CompletionResultType]::ParameterName, 'Use the CA''s staging directory and keep the result apart from production, under <config-dir>/staging/')
+            [CompletionResult]::new('--wildcard', '--wildcard', [CompletionResultType]::ParameterName, 'Add policy=wildcard: the record then also covers *.NAME and every subdomain of NAME')
             [CompletionResult]::new('--non-interactive', '--non-interactive', [CompletionResultType]::ParameterName, 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More output: -v shows every request to the CA, -vv adds details')
@@ -522,6 +553,7 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked')
             [CompletionResult]::new('reconfigure', 'reconfigure', [CompletionResultType]::ParameterValue, 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA''s staging directory; nothing is saved if it fails')
+            [CompletionResult]::new('persist-record', 'persist-record', [CompletionResultType]::ParameterValue, 'Print the dns-persist-01 TXT record that lets this account validate a name for as long as the record stays (draft-ietf-acme-dns-persist-01)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -576,6 +608,9 @@ Register-ArgumentCompleter -Native -CommandName 'certwright' -ScriptBlock {
             break
         }
         'certwright;help;reconfigure' {
+            break
+        }
+        'certwright;help;persist-record' {
             break
         }
         'certwright;help;help' {

@@ -40,6 +40,9 @@ _certwright() {
             certwright,issue)
                 cmd="certwright__subcmd__issue"
                 ;;
+            certwright,persist-record)
+                cmd="certwright__subcmd__persist__subcmd__record"
+                ;;
             certwright,reconfigure)
                 cmd="certwright__subcmd__reconfigure"
                 ;;
@@ -112,6 +115,9 @@ _certwright() {
             certwright__subcmd__help,issue)
                 cmd="certwright__subcmd__help__subcmd__issue"
                 ;;
+            certwright__subcmd__help,persist-record)
+                cmd="certwright__subcmd__help__subcmd__persist__subcmd__record"
+                ;;
             certwright__subcmd__help,reconfigure)
                 cmd="certwright__subcmd__help__subcmd__reconfigure"
                 ;;
@@ -146,7 +152,7 @@ _certwright() {
 
     case "${cmd}" in
         certwright)
-            opts="-v -q -h -V --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version register issue certificates revoke account import-certbot install renew check delete reconfigure help"
+            opts="-v -q -h -V --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version register issue certificates revoke account import-certbot install renew check delete reconfigure persist-record help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -640,7 +646,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__help)
-            opts="register issue certificates revoke account import-certbot install renew check delete reconfigure help"
+            opts="register issue certificates revoke account import-certbot install renew check delete reconfigure persist-record help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -835,6 +841,20 @@ _certwright() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        certwright__subcmd__help__subcmd__persist__subcmd__record)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         certwright__subcmd__help__subcmd__reconfigure)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -968,7 +988,7 @@ _certwright() {
             return 0
             ;;
         certwright__subcmd__issue)
-            opts="-d -w -m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --domain --standalone --webroot --webroot-path --http-01-port --http-01-address --nginx --nginx-server-root --nginx-ctl --https-port --redirect --no-redirect --cert-name --key-type --account --preferred-chain --force-renewal --allow-name-removal --expand --reuse-key --no-reuse-key --renew-before --pre-hook --post-hook --deploy-hook --dry-run --profile --csr --key-path --manual-auth-hook --dns-hook --manual-cleanup-hook --dns-cleanup-hook --manual --preferred-challenges --propagation-delay --propagation-timeout --propagation-sleep-times --dns-resolver --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
+            opts="-d -w -m -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --domain --standalone --webroot --webroot-path --http-01-port --http-01-address --tls-alpn-01-port --tls-alpn-01-address --nginx --nginx-server-root --nginx-ctl --https-port --redirect --no-redirect --cert-name --key-type --account --preferred-chain --force-renewal --allow-name-removal --expand --reuse-key --no-reuse-key --renew-before --pre-hook --post-hook --deploy-hook --dry-run --profile --csr --key-path --manual-auth-hook --dns-hook --manual-cleanup-hook --dns-cleanup-hook --manual --preferred-challenges --propagation-delay --propagation-timeout --propagation-sleep-times --dns-resolver --email --agree-tos --register-unsafely-without-email --account-key-type --eab-kid --eab-hmac-key --staging --staging-server --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1011,6 +1031,14 @@ _certwright() {
                     return 0
                     ;;
                 --http-01-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-alpn-01-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-alpn-01-address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1087,7 +1115,7 @@ _certwright() {
                     return 0
                     ;;
                 --preferred-challenges)
-                    COMPREPLY=($(compgen -W "dns-01 http-01" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "dns-01 http-01 tls-alpn-01 dns-persist-01" -- "${cur}"))
                     return 0
                     ;;
                 --propagation-delay)
@@ -1127,6 +1155,72 @@ _certwright() {
                     return 0
                     ;;
                 --staging-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        certwright__subcmd__persist__subcmd__record)
+            opts="-d -v -q -h -V --server --ca-bundle --max-retry-wait --order-timeout --account --staging --staging-server --domain --wildcard --persist-until --issuer-domain-name --config-dir --config --lock-wait --non-interactive --verbose --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-retry-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --order-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --staging-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persist-until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer-domain-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1225,7 +1319,7 @@ _certwright() {
                     return 0
                     ;;
                 --preferred-challenges)
-                    COMPREPLY=($(compgen -W "dns-01 http-01" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "dns-01 http-01 tls-alpn-01 dns-persist-01" -- "${cur}"))
                     return 0
                     ;;
                 --propagation-delay)

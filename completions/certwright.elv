@@ -42,6 +42,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand check 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
             cand delete 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
             cand reconfigure 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA''s staging directory; nothing is saved if it fails'
+            cand persist-record 'Print the dns-persist-01 TXT record that lets this account validate a name for as long as the record stays (draft-ietf-acme-dns-persist-01)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certwright;register'= {
@@ -84,6 +85,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand --webroot-path 'The web server''s document root, for --webroot'
             cand --http-01-port 'Port of the standalone server (the CA always connects to port 80; change this only behind a port forward or for test CAs)'
             cand --http-01-address 'Address the standalone server listens on [default: all]'
+            cand --tls-alpn-01-port 'Port of the tls-alpn-01 server (the CA always connects to port 443; change this only behind a port forward or for test CAs)'
+            cand --tls-alpn-01-address 'Address the tls-alpn-01 server listens on [default: all]'
             cand --nginx-server-root 'The directory holding nginx.conf [default: /etc/nginx]'
             cand --nginx-ctl 'The nginx binary, or a wrapper [default: nginx]'
             cand --https-port 'Port a server block gets `listen PORT ssl` on when it has no TLS yet [default: 443]'
@@ -102,7 +105,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand --manual-auth-hook 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot''s --manual-auth-hook also works)'
             cand --dns-cleanup-hook 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)'
             cand --manual-cleanup-hook 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)'
-            cand --preferred-challenges 'Challenge type for --manual, in order of preference [default: dns-01]'
+            cand --preferred-challenges 'Challenge type: for --manual (dns-01 or http-01 [default: dns-01]), tls-alpn-01 with --standalone, or dns-persist-01 on its own'
             cand --propagation-delay 'Seconds to wait unconditionally after all TXT records are set'
             cand --propagation-timeout 'Check that every TXT record is visible at the zone''s authoritative name servers before the CA looks, for up to SECONDS (no check unless set)'
             cand --propagation-sleep-times 'Seconds between those checks; the last value repeats [default: 1,2,4,8]'
@@ -137,8 +140,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -459,7 +462,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand --manual-auth-hook 'Answer dns-01: run SCRIPT once per challenge to create the TXT record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION, CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its environment (certbot''s --manual-auth-hook also works)'
             cand --dns-cleanup-hook 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)'
             cand --manual-cleanup-hook 'Run SCRIPT once per challenge afterwards to remove the record, also when issuance failed or was interrupted (certbot''s --manual-cleanup-hook also works)'
-            cand --preferred-challenges 'Challenge type for --manual, in order of preference [default: dns-01]'
+            cand --preferred-challenges 'Challenge type: for --manual (dns-01 or http-01 [default: dns-01]), tls-alpn-01 with --standalone, or dns-persist-01 on its own'
             cand --propagation-delay 'Seconds to wait unconditionally after all TXT records are set'
             cand --propagation-timeout 'Check that every TXT record is visible at the zone''s authoritative name servers before the CA looks, for up to SECONDS (no check unless set)'
             cand --propagation-sleep-times 'Seconds between those checks; the last value repeats [default: 1,2,4,8]'
@@ -472,6 +475,33 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand --reuse-key 'Keep the private key across renewals'
             cand --no-reuse-key 'Generate a new private key at each renewal'
             cand --manual 'Show the TXT records (or http-01 files) to create by hand and wait for Enter; needs a terminal (use --dns-hook in scripts)'
+            cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
+            cand -v 'More output: -v shows every request to the CA, -vv adds details'
+            cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand --json 'Print one JSON document as the result (and JSON lines for progress events on stderr)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'certwright;persist-record'= {
+            cand --server 'ACME directory URL, or an alias: letsencrypt, letsencrypt-staging, zerossl, google, google-staging'
+            cand --ca-bundle 'PEM CA certificates to trust for the ACME server''s own TLS, instead of the system''s (private CAs, test servers such as Pebble)'
+            cand --max-retry-wait 'Longest total wait, in seconds, that certwright accepts when the CA answers "busy, retry after N" before giving up [default: 300]'
+            cand --order-timeout 'Deadline, in seconds, for the CA to validate and issue one order [default: 600]'
+            cand --account 'Account to use when several exist for the server'
+            cand --staging-server 'Staging directory URL, for CAs whose staging directory certwright does not know'
+            cand -d 'A name the record is for, repeatable; *.NAME implies --wildcard'
+            cand --domain 'A name the record is for, repeatable; *.NAME implies --wildcard'
+            cand --persist-until 'Add persistUntil: the CA refuses the record after this date (UTC), RFC 3339 time or UNIX time in seconds'
+            cand --issuer-domain-name 'The CA''s issuer domain name to put in the record [default: the first of the CA''s caaIdentities]'
+            cand --config-dir 'Where accounts, certificates and renewal settings live [default: /etc/certwright for root, else the user''s config dir]'
+            cand --config 'Read settings from this file (it must exist) [default: <config-dir>/config.toml, if it exists]'
+            cand --lock-wait 'Seconds to wait for another certwright run to finish before giving up with exit status 4 [default: 5]'
+            cand --staging 'Use the CA''s staging directory and keep the result apart from production, under <config-dir>/staging/'
+            cand --wildcard 'Add policy=wildcard: the record then also covers *.NAME and every subdomain of NAME'
             cand --non-interactive 'Never prompt; fail instead where input would be needed (implied when stdin is not a terminal)'
             cand -v 'More output: -v shows every request to the CA, -vv adds details'
             cand --verbose 'More output: -v shows every request to the CA, -vv adds details'
@@ -495,6 +525,7 @@ set edit:completion:arg-completer[certwright] = {|@words|
             cand check 'Nagios/Icinga check of every certificate (expiry, revocation, failing renewals, ARI windows moved earlier); reads the store only'
             cand delete 'Remove a certificate (live/, archive/, renewal/) from the store; it is not revoked'
             cand reconfigure 'Change how a certificate renews (solver, key, hooks, margin, profile), proven first by a dry run against the CA''s staging directory; nothing is saved if it fails'
+            cand persist-record 'Print the dns-persist-01 TXT record that lets this account validate a name for as long as the record stays (draft-ietf-acme-dns-persist-01)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'certwright;help;register'= {
@@ -533,6 +564,8 @@ set edit:completion:arg-completer[certwright] = {|@words|
         &'certwright;help;delete'= {
         }
         &'certwright;help;reconfigure'= {
+        }
+        &'certwright;help;persist-record'= {
         }
         &'certwright;help;help'= {
         }

@@ -6,7 +6,7 @@ use crate::acme::client::{Account, PollTarget};
 use crate::acme::jws::{b64, b64_decode};
 use crate::acme::types::*;
 use crate::acme::{Error as AcmeError, ProblemKind};
-use crate::challenge::{ChallengeTask, Solver};
+use crate::challenge::{ChallengeTask, OrderPlan, Solver};
 use crate::crypto::{self, CertInfo, KeyType};
 use crate::error::{Error, Result};
 use crate::store::{Pem, PendingOrder, Store, Version};
@@ -66,6 +66,11 @@ pub fn issue(
         Some(Found::InFlight(flight, order)) => (flight, order),
         Some(Found::Installed(issued)) => return Ok(issued),
         None => {
+            solver.before_order(&OrderPlan {
+                domains: &req.domains,
+                account_uri: account.kid,
+                caa_identities: &account.client.meta().caa_identities,
+            })?;
             progress.step(&format!("creating an order for {}", req.domains.join(", ")));
             let (url, order) = new_order(account, &identifiers, req)?;
             let key = match &req.reuse_key {
@@ -359,19 +364,32 @@ fn authorize(
                             .join(", ")
                     ))
                 })?;
-            let token = challenge
-                .token
-                .clone()
-                .ok_or_else(|| AcmeError::Malformed {
-                    url: authz_url.clone(),
-                    reason: format!("the {wanted} challenge has no token"),
-                })?;
-            crate::challenge::check_token(&token)?;
+            // dns-persist-01 has no token: the record names the account.
+            let (token, key_authorization, persist) = if wanted == ChallengeType::DnsPersist01 {
+                let offer = crate::challenge::dns_persist01::PersistOffer {
+                    account_uri: challenge.account_uri.clone(),
+                    issuer_domain_names: challenge.issuer_domain_names.clone(),
+                };
+                (String::new(), String::new(), Some(offer))
+            } else {
+                let token = challenge
+                    .token
+                    .clone()
+                    .ok_or_else(|| AcmeError::Malformed {
+                        url: authz_url.clone(),
+                        reason: format!("the {wanted} challenge has no token"),
+                    })?;
+                crate::challenge::check_token(&token)?;
+                let key_authorization = format!("{token}.{thumbprint}");
+                (token, key_authorization, None)
+            };
             progress.step(&format!("preparing {wanted} for {}", authz.identifier));
             solver.present(&ChallengeTask {
                 identifier: authz.identifier.clone(),
-                key_authorization: format!("{token}.{thumbprint}"),
                 token,
+                key_authorization,
+                wildcard: authz.wildcard,
+                persist,
             })?;
             to_answer.push((
                 authz.identifier.clone(),

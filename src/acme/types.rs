@@ -166,6 +166,9 @@ pub enum ChallengeType {
     Dns01,
     #[serde(rename = "tls-alpn-01")]
     TlsAlpn01,
+    /// draft-ietf-acme-dns-persist-01.
+    #[serde(rename = "dns-persist-01")]
+    DnsPersist01,
     #[serde(untagged)]
     Other(String),
 }
@@ -176,6 +179,7 @@ impl fmt::Display for ChallengeType {
             ChallengeType::Http01 => "http-01",
             ChallengeType::Dns01 => "dns-01",
             ChallengeType::TlsAlpn01 => "tls-alpn-01",
+            ChallengeType::DnsPersist01 => "dns-persist-01",
             ChallengeType::Other(s) => s,
         })
     }
@@ -193,6 +197,21 @@ pub struct Challenge {
     pub token: Option<String>,
     #[serde(default)]
     pub error: Option<Problem>,
+    /// dns-persist-01 (draft-ietf-acme-dns-persist-01 §3.1): the account
+    /// the record must name.
+    #[serde(
+        default,
+        rename = "accounturi",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_uri: Option<String>,
+    /// dns-persist-01: the issuer domain names the record may use.
+    #[serde(
+        default,
+        rename = "issuer-domain-names",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub issuer_domain_names: Vec<String>,
 }
 
 /// RFC 8555 §6.7 / RFC 7807 problem document, shown to the user in full.

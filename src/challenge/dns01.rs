@@ -369,6 +369,8 @@ mod tests {
             identifier: Identifier::from_name(domain),
             token: token.into(),
             key_authorization: format!("{token}.thumbprint"),
+            wildcard: false,
+            persist: None,
         }
     }
 
@@ -520,6 +522,8 @@ mod tests {
             },
             token: "t".into(),
             key_authorization: "t.x".into(),
+            wildcard: false,
+            persist: None,
         })
         .unwrap();
         s.ready().unwrap();

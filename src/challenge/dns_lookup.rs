@@ -11,6 +11,7 @@
 //! With `--dns-resolver` the one given server is asked instead, for
 //! everything.
 
+use super::dns_persist01::{ServerTxt, TxtAtAuthorities};
 use super::propagation::{DNS_PORT, Expected, Missing, Probe, parse_server};
 use crate::error::{Error, Result};
 use hickory_proto::op::{Message, Query, ResponseCode};
@@ -387,6 +388,34 @@ impl DnsProbe {
     }
 }
 
+/// The TXT values one server holds at one name (its first address that
+/// answers), or what went wrong.
+fn server_txt(
+    server: &NameServer,
+    name: &Name,
+    recursion: bool,
+    timeout: Duration,
+) -> std::result::Result<BTreeSet<String>, String> {
+    if server.addrs.is_empty() {
+        return Err("its address could not be resolved".into());
+    }
+    let mut last_error = String::new();
+    for addr in &server.addrs {
+        match query(*addr, name, RecordType::TXT, recursion, timeout) {
+            Ok(response) if response.metadata.response_code == ResponseCode::NoError => {
+                return Ok(txt_values(&response, name));
+            }
+            // NXDOMAIN is an answer: nothing there (yet).
+            Ok(response) if response.metadata.response_code == ResponseCode::NXDomain => {
+                return Ok(BTreeSet::new());
+            }
+            Ok(response) => return Err(format!("answered {}", response.metadata.response_code)),
+            Err(e) => last_error = format!("{addr}: {e}"),
+        }
+    }
+    Err(last_error)
+}
+
 /// What one server says about one name, compared with what must be there.
 fn check_server(
     server: &NameServer,
@@ -395,40 +424,57 @@ fn check_server(
     recursion: bool,
     timeout: Duration,
 ) -> Option<String> {
-    if server.addrs.is_empty() {
-        return Some("its address could not be resolved".into());
+    let have = match server_txt(server, name, recursion, timeout) {
+        Ok(have) => have,
+        Err(e) => return Some(e),
+    };
+    let absent: Vec<&String> = wanted.difference(&have).collect();
+    if absent.is_empty() {
+        return None;
     }
-    let mut last_error = String::new();
-    for addr in &server.addrs {
-        match query(*addr, name, RecordType::TXT, recursion, timeout) {
-            Ok(response) if response.metadata.response_code == ResponseCode::NoError => {
-                let have = txt_values(&response, name);
-                let absent: Vec<&String> = wanted.difference(&have).collect();
-                if absent.is_empty() {
-                    return None;
-                }
-                return Some(if have.is_empty() {
-                    "no TXT record yet".into()
-                } else {
-                    format!(
-                        "{} of {} expected value(s) missing ({})",
-                        absent.len(),
-                        wanted.len(),
-                        absent
-                            .iter()
-                            .map(|v| v.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
-            }
-            Ok(response) => {
-                return Some(format!("answered {}", response.metadata.response_code));
-            }
-            Err(e) => last_error = format!("{addr}: {e}"),
+    Some(if have.is_empty() {
+        "no TXT record yet".into()
+    } else {
+        format!(
+            "{} of {} expected value(s) missing ({})",
+            absent.len(),
+            wanted.len(),
+            absent
+                .iter()
+                .map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+impl DnsProbe {
+    /// How a server is named in messages.
+    fn label(&self, server: &NameServer) -> String {
+        match (self.direct, server.addrs.first()) {
+            (None, Some(addr)) => format!("{} ({})", server.name, addr.ip()),
+            _ => server.name.clone(),
         }
     }
-    Some(last_error)
+}
+
+/// dns-persist-01's check asks the same servers the same way.
+impl TxtAtAuthorities for DnsProbe {
+    fn txt_at_authorities(
+        &mut self,
+        name: &str,
+        timeout: Duration,
+    ) -> std::result::Result<Vec<ServerTxt>, String> {
+        let target = self.target(name, timeout)?;
+        Ok(target
+            .servers
+            .iter()
+            .map(|server| ServerTxt {
+                server: self.label(server),
+                values: server_txt(server, &target.name, self.direct.is_some(), timeout),
+            })
+            .collect())
+    }
 }
 
 impl Probe for DnsProbe {
@@ -454,10 +500,7 @@ impl Probe for DnsProbe {
                 }
             };
             for server in &target.servers {
-                let label = match (self.direct, server.addrs.first()) {
-                    (None, Some(addr)) => format!("{} ({})", server.name, addr.ip()),
-                    _ => server.name.clone(),
-                };
+                let label = self.label(server);
                 if let Some(detail) =
                     check_server(server, &target.name, wanted, self.direct.is_some(), timeout)
                 {

@@ -291,6 +291,8 @@ mod tests {
             identifier: Identifier::from_name("example.com"),
             token: token.into(),
             key_authorization: format!("{token}.thumb"),
+            wildcard: false,
+            persist: None,
         }
     }
 

@@ -3,10 +3,12 @@
 
 pub mod dns01;
 pub mod dns_lookup;
+pub mod dns_persist01;
 pub mod http01;
 pub mod nginx;
 pub mod propagation;
 pub mod setup;
+pub mod tls_alpn01;
 
 use crate::acme::types::{ChallengeType, Identifier};
 use crate::error::{Error, Result};
@@ -15,13 +17,34 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct ChallengeTask {
     pub identifier: Identifier,
+    /// Empty for dns-persist-01, which has no token.
     pub token: String,
-    /// The key authorization (RFC 8555 §8.1).
+    /// The key authorization (RFC 8555 §8.1); empty for dns-persist-01.
     pub key_authorization: String,
+    /// The authorization is for `*.` + the identifier.
+    pub wildcard: bool,
+    /// dns-persist-01 only: what the challenge object asks for.
+    pub persist: Option<dns_persist01::PersistOffer>,
+}
+
+/// What is known before an order is placed.
+#[derive(Debug, Clone)]
+pub struct OrderPlan<'a> {
+    /// The names as they will be sent (`*.example.com` included).
+    pub domains: &'a [String],
+    /// The account's URL (its `kid`).
+    pub account_uri: &'a str,
+    /// The directory's `meta.caaIdentities`.
+    pub caa_identities: &'a [String],
 }
 
 pub trait Solver {
     fn challenge_type(&self) -> ChallengeType;
+    /// Called before a new order is placed, so a solver can refuse what is
+    /// certain to fail without costing the CA an order.
+    fn before_order(&mut self, _plan: &OrderPlan<'_>) -> Result<()> {
+        Ok(())
+    }
     fn present(&mut self, task: &ChallengeTask) -> Result<()>;
     /// Called once after every challenge of the order has been presented and
     /// before the CA is told to validate (e.g. to wait for DNS propagation).

@@ -3,8 +3,11 @@
 //! here.
 
 use super::Solver;
+use super::dns_lookup::DnsProbe;
+use super::dns_persist01::PersistSolver;
 use super::dns01::{ExternalSolver, Operator, Publisher};
 use super::http01::{DEFAULT_HTTP_PORT, Standalone, Webroot};
+use super::tls_alpn01::{DEFAULT_TLS_ALPN_PORT, TlsAlpnServer};
 use crate::acme::types::ChallengeType;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
@@ -71,7 +74,9 @@ pub fn preflight(config: &SolverConfig, domains: &[String]) -> Result<()> {
         SolverConfig::Standalone { .. }
         | SolverConfig::Webroot { .. }
         | SolverConfig::Dns { .. }
-        | SolverConfig::Manual { .. } => Ok(()),
+        | SolverConfig::Manual { .. }
+        | SolverConfig::TlsAlpn { .. }
+        | SolverConfig::DnsPersist { .. } => Ok(()),
     }
 }
 
@@ -91,6 +96,18 @@ pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<d
             http_port.unwrap_or(DEFAULT_HTTP_PORT),
         )?),
         SolverConfig::Webroot { webroot } => Box::new(Webroot::new(webroot)?),
+        SolverConfig::TlsAlpn {
+            tls_port,
+            tls_address,
+        } => Box::new(TlsAlpnServer::bind(
+            tls_address.as_deref().unwrap_or("::"),
+            tls_port.unwrap_or(DEFAULT_TLS_ALPN_PORT),
+        )?),
+        SolverConfig::DnsPersist { dns_resolver } => Box::new(PersistSolver::new(
+            Box::new(DnsProbe::new(dns_resolver.as_deref())?),
+            Arc::clone(&env.clock),
+            Arc::clone(&env.progress),
+        )),
         SolverConfig::Nginx {
             server_root,
             ctl,

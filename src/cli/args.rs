@@ -244,6 +244,15 @@ pub enum Command {
         certwright reconfigure --cert-name example.com --deploy-hook 'systemctl reload nginx'\n  \
         certwright reconfigure --cert-name example.com --key-type rsa2048 --renew-before 30d")]
     Reconfigure(ReconfigureArgs),
+
+    /// Print the dns-persist-01 TXT record that lets this account validate
+    /// a name for as long as the record stays (draft-ietf-acme-dns-persist-01)
+    #[command(after_help = "Examples:\n  \
+        certwright persist-record -d example.com\n  \
+        certwright persist-record -d example.com --wildcard --persist-until 2027-06-30\n\n\
+        Create the record in DNS once; then `certwright issue -d example.com\n\
+        --preferred-challenges dns-persist-01` needs no DNS change per order.")]
+    PersistRecord(PersistRecordArgs),
 }
 
 #[derive(Debug, Args)]
@@ -343,6 +352,37 @@ pub enum ListFormat {
     Text,
     /// node_exporter's textfile format (what renew writes to its metrics file)
     Prometheus,
+}
+
+#[derive(Debug, Args)]
+pub struct PersistRecordArgs {
+    #[command(flatten)]
+    pub target: AccountTarget,
+
+    /// A name the record is for, repeatable; *.NAME implies --wildcard
+    #[arg(
+        short = 'd',
+        long = "domain",
+        value_name = "NAME",
+        required = true,
+        value_delimiter = ','
+    )]
+    pub domains: Vec<String>,
+
+    /// Add policy=wildcard: the record then also covers *.NAME and every
+    /// subdomain of NAME
+    #[arg(long)]
+    pub wildcard: bool,
+
+    /// Add persistUntil: the CA refuses the record after this date (UTC),
+    /// RFC 3339 time or UNIX time in seconds
+    #[arg(long, value_name = "DATE")]
+    pub persist_until: Option<String>,
+
+    /// The CA's issuer domain name to put in the record [default: the
+    /// first of the CA's caaIdentities]
+    #[arg(long, value_name = "NAME")]
+    pub issuer_domain_name: Option<String>,
 }
 
 /// `--nginx` and how to reach that nginx (docs/nginx.md); kept in the
@@ -541,6 +581,15 @@ pub struct IssueArgs {
     #[arg(long = "http-01-address", value_name = "ADDR")]
     pub http_01_address: Option<String>,
 
+    /// Port of the tls-alpn-01 server (the CA always connects to port 443;
+    /// change this only behind a port forward or for test CAs)
+    #[arg(long = "tls-alpn-01-port", value_name = "PORT")]
+    pub tls_alpn_01_port: Option<u16>,
+
+    /// Address the tls-alpn-01 server listens on [default: all]
+    #[arg(long = "tls-alpn-01-address", value_name = "ADDR")]
+    pub tls_alpn_01_address: Option<String>,
+
     /// Answer http-01 through nginx and install the certificate there
     #[command(flatten)]
     pub nginx: NginxArgs,
@@ -653,7 +702,8 @@ pub struct DnsArgs {
     #[arg(long, conflicts_with_all = ["standalone", "webroot"])]
     pub manual: bool,
 
-    /// Challenge type for --manual, in order of preference [default: dns-01]
+    /// Challenge type: for --manual (dns-01 or http-01 [default: dns-01]),
+    /// tls-alpn-01 with --standalone, or dns-persist-01 on its own
     #[arg(long, value_enum, value_delimiter = ',', value_name = "TYPE")]
     pub preferred_challenges: Vec<PreferredChallenge>,
 
@@ -689,6 +739,12 @@ pub enum PreferredChallenge {
     Dns01,
     #[value(name = "http-01", alias = "http")]
     Http01,
+    /// With --standalone: the built-in TLS server on port 443 (RFC 8737)
+    #[value(name = "tls-alpn-01", alias = "tls-alpn")]
+    TlsAlpn01,
+    /// A standing _validation-persist TXT record (see `persist-record`)
+    #[value(name = "dns-persist-01", alias = "dns-persist")]
+    DnsPersist01,
 }
 
 #[derive(Debug, Args)]

@@ -84,6 +84,8 @@ pub fn issue_flags(args: &IssueArgs) -> Result<ConfigFile> {
         renew_before: parse_renew_before(args.renew_before.as_deref())?,
         http_01_port: args.http_01_port,
         http_01_address: args.http_01_address.clone(),
+        tls_alpn_01_port: args.tls_alpn_01_port,
+        tls_alpn_01_address: args.tls_alpn_01_address.clone(),
         ..ConfigFile::default()
     }
     .or(ca_flags(&args.ca))

@@ -508,8 +508,8 @@ struct Runner<'a> {
     /// Standalone http-01 servers shared by the lineages of a parallel run
     /// that listen on the same address and port.
     standalone: Mutex<HashMap<(String, u16), Arc<Standalone>>>,
-    /// Lineages whose solver edits shared system state (nginx's
-    /// configuration, reloaded per challenge) renew one at a time.
+    /// Lineages whose solver holds something only one can have at a time
+    /// (nginx's configuration, the tls-alpn-01 port) renew one at a time.
     exclusive: Mutex<()>,
     /// Lineage blocks are printed whole.
     printing: Mutex<()>,
@@ -880,8 +880,14 @@ impl<'a> Runner<'a> {
     /// left by an interrupted run was completed.
     fn issue(&self, l: &Lineage) -> Result<(Option<u32>, SystemTime, bool)> {
         let config = &l.config;
-        let _one_at_a_time = matches!(config.solver, SolverConfig::Nginx { .. })
-            .then(|| self.exclusive.lock().expect("exclusive solver mutex"));
+        // nginx's configuration is edited and reloaded per challenge; the
+        // tls-alpn-01 server binds its port for one lineage's names.
+        let exclusive = matches!(
+            config.solver,
+            SolverConfig::Nginx { .. } | SolverConfig::TlsAlpn { .. }
+        );
+        let _one_at_a_time =
+            exclusive.then(|| self.exclusive.lock().expect("exclusive solver mutex"));
         // Bind the port / check the webroot before the CA hears from us.
         let mut solver = self.solver(&config.solver)?;
         let store = self.env.store;

@@ -178,6 +178,10 @@ config_fields! {
     http_01_port: u16,
     /// Standalone http-01 server address.
     http_01_address: String,
+    /// tls-alpn-01 server port.
+    tls_alpn_01_port: u16,
+    /// tls-alpn-01 server address.
+    tls_alpn_01_address: String,
     /// dns-01 propagation: unconditional delay, seconds.
     propagation_delay: u64,
     /// dns-01 propagation: active-check timeout, seconds.
@@ -532,6 +536,8 @@ pub(crate) mod tests {
             renew_before: Some(RenewBefore::parse(&format!("{n}d")).unwrap()),
             http_01_port: Some(8000 + n),
             http_01_address: Some(format!("127.0.0.{n}")),
+            tls_alpn_01_port: Some(4400 + n),
+            tls_alpn_01_address: Some(format!("127.0.1.{n}")),
             propagation_delay: Some(10 + u64::from(n)),
             propagation_timeout: Some(20 + u64::from(n)),
             propagation_sleep_times: Some(vec![u64::from(n), 9]),

@@ -326,6 +326,16 @@ fn overlay_solver(upper: &ConfigFile, stored: &SolverConfig) -> SolverConfig {
             http_address: upper.http_01_address.clone().or(http_address.clone()),
         },
         SolverConfig::Webroot { .. } => stored.clone(),
+        SolverConfig::TlsAlpn {
+            tls_port,
+            tls_address,
+        } => SolverConfig::TlsAlpn {
+            tls_port: upper.tls_alpn_01_port.or(*tls_port),
+            tls_address: upper.tls_alpn_01_address.clone().or(tls_address.clone()),
+        },
+        SolverConfig::DnsPersist { dns_resolver } => SolverConfig::DnsPersist {
+            dns_resolver: upper.dns_resolver.clone().or(dns_resolver.clone()),
+        },
         SolverConfig::Nginx {
             server_root,
             ctl,

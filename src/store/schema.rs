@@ -54,6 +54,19 @@ pub enum SolverConfig {
         #[serde(flatten)]
         propagation: PropagationOverrides,
     },
+    /// tls-alpn-01 answered by the built-in TLS server (docs/challenges.md).
+    TlsAlpn {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tls_port: Option<u16>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tls_address: Option<String>,
+    },
+    /// dns-persist-01: a standing TXT record, checked before each order.
+    DnsPersist {
+        /// Ask this server instead of the zone's authoritative ones.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dns_resolver: Option<String>,
+    },
     /// http-01 through a running nginx (docs/nginx.md).
     Nginx {
         /// The directory holding nginx.conf.

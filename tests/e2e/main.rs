@@ -5,6 +5,7 @@
 mod common;
 
 mod bad_input;
+mod challenges;
 mod cli_help;
 mod config;
 mod crash;

@@ -69,6 +69,8 @@ fn task(name: &str, token: &str) -> ChallengeTask {
         identifier: Identifier::from_name(name),
         token: token.into(),
         key_authorization: format!("{token}.thumbprint_{name}").replace('*', "x"),
+        wildcard: false,
+        persist: None,
     }
 }
 

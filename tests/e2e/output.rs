@@ -267,6 +267,23 @@ fn json_documents_match_docs_json_output_md() {
     );
     assert_eq!(doc["account"]["contact"][0], "mailto:b@example.com");
     c.run("account rollover", &json_run(&cw, &["account", "rollover"]));
+    let doc = c.run(
+        "persist-record",
+        &json_run(
+            &cw,
+            &[
+                "persist-record",
+                "-d",
+                "json.example.test",
+                "--issuer-domain-name",
+                "pebble.example",
+            ],
+        ),
+    );
+    assert_eq!(
+        doc["records"][0]["name"],
+        "_validation-persist.json.example.test"
+    );
 
     // A change proven by a dry run (this Pebble plays its own staging CA).
     let out = json_run(

@@ -34,14 +34,14 @@ pub(crate) fn run(ctx: &Context, cmd: &AccountCommand) -> Result<u8> {
 
 /// An account command's target: the CA, the store (the staging store with
 /// --staging), whether that is staging, and the settings.
-struct Resolved {
-    ca: CaSettings,
-    store: Store,
-    staging: bool,
-    settings: Settings,
+pub(super) struct Resolved {
+    pub ca: CaSettings,
+    pub store: Store,
+    pub staging: bool,
+    pub settings: Settings,
 }
 
-fn resolve(ctx: &Context, target: &AccountTarget) -> Result<Resolved> {
+pub(super) fn resolve(ctx: &Context, target: &AccountTarget) -> Result<Resolved> {
     let settings = ctx.settings(
         ConfigFile {
             account: target.account.clone(),
@@ -65,7 +65,7 @@ fn resolve(ctx: &Context, target: &AccountTarget) -> Result<Resolved> {
     })
 }
 
-fn load(store: &Store, ca: &CaSettings, wanted: Option<&str>) -> Result<LoadedAccount> {
+pub(super) fn load(store: &Store, ca: &CaSettings, wanted: Option<&str>) -> Result<LoadedAccount> {
     account::load(store, &ca.server, wanted)?.ok_or_else(|| Error::NoAccount {
         server: ca.server.clone(),
         dir: store.root().to_path_buf(),

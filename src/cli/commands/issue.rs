@@ -42,9 +42,29 @@ fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<Solve
         http_01_address: args.http_01_address.as_deref(),
         dns: &args.dns,
     };
+    let tls_alpn_flags = args.tls_alpn_01_port.is_some() || args.tls_alpn_01_address.is_some();
+    match args.dns.preferred_challenges.first() {
+        Some(PreferredChallenge::TlsAlpn01 | PreferredChallenge::DnsPersist01)
+            if nginx.is_some() =>
+        {
+            return Err(Error::Usage(
+                "--nginx answers http-01; leave it out for tls-alpn-01 or dns-persist-01".into(),
+            ));
+        }
+        Some(PreferredChallenge::TlsAlpn01) => return tls_alpn_config(args),
+        Some(PreferredChallenge::DnsPersist01) => return dns_persist_config(args),
+        _ if tls_alpn_flags => {
+            return Err(Error::Usage(
+                "--tls-alpn-01-port/--tls-alpn-01-address need --standalone --preferred-challenges tls-alpn-01".into(),
+            ));
+        }
+        _ => {}
+    }
+    // First, so dns-only flags next to --standalone/--webroot are refused.
+    let dns = dns_solver_config(&args.dns)?;
     if let Some(nginx) = nginx {
         // Checked first, so dns-only flags are refused with --nginx too.
-        if args.standalone || args.webroot || dns_solver_config(&args.dns)?.is_some() {
+        if args.standalone || args.webroot || dns.is_some() {
             return Err(Error::Usage(
                 "--nginx answers the challenge itself: leave out --standalone, --webroot, --dns-hook and --manual".into(),
             ));
@@ -80,6 +100,68 @@ pub(super) fn chosen_solver(args: &SolverFlags<'_>) -> Result<Option<SolverConfi
     Ok(None)
 }
 
+/// `--standalone --preferred-challenges tls-alpn-01`.
+fn tls_alpn_config(args: &IssueArgs) -> Result<SolverConfig> {
+    if !args.standalone {
+        return Err(Error::Usage(
+            "tls-alpn-01 is answered by certwright's own TLS server: add --standalone (port 443 must be free)".into(),
+        ));
+    }
+    if args.http_01_port.is_some() || args.http_01_address.is_some() {
+        return Err(Error::Usage(
+            "--http-01-port/--http-01-address are for http-01; tls-alpn-01 uses --tls-alpn-01-port/--tls-alpn-01-address".into(),
+        ));
+    }
+    refuse_dns_flags(&args.dns, "tls-alpn-01")?;
+    Ok(SolverConfig::TlsAlpn {
+        tls_port: args.tls_alpn_01_port,
+        tls_address: args.tls_alpn_01_address.clone(),
+    })
+}
+
+/// `--preferred-challenges dns-persist-01`: no server, no hook.
+fn dns_persist_config(args: &IssueArgs) -> Result<SolverConfig> {
+    if args.standalone || args.webroot || args.dns.dns_hook.is_some() || args.dns.manual {
+        return Err(Error::Usage(
+            "dns-persist-01 needs no server or hook (the record is already there): drop --standalone, --webroot, --dns-hook and --manual".into(),
+        ));
+    }
+    if args.tls_alpn_01_port.is_some() || args.tls_alpn_01_address.is_some() {
+        return Err(Error::Usage(
+            "--tls-alpn-01-port/--tls-alpn-01-address are for tls-alpn-01, not dns-persist-01"
+                .into(),
+        ));
+    }
+    let dns = &args.dns;
+    if dns.propagation_delay.is_some()
+        || dns.propagation_timeout.is_some()
+        || dns.propagation_sleep_times.is_some()
+    {
+        return Err(Error::Usage(
+            "dns-persist-01 does not wait for propagation (the record must be there before ordering); of the DNS flags only --dns-resolver applies".into(),
+        ));
+    }
+    Ok(SolverConfig::DnsPersist {
+        dns_resolver: dns.dns_resolver.clone(),
+    })
+}
+
+/// Refuses dns-01 flags next to a challenge that has no use for them.
+fn refuse_dns_flags(dns: &DnsArgs, challenge: &str) -> Result<()> {
+    let given = dns.dns_hook.is_some()
+        || dns.manual
+        || dns.propagation_delay.is_some()
+        || dns.propagation_timeout.is_some()
+        || dns.propagation_sleep_times.is_some()
+        || dns.dns_resolver.is_some();
+    if given {
+        return Err(Error::Usage(format!(
+            "--dns-hook, --manual, --propagation-* and --dns-resolver do not apply to {challenge}"
+        )));
+    }
+    Ok(())
+}
+
 /// The dns-01/manual part of the command line as stored settings.
 fn dns_solver_config(args: &DnsArgs) -> Result<Option<SolverConfig>> {
     let propagation = PropagationOverrides {
@@ -91,6 +173,12 @@ fn dns_solver_config(args: &DnsArgs) -> Result<Option<SolverConfig>> {
     let challenge = match args.preferred_challenges.first() {
         Some(PreferredChallenge::Http01) => ChallengeType::Http01,
         Some(PreferredChallenge::Dns01) | None => ChallengeType::Dns01,
+        Some(PreferredChallenge::TlsAlpn01 | PreferredChallenge::DnsPersist01) => {
+            return Err(Error::Usage(
+                "tls-alpn-01 and dns-persist-01 are not answered through --dns-hook or --manual"
+                    .into(),
+            ));
+        }
     };
     if let Some(auth) = &args.dns_hook {
         if challenge != ChallengeType::Dns01 {
@@ -277,16 +365,17 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let nginx = super::install::nginx_settings(&args.nginx, args.http_01_port, None)?;
     let solver_config =
         settings.solver_to_remember(&solver_config(args, nginx.as_ref().map(|n| &n.0))?);
-    let dns01 = match &solver_config {
-        SolverConfig::Dns { .. } => true,
+    let dns_based = match &solver_config {
+        SolverConfig::Dns { .. } | SolverConfig::DnsPersist { .. } => true,
         SolverConfig::Manual { challenge, .. } => *challenge == ChallengeType::Dns01,
         SolverConfig::Standalone { .. }
         | SolverConfig::Webroot { .. }
-        | SolverConfig::Nginx { .. } => false,
+        | SolverConfig::Nginx { .. }
+        | SolverConfig::TlsAlpn { .. } => false,
     };
-    if let (false, Some(wild)) = (dns01, domains.iter().find(|d| d.starts_with("*."))) {
+    if let (false, Some(wild)) = (dns_based, domains.iter().find(|d| d.starts_with("*."))) {
         return Err(Error::Usage(format!(
-            "{wild} is a wildcard: CAs validate wildcards only with dns-01, not http-01; use --dns-hook SCRIPT or --manual"
+            "{wild} is a wildcard: CAs validate wildcards only through DNS (dns-01 or dns-persist-01), not http-01 or tls-alpn-01; use --dns-hook SCRIPT or --manual"
         )));
     }
     let name = match &args.cert_name {

@@ -8,6 +8,7 @@ mod delete;
 mod import_certbot;
 mod install;
 mod issue;
+mod persist_record;
 mod reconfigure;
 mod register;
 mod renew;
@@ -81,6 +82,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run(&ctx, args),
         Command::Delete(args) => delete::run(&ctx, args),
         Command::Reconfigure(args) => reconfigure::run(&ctx, args),
+        Command::PersistRecord(args) => persist_record::run(&ctx, args),
         Command::Install(args) => install::run(&ctx, args),
     };
     match result {

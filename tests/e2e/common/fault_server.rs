@@ -16,6 +16,15 @@
 //! JWS signatures: Pebble's tests already prove certwright signs correctly,
 //! and skipping it keeps this server small.
 //!
+//! With [`Script::dns_persist`] it offers dns-persist-01
+//! (draft-ietf-acme-dns-persist-01) instead of http-01 and validates for
+//! real: on the challenge POST it asks the given DNS server for the TXT
+//! records at `_validation-persist.<name>` and refuses (authorization and
+//! order `invalid`, with the reason) unless one names an offered issuer,
+//! this account, `policy=wildcard` for a wildcard and an unexpired
+//! `persistUntil`. Its record parser is written separately from
+//! certwright's, so one cannot hide the other's mistake.
+//!
 //! Every request is recorded (arrival time, method, path, status, JWS nonce,
 //! decoded payload) so tests can assert counts and the gaps between requests.
 //! The server stops when dropped.
@@ -175,6 +184,20 @@ pub struct Script {
     pub bad_cert: Option<BadCert>,
     /// Every http-01 challenge gets this token instead of a random one.
     pub token: Option<String>,
+    /// The challenge type offered, without validating it [default http-01].
+    pub offer: Option<String>,
+    /// Offer dns-persist-01 and validate it against this DNS server.
+    pub dns_persist: Option<DnsPersist>,
+}
+
+/// How dns-persist-01 is offered and checked.
+#[derive(Debug, Clone)]
+pub struct DnsPersist {
+    /// Asked (UDP, recursion off) for `_validation-persist.<name>` TXT.
+    pub dns_server: std::net::SocketAddr,
+    /// The challenge's `issuer-domain-names`, also the directory's
+    /// `caaIdentities`.
+    pub issuer_domain_names: Vec<String>,
 }
 
 impl Default for Script {
@@ -196,6 +219,8 @@ impl Default for Script {
             backdate: Duration::from_secs(60),
             bad_cert: None,
             token: None,
+            offer: None,
+            dns_persist: None,
         }
     }
 }
@@ -285,6 +310,22 @@ impl Script {
         self.token = Some(token.to_string());
         self
     }
+
+    /// Offer this challenge type instead of http-01 (never validated:
+    /// answering it is enough, as with http-01 here).
+    pub fn offer(mut self, challenge_type: &str) -> Script {
+        self.offer = Some(challenge_type.to_string());
+        self
+    }
+
+    /// Offer dns-persist-01, validated against `dns_server`.
+    pub fn dns_persist(mut self, dns_server: std::net::SocketAddr, issuers: &[&str]) -> Script {
+        self.dns_persist = Some(DnsPersist {
+            dns_server,
+            issuer_domain_names: issuers.iter().map(|s| s.to_string()).collect(),
+        });
+        self
+    }
 }
 
 /// One request as the server saw it.
@@ -337,9 +378,13 @@ struct Finalized {
 
 struct AuthzState {
     identifier: Value,
+    wildcard: bool,
+    account: String,
     token: String,
     answered: bool,
     polls_left: u32,
+    /// Why validation failed (the authorization is then `invalid`).
+    error: Option<Value>,
 }
 
 struct IssuedCert {
@@ -996,6 +1041,9 @@ impl Shared {
         match endpoint {
             Endpoint::Directory => {
                 let mut meta = json!({"termsOfService": format!("{}/terms", self.base)});
+                if let Some(p) = &state.script.dns_persist {
+                    meta["caaIdentities"] = json!(p.issuer_domain_names);
+                }
                 if !state.script.profiles.is_empty() {
                     meta["profiles"] = json!(
                         state
@@ -1090,7 +1138,8 @@ impl Shared {
                     let pending_ra = state.script.pending_retry_after;
                     let authz = state.authzs.get_mut(&id).unwrap();
                     let valid = authz_read(authz);
-                    let r = HttpResponse::json(200, &authz_json(self, id, authz, valid));
+                    let r =
+                        HttpResponse::json(200, &authz_json(self, id, authz, valid, &state.script));
                     match (valid, pending_ra) {
                         (false, Some(s)) => r.header("Retry-After", s.to_string()),
                         _ => r,
@@ -1101,13 +1150,26 @@ impl Shared {
             Endpoint::Challenge => match id {
                 Some(id) if state.authzs.contains_key(&id) => {
                     let polls = state.script.pending_polls;
+                    let persist = state.script.dns_persist.clone();
                     let authz = state.authzs.get_mut(&id).unwrap();
                     if !authz.answered {
+                        if jws.payload != Some(json!({})) {
+                            return HttpResponse::problem(
+                                400,
+                                "malformed",
+                                "a challenge is answered with the payload {}",
+                            );
+                        }
                         authz.answered = true;
                         authz.polls_left = polls;
+                        if let Some(persist) = &persist {
+                            authz.error = validate_dns_persist(persist, authz).err().map(|detail| {
+                                json!({"type": format!("{PROBLEM_PREFIX}unauthorized"), "detail": detail, "status": 403})
+                            });
+                        }
                     }
                     let valid = authz.polls_left == 0;
-                    let doc = authz_json(self, id, authz, valid);
+                    let doc = authz_json(self, id, authz, valid, &state.script);
                     HttpResponse::json(200, &doc["challenges"][0])
                         .header("Link", format!("<{}>;rel=\"up\"", self.url("authz", id)))
                 }
@@ -1186,13 +1248,29 @@ impl Shared {
             state.next_id += 1;
             let mut raw = [0u8; 24];
             openssl::rand::rand_bytes(&mut raw).unwrap();
+            // RFC 8555 §7.1.4: a wildcard's authorization is for the base
+            // name, flagged `wildcard` (kept verbatim in the other modes,
+            // whose tests predate this).
+            let mut authz_identifier = identifier.clone();
+            let mut wildcard = false;
+            if state.script.dns_persist.is_some()
+                && let Some(base) = identifier["value"]
+                    .as_str()
+                    .and_then(|v| v.strip_prefix("*."))
+            {
+                authz_identifier["value"] = json!(base);
+                wildcard = true;
+            }
             state.authzs.insert(
                 id,
                 AuthzState {
-                    identifier: identifier.clone(),
+                    identifier: authz_identifier,
+                    wildcard,
+                    account: kid.to_string(),
                     token: state.script.token.clone().unwrap_or_else(|| b64(&raw)),
                     answered: false,
                     polls_left: 0,
+                    error: None,
                 },
             );
             authzs.push(id);
@@ -1221,16 +1299,19 @@ impl Shared {
         let script = state.script.clone();
         let order = state.orders.get_mut(&id).unwrap();
         let mut all_valid = true;
+        let mut any_invalid = false;
         for authz_id in &order.authzs {
             let authz = state.authzs.get_mut(authz_id).unwrap();
             let valid = if read {
                 authz_read(authz)
             } else {
-                authz.answered && authz.polls_left == 0
+                authz.answered && authz.polls_left == 0 && authz.error.is_none()
             };
             all_valid &= valid;
+            any_invalid |= authz.error.is_some();
         }
         let (status, retry_after) = match &mut order.finalized {
+            None if any_invalid => ("invalid", None),
             None if all_valid => ("ready", None),
             None => ("pending", script.pending_retry_after),
             Some(f) if read && f.polls_left > 0 => {
@@ -1302,7 +1383,7 @@ impl Shared {
 /// One read of an authorization: answered authorizations count down their
 /// scripted pending polls. Returns whether it is valid now.
 fn authz_read(authz: &mut AuthzState) -> bool {
-    if !authz.answered {
+    if !authz.answered || authz.error.is_some() {
         return false;
     }
     if authz.polls_left == 0 {
@@ -1314,23 +1395,150 @@ fn authz_read(authz: &mut AuthzState) -> bool {
     false
 }
 
-fn authz_json(shared: &Shared, id: u64, authz: &AuthzState, valid: bool) -> Value {
-    let challenge_status = match (authz.answered, valid) {
-        (_, true) => "valid",
-        (true, false) => "processing",
-        (false, false) => "pending",
+fn authz_json(shared: &Shared, id: u64, authz: &AuthzState, valid: bool, script: &Script) -> Value {
+    let challenge_status = match (authz.answered, valid, &authz.error) {
+        (_, _, Some(_)) => "invalid",
+        (_, true, None) => "valid",
+        (true, false, None) => "processing",
+        (false, false, None) => "pending",
     };
-    json!({
-        "identifier": authz.identifier,
-        "status": if valid { "valid" } else { "pending" },
-        "expires": rfc3339(SystemTime::now() + Duration::from_secs(7 * 86400)),
-        "challenges": [{
-            "type": "http-01",
-            "url": shared.url("chall", id),
-            "status": challenge_status,
+    let mut challenge = match &script.dns_persist {
+        Some(persist) => json!({
+            "type": "dns-persist-01",
+            "accounturi": authz.account,
+            "issuer-domain-names": persist.issuer_domain_names,
+        }),
+        None => json!({
+            "type": script.offer.as_deref().unwrap_or("http-01"),
             "token": authz.token,
-        }],
-    })
+        }),
+    };
+    challenge["url"] = json!(shared.url("chall", id));
+    challenge["status"] = json!(challenge_status);
+    if let Some(e) = &authz.error {
+        challenge["error"] = e.clone();
+    }
+    let mut doc = json!({
+        "identifier": authz.identifier,
+        "status": match (valid, &authz.error) {
+            (_, Some(_)) => "invalid",
+            (true, None) => "valid",
+            (false, None) => "pending",
+        },
+        "expires": rfc3339(SystemTime::now() + Duration::from_secs(7 * 86400)),
+        "challenges": [challenge],
+    });
+    if authz.wildcard {
+        doc["wildcard"] = json!(true);
+    }
+    doc
+}
+
+/// The CA's side of dns-persist-01 (draft-ietf-acme-dns-persist-01 §4):
+/// Ok when some TXT record at `_validation-persist.<name>` authorizes this
+/// account, else the reason, as a CA would report it.
+fn validate_dns_persist(persist: &DnsPersist, authz: &AuthzState) -> Result<(), String> {
+    let name = format!(
+        "_validation-persist.{}",
+        authz.identifier["value"].as_str().unwrap_or_default()
+    );
+    let records = txt_lookup(persist.dns_server, &name)?;
+    if records.is_empty() {
+        return Err(format!("no TXT records found at {name}"));
+    }
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut reasons = Vec::new();
+    'records: for record in &records {
+        let mut fields = record.split(';').map(|f| f.trim_matches([' ', '\t']));
+        let issuer = fields.next().unwrap_or_default();
+        if !persist.issuer_domain_names.iter().any(|i| i == issuer) {
+            continue; // another CA's record
+        }
+        let mut params: BTreeMap<String, String> = BTreeMap::new();
+        for field in fields {
+            let Some((tag, value)) = field.split_once('=') else {
+                reasons.push(format!("{record:?}: malformed parameter {field:?}"));
+                continue 'records;
+            };
+            let tag = tag.trim_matches([' ', '\t']).to_ascii_lowercase();
+            if params
+                .insert(tag.clone(), value.trim_matches([' ', '\t']).to_string())
+                .is_some()
+            {
+                reasons.push(format!("{record:?}: duplicate parameter {tag:?}"));
+                continue 'records;
+            }
+        }
+        match params.get("accounturi") {
+            None => reasons.push(format!("{record:?}: no accounturi")),
+            Some(uri) if *uri != authz.account => reasons.push(format!(
+                "{record:?}: accounturi mismatch, expected {:?}",
+                authz.account
+            )),
+            Some(_)
+                if authz.wildcard
+                    && !params
+                        .get("policy")
+                        .is_some_and(|p| p.eq_ignore_ascii_case("wildcard")) =>
+            {
+                reasons.push(format!("{record:?}: a wildcard needs policy=wildcard"))
+            }
+            Some(_) => match params.get("persistuntil").map(|v| v.parse::<u64>()) {
+                Some(Err(_)) => reasons.push(format!("{record:?}: malformed persistUntil")),
+                Some(Ok(until)) if now > until => {
+                    reasons.push(format!("{record:?}: persistUntil has passed"))
+                }
+                _ => return Ok(()),
+            },
+        }
+    }
+    if reasons.is_empty() {
+        reasons.push(format!(
+            "no TXT record at {name} names an issuer of this CA ({})",
+            persist.issuer_domain_names.join(", ")
+        ));
+    }
+    Err(reasons.join("; "))
+}
+
+/// TXT values at `name` from `server` (one UDP question, no recursion, as
+/// a CA's validator asks an authoritative server).
+fn txt_lookup(server: std::net::SocketAddr, name: &str) -> Result<Vec<String>, String> {
+    use hickory_proto::op::{Message, Query};
+    use hickory_proto::rr::{Name, RData, RecordType};
+    let mut query = Message::query();
+    query.add_query(Query::query(
+        Name::from_ascii(format!("{name}.")).map_err(|e| e.to_string())?,
+        RecordType::TXT,
+    ));
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    socket
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
+    socket
+        .send_to(&query.to_vec().map_err(|e| e.to_string())?, server)
+        .map_err(|e| e.to_string())?;
+    let mut buf = [0u8; 4096];
+    let n = socket
+        .recv(&mut buf)
+        .map_err(|e| format!("DNS server {server}: {e}"))?;
+    let answer = Message::from_vec(&buf[..n]).map_err(|e| e.to_string())?;
+    Ok(answer
+        .answers
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::TXT(txt) => Some(
+                txt.txt_data
+                    .iter()
+                    .map(|p| String::from_utf8_lossy(p).into_owned())
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect())
 }
 
 // ------------------------------------------------------------- issuing ----

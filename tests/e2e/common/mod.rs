@@ -205,6 +205,8 @@ pub struct Pebble {
     pub management: String,
     /// Port Pebble's VA connects to for http-01.
     pub http_port: u16,
+    /// Port Pebble's VA connects to for tls-alpn-01 (its `tlsPort`).
+    pub tls_port: u16,
     pub dns_port: u16,
     /// pebble-challtestsrv's management API (set TXT records, etc.).
     pub challtestsrv: String,
@@ -324,6 +326,7 @@ impl Pebble {
             directory: format!("https://127.0.0.1:{acme}/dir"),
             management: format!("https://127.0.0.1:{mgmt}"),
             http_port: http,
+            tls_port,
             dns_port: dns,
             challtestsrv: format!("http://127.0.0.1:{cts_mgmt}"),
             children: vec![cts, pebble],
