@@ -72,6 +72,14 @@ pub enum Error {
         waited: Duration,
         missing: Vec<Missing>,
     },
+
+    /// The propagation check could not ask any server: waiting out the
+    /// timeout would not change that.
+    #[error(
+        "the DNS TXT records cannot be checked:\n{}\nThe CA was not asked to validate. Check that the resolver answers (--dns-resolver, else the nameservers in /etc/resolv.conf) and that the domain's zone exists and is delegated.",
+        missing.iter().map(|m| format!("  - {m}")).collect::<Vec<_>>().join("\n")
+    )]
+    DnsCheckImpossible { missing: Vec<Missing> },
 }
 
 /// Where a dns-01 record was not (yet) seen (see `challenge::propagation`).
@@ -84,6 +92,9 @@ pub struct Missing {
     /// The server that lacked it, and what it said.
     pub server: String,
     pub detail: String,
+    /// No server could be asked at all (the resolver does not answer, the
+    /// name has no zone): waiting longer does not help.
+    pub cannot_check: bool,
 }
 
 impl std::fmt::Display for Missing {

@@ -11,7 +11,9 @@ pub const LOCKED: u8 = 4;
 
 pub fn of(error: &Error) -> u8 {
     match error {
-        Error::Usage(_) | Error::NoAccount { .. } => USAGE,
+        Error::Usage(_)
+        | Error::NoAccount { .. }
+        | Error::Acme(crate::acme::Error::NotAcmeDirectory { .. }) => USAGE,
         Error::LockHeld { .. } => LOCKED,
         _ => FAILURE,
     }

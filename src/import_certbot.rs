@@ -6,7 +6,7 @@
 use crate::account::account_id;
 use crate::crypto::{self, KeyType};
 use crate::error::{Error, Result};
-use crate::store::{AccountRecord, Pem, RenewalConfig, SolverConfig, Store};
+use crate::store::{AccountRecord, InstallerConfig, Pem, RenewalConfig, SolverConfig, Store};
 use openssl::bn::BigNum;
 use openssl::pkey::{PKey, Private};
 use std::collections::BTreeMap;
@@ -159,6 +159,7 @@ fn import_lineage(
                 webroot: PathBuf::from(first),
             }
         }
+        Some("nginx") => nginx_solver(&params),
         Some(other) => {
             return Err(Error::Unsupported(format!(
                 "certbot authenticator `{other}` has no certwright equivalent; re-issue with --webroot or --standalone"
@@ -241,10 +242,62 @@ fn import_lineage(
         pre_hook: hook("pre_hook"),
         post_hook: hook("post_hook"),
         deploy_hook,
-        installer: None,
+        installer: nginx_installer(&params, notes),
         certwright_version: env!("CARGO_PKG_VERSION").into(),
     })?;
     Ok(())
+}
+
+/// certbot's nginx plugin keeps its options (when not default) under the
+/// names of its flags.
+fn nginx_paths(params: &BTreeMap<String, String>) -> (PathBuf, PathBuf) {
+    let get = |k: &str, default: &str| {
+        PathBuf::from(
+            params
+                .get(k)
+                .filter(|v| !v.is_empty())
+                .map_or(default, String::as_str),
+        )
+    };
+    (
+        get("nginx_server_root", crate::nginx::ctl::DEFAULT_SERVER_ROOT),
+        get("nginx_ctl", crate::nginx::ctl::DEFAULT_CTL),
+    )
+}
+
+fn nginx_solver(params: &BTreeMap<String, String>) -> SolverConfig {
+    let (server_root, ctl) = nginx_paths(params);
+    SolverConfig::Nginx {
+        server_root,
+        ctl,
+        http_port: params.get("http01_port").and_then(|p| p.parse().ok()),
+    }
+}
+
+/// `installer = nginx`: renewals then point nginx's certificate lines at
+/// certwright's live/ (certbot's own directory is never changed; nginx is
+/// not touched by the import itself).
+fn nginx_installer(
+    params: &BTreeMap<String, String>,
+    notes: &mut Vec<String>,
+) -> Option<InstallerConfig> {
+    if params.get("installer").map(String::as_str) != Some("nginx") {
+        return None;
+    }
+    let (server_root, ctl) = nginx_paths(params);
+    notes.push(
+        "installer nginx: the next renewal (or `certwright install --nginx --cert-name NAME` now) points nginx at certwright's live/".into(),
+    );
+    Some(InstallerConfig::Nginx {
+        server_root,
+        ctl,
+        http_port: params.get("http01_port").and_then(|p| p.parse().ok()),
+        https_port: params
+            .get("https_port")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(crate::nginx::edit::DEFAULT_HTTPS_PORT),
+        redirect: false,
+    })
 }
 
 /// Imports certbot's account `id` for `server`, returning certwright's id
@@ -387,6 +440,40 @@ mod tests {
         assert_eq!(
             conf.sections["webroot_map"]["www.example.com"],
             "/var/www/html"
+        );
+    }
+
+    #[test]
+    fn certbot_nginx_lineages_become_nginx_solver_and_installer() {
+        let conf = parse_renewal_conf(
+            "[renewalparams]\nauthenticator = nginx\ninstaller = nginx\nnginx_server_root = /srv/nginx\nhttps_port = 8443\n",
+        );
+        let params = &conf.sections["renewalparams"];
+        assert_eq!(
+            nginx_solver(params),
+            SolverConfig::Nginx {
+                server_root: "/srv/nginx".into(),
+                ctl: "nginx".into(),
+                http_port: None
+            }
+        );
+        let mut notes = Vec::new();
+        assert_eq!(
+            nginx_installer(params, &mut notes),
+            Some(InstallerConfig::Nginx {
+                server_root: "/srv/nginx".into(),
+                ctl: "nginx".into(),
+                http_port: None,
+                https_port: 8443,
+                redirect: false,
+            })
+        );
+        assert_eq!(notes.len(), 1);
+        // `certbot certonly --nginx`: no installer.
+        let conf = parse_renewal_conf("[renewalparams]\nauthenticator = nginx\n");
+        assert_eq!(
+            nginx_installer(&conf.sections["renewalparams"], &mut notes),
+            None
         );
     }
 

@@ -21,6 +21,9 @@ const SIGNALS: [i32; 3] = [SIGINT, SIGTERM, SIGHUP];
 type Cleanup = Arc<dyn Fn() + Send + Sync>;
 
 static REGISTRY: Mutex<Vec<(u64, Cleanup)>> = Mutex::new(Vec::new());
+/// Run before the cleanups and their message: a spinner line must go
+/// before anything else is printed, or it stays on the terminal.
+static TERMINAL: Mutex<Vec<(u64, Cleanup)>> = Mutex::new(Vec::new());
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 static INSTALLED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
 
@@ -32,8 +35,10 @@ pub struct InterruptGuard {
 
 impl Drop for InterruptGuard {
     fn drop(&mut self) {
-        if let Ok(mut registry) = REGISTRY.lock() {
-            registry.retain(|(id, _)| *id != self.id);
+        for registry in [&REGISTRY, &TERMINAL] {
+            if let Ok(mut registry) = registry.lock() {
+                registry.retain(|(id, _)| *id != self.id);
+            }
         }
     }
 }
@@ -50,6 +55,20 @@ pub fn on_interrupt(cleanup: impl Fn() + Send + Sync + 'static) -> Result<Interr
         .lock()
         .map_err(|_| Error::Solver("the interrupt cleanup registry is poisoned".into()))?
         .push((id, Arc::new(cleanup)));
+    Ok(InterruptGuard { id })
+}
+
+/// Restores the terminal (clears a progress line) if the process is
+/// interrupted while the guard lives; runs before every other cleanup.
+pub fn on_interrupt_restore_terminal(
+    restore: impl Fn() + Send + Sync + 'static,
+) -> Result<InterruptGuard> {
+    install()?;
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    TERMINAL
+        .lock()
+        .map_err(|_| Error::Solver("the interrupt cleanup registry is poisoned".into()))?
+        .push((id, Arc::new(restore)));
     Ok(InterruptGuard { id })
 }
 
@@ -87,6 +106,13 @@ fn install() -> Result<()> {
 }
 
 fn run_cleanups(signal: i32) {
+    let restores: Vec<Cleanup> = match TERMINAL.lock() {
+        Ok(mut registry) => registry.drain(..).map(|(_, c)| c).collect(),
+        Err(_) => Vec::new(),
+    };
+    for restore in restores {
+        restore();
+    }
     let cleanups: Vec<Cleanup> = match REGISTRY.lock() {
         Ok(mut registry) => registry.drain(..).rev().map(|(_, c)| c).collect(),
         Err(_) => Vec::new(),

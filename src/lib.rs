@@ -18,6 +18,7 @@ pub mod import_certbot;
 pub mod installer;
 pub mod interrupt;
 pub mod issue;
+pub mod log_file;
 pub mod names;
 pub mod nginx;
 pub mod output;

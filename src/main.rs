@@ -1,8 +1,8 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match certwright::cli::Cli::try_parse() {
+    certwright::cli::completion::complete_if_asked(certwright::cli::command);
+    match certwright::cli::parse() {
         Ok(cli) => ExitCode::from(certwright::cli::commands::run(cli)),
         Err(e) => ExitCode::from(certwright::cli::commands::command_line_error(&e)),
     }

@@ -12,6 +12,11 @@ pub fn normalize_domain(raw: &str) -> Result<String> {
         return Ok(ip.to_string());
     }
     let bad = |why: &str| Error::Usage(format!("invalid domain name {raw:?}: {why}"));
+    if let Some(host) = host_of_url(&name) {
+        return Err(bad(&format!(
+            "that is a URL; give the host name only: -d {host}"
+        )));
+    }
     if !name.is_ascii() {
         return Err(bad(
             "non-ASCII names must be given in their punycode (xn--) form",
@@ -45,6 +50,22 @@ pub fn normalize_domain(raw: &str) -> Result<String> {
         }
     }
     Ok(name)
+}
+
+/// The host of `text` when it is a URL (`https://example.com/path`),
+/// the mistake of pasting a browser's address bar into `-d`.
+fn host_of_url(text: &str) -> Option<&str> {
+    let (scheme, rest) = text.split_once("://")?;
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?;
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    (!host.is_empty()).then_some(host)
 }
 
 /// Normalises a list of names, dropping duplicates but keeping order.
@@ -118,6 +139,21 @@ mod tests {
             "a/b.com",
         ] {
             assert!(normalize_domain(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn a_url_is_refused_with_its_host_name_as_the_fix() {
+        for (url, host) in [
+            ("https://example.com/", "example.com"),
+            ("http://www.example.com:8080/x?y", "www.example.com"),
+            ("HTTPS://Example.COM", "example.com"),
+        ] {
+            let e = normalize_domain(url).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("give the host name only: -d {host}")),
+                "{url}: {e}"
+            );
         }
     }
 

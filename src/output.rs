@@ -2,15 +2,41 @@
 //! that names what is being waited for), plain lines in logs, JSON lines for
 //! CI, and the final result. Verbose request lines go through the spinner so
 //! the two never tear each other.
+//!
+//! Whatever the terminal is shown, the run log (`log_file`) gets the `-v`
+//! rendering of everything, through the same redaction as the terminal.
 
 use crate::clock::human_duration;
+use crate::interrupt::InterruptGuard;
+use crate::log_file::{RunLog, redact};
 use crate::progress::Progress;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use std::cell::Cell;
 use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
+
+/// A wait as a line of a log (or of stderr without a terminal).
+pub fn wait_line(what: &str, duration: Duration) -> String {
+    format!("{what}: waiting {}", human_duration(duration))
+}
+
+/// A wait as the spinner on a terminal shows it (before its elapsed time).
+pub fn wait_spinner_message(what: &str, duration: Duration) -> String {
+    format!("{what} (next check in {})", human_duration(duration))
+}
+
+/// What a run waiting for the store's lock says.
+pub fn lock_wait_notice(root: &Path, holder: Option<&str>, wait: Duration) -> String {
+    format!(
+        "waiting for another certwright run to finish ({} holds the lock on {}); giving up after {} (--lock-wait)",
+        holder.unwrap_or("another process"),
+        root.display(),
+        human_duration(wait)
+    )
+}
 
 thread_local! {
     /// Set while a buffered lineage block is printed: its events keep the
@@ -28,8 +54,9 @@ pub enum Mode {
 pub struct Output {
     pub mode: Mode,
     pub verbosity: u8,
-    spinner: Mutex<Option<ProgressBar>>,
+    spinner: Mutex<Option<(ProgressBar, Option<InterruptGuard>)>>,
     stderr_is_tty: bool,
+    log: OnceLock<RunLog>,
 }
 
 /// Waits shorter than this are not worth a line in a log.
@@ -42,19 +69,75 @@ impl Output {
             verbosity,
             spinner: Mutex::new(None),
             stderr_is_tty: std::io::stderr().is_terminal(),
+            log: OnceLock::new(),
+        }
+    }
+
+    /// Starts this run's log in `dir` (rotating earlier runs' logs) with
+    /// the command line as its first line. A log that cannot be written
+    /// does not stop the run (-v says why).
+    pub fn start_log(&self, dir: &Path, command_line: &[String]) {
+        match RunLog::open(dir, crate::log_file::FILE_NAME, crate::log_file::KEPT_RUNS) {
+            Ok(log) => {
+                let _ = self.log.set(log);
+                self.log(&format!(
+                    "certwright {} (pid {}): {}",
+                    env!("CARGO_PKG_VERSION"),
+                    std::process::id(),
+                    command_line.join(" ")
+                ));
+            }
+            Err(e) if self.verbosity > 0 => self.warn(&format!("no run log: {e}")),
+            Err(_) => {}
+        }
+    }
+
+    /// Where this run's log is, if it has one.
+    pub fn log_path(&self) -> Option<PathBuf> {
+        self.log.get().map(|l| l.path().to_path_buf())
+    }
+
+    fn log(&self, text: &str) {
+        if let Some(log) = self.log.get()
+            && let Some(e) = log.write(SystemTime::now(), text)
+        {
+            // Said once: the log stops after its first failed write.
+            self.warn(&format!(
+                "the run log {} stopped: {e}",
+                log.path().display()
+            ));
+        }
+    }
+
+    /// Ends the run's log with its exit status; a failed run's terminal
+    /// output ends with where the log is.
+    pub fn end_log(&self, code: u8) {
+        self.log(&format!("exit status {code}"));
+        if code == crate::exit_code::SUCCESS {
+            return;
+        }
+        if let (Some(path), Mode::Human | Mode::Quiet) = (self.log_path(), self.mode) {
+            self.finish();
+            eprintln!("  details: {}", path.display());
         }
     }
 
     fn with_spinner(&self, f: impl FnOnce(&ProgressBar)) {
         let mut guard = self.spinner.lock().expect("spinner mutex");
-        let bar = guard.get_or_insert_with(|| {
+        let (bar, _) = guard.get_or_insert_with(|| {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
                 ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
                     .expect("static template is valid"),
             );
             bar.enable_steady_tick(Duration::from_millis(120));
-            bar
+            // Ctrl-C would leave the line standing under the shell prompt.
+            let on_ctrl_c = bar.clone();
+            let restore = crate::interrupt::on_interrupt_restore_terminal(move || {
+                on_ctrl_c.finish_and_clear()
+            })
+            .ok();
+            (bar, restore)
         });
         f(bar);
     }
@@ -65,14 +148,27 @@ impl Output {
 
     /// A line on stderr that does not tear the spinner.
     fn line(&self, text: &str) {
+        let text = redact(text);
         if self.spinner_active() {
             let guard = self.spinner.lock().expect("spinner mutex");
-            if let Some(bar) = guard.as_ref() {
+            if let Some((bar, _)) = guard.as_ref() {
                 bar.println(text);
                 return;
             }
         }
         eprintln!("{text}");
+    }
+
+    /// Something the person at the terminal should hear about even
+    /// without -v (an account created on the fly, a wait for the lock):
+    /// a line in human mode, a step event with --json, nothing with -q.
+    pub fn notice(&self, text: &str) {
+        self.log(text);
+        match self.mode {
+            Mode::Human => self.line(text),
+            Mode::Json => self.event(json!({"event": "step", "message": text})),
+            Mode::Quiet => {}
+        }
     }
 
     fn event(&self, mut value: Value) {
@@ -99,7 +195,7 @@ impl Output {
 
     /// Stops the spinner; call before printing the result.
     pub fn finish(&self) {
-        if let Some(bar) = self.spinner.lock().expect("spinner mutex").take() {
+        if let Some((bar, _restore)) = self.spinner.lock().expect("spinner mutex").take() {
             bar.finish_and_clear();
         }
     }
@@ -107,6 +203,7 @@ impl Output {
     /// The command's result: text for people, one JSON document for machines.
     pub fn result(&self, human: &str, doc: Value) {
         self.finish();
+        self.log(human);
         match self.mode {
             Mode::Human => println!("{human}"),
             Mode::Quiet => {}
@@ -119,6 +216,7 @@ impl Output {
 
     pub fn error(&self, error: &crate::error::Error) {
         self.finish();
+        self.log(&format!("error: {error}"));
         match self.mode {
             Mode::Json => {
                 let mut doc = json!({"ok": false, "error": error.to_string()});
@@ -130,7 +228,7 @@ impl Output {
                     serde_json::to_string_pretty(&doc).expect("JSON value serialises")
                 );
             }
-            Mode::Human | Mode::Quiet => eprintln!("error: {error}"),
+            Mode::Human | Mode::Quiet => eprintln!("error: {}", redact(&error.to_string())),
         }
     }
 
@@ -147,6 +245,7 @@ impl Output {
         error: &str,
         problem: Option<&crate::acme::types::Problem>,
     ) {
+        self.log(&format!("error: {context}: {error}"));
         match self.mode {
             Mode::Json => {
                 let mut doc = json!({"event": "error", "context": context, "error": error});
@@ -156,6 +255,18 @@ impl Output {
                 self.event(doc);
             }
             Mode::Human | Mode::Quiet => self.line(&format!("error: {context}: {error}")),
+        }
+    }
+
+    /// Asks for a line of text on the terminal; None when stdin closed.
+    pub fn ask(&self, question: &str) -> Option<String> {
+        self.finish();
+        eprint!("{question} ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        match std::io::stdin().read_line(&mut answer) {
+            Ok(n) if n > 0 => Some(answer.trim().to_string()),
+            _ => None,
         }
     }
 
@@ -174,6 +285,7 @@ impl Output {
 
 impl Progress for Output {
     fn step(&self, message: &str) {
+        self.log(message);
         match self.mode {
             Mode::Json => self.event(json!({"event": "step", "message": message})),
             Mode::Quiet => {}
@@ -189,30 +301,32 @@ impl Progress for Output {
     }
 
     fn waiting(&self, what: &str, duration: Duration) {
+        self.log(&wait_line(what, duration));
         match self.mode {
             Mode::Json => self.event(json!({
                 "event": "wait", "reason": what, "seconds": duration.as_secs_f64()
             })),
             Mode::Quiet => {}
-            Mode::Human if self.spinner_active() => self.with_spinner(|bar| {
-                bar.set_message(format!(
-                    "{what} (next check in {})",
-                    human_duration(duration)
-                ))
-            }),
+            Mode::Human if self.spinner_active() => {
+                self.with_spinner(|bar| bar.set_message(wait_spinner_message(what, duration)))
+            }
             Mode::Human => {
                 if self.verbosity > 0 || duration >= NOTABLE_WAIT {
-                    self.line(&format!("{what}: waiting {}", human_duration(duration)))
+                    self.line(&wait_line(what, duration))
                 }
             }
         }
     }
 
     fn request(&self, method: &str, url: &str, status: Option<u16>, elapsed: Duration) {
+        let status_text = status.map_or("failed".to_string(), |s| s.to_string());
+        self.log(&format!(
+            "{method} {url} -> {status_text} ({} ms)",
+            elapsed.as_millis()
+        ));
         if self.verbosity == 0 {
             return;
         }
-        let status_text = status.map_or("failed".to_string(), |s| s.to_string());
         match self.mode {
             Mode::Json => self.event(json!({
                 "event": "request", "method": method, "url": url,
@@ -227,6 +341,7 @@ impl Progress for Output {
     }
 
     fn warn(&self, message: &str) {
+        self.log(&format!("warning: {message}"));
         match self.mode {
             Mode::Json => self.event(json!({"event": "warning", "message": message})),
             Mode::Quiet => {}

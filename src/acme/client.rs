@@ -34,7 +34,22 @@ pub struct AcmeClient {
 impl AcmeClient {
     /// Fetches and checks the directory.
     pub fn connect(directory_url: &str, transport: Transport) -> Result<AcmeClient> {
-        let resp = transport.get(directory_url)?;
+        let not_a_directory = |what: String| Error::NotAcmeDirectory {
+            url: directory_url.to_string(),
+            what,
+        };
+        let resp = match transport.get(directory_url) {
+            // No problem document: a web server, not a CA, answered.
+            Err(Error::Problem { problem, .. }) if problem.kind.is_none() => {
+                return Err(not_a_directory(format!(
+                    "HTTP {}",
+                    problem.status.unwrap_or_default()
+                )));
+            }
+            other => other?,
+        };
+        // A 200 that is not a directory (a captive portal, a broken CA)
+        // stays a malformed answer: the URL may well be right.
         let directory: Directory = resp.json()?;
         for (name, url) in [
             ("newNonce", &directory.new_nonce),

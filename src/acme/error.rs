@@ -79,7 +79,17 @@ pub enum Error {
         url: String,
         detail: String,
         hint: Option<String>,
+        /// Trying again cannot help (the server's certificate failed
+        /// verification): not retried.
+        permanent: bool,
     },
+
+    /// The --server URL answers, but not as an ACME directory (a web
+    /// page, a 404): a setting to fix, not a CA to wait for.
+    #[error(
+        "this is not an ACME directory: {url} ({what}) — check --server (or `server` in the config file)"
+    )]
+    NotAcmeDirectory { url: String, what: String },
 
     #[error("{url} answered HTTP {status}{}: {detail}", if *attempts > 1 { format!(" after {attempts} attempts") } else { String::new() })]
     ServerError {

@@ -29,11 +29,16 @@ use ureq::unversioned::transport::{
 
 /// A failed TLS handshake, kept distinct so the caller can add a hint.
 #[derive(Debug)]
-pub struct TlsHandshakeError(pub String);
+pub struct TlsHandshakeError {
+    pub detail: String,
+    /// The server's certificate was refused: the same certificate will be
+    /// refused again, so the request is not retried.
+    pub verify_failed: bool,
+}
 
 impl fmt::Display for TlsHandshakeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TLS handshake failed: {}", self.0)
+        write!(f, "TLS handshake failed: {}", self.detail)
     }
 }
 
@@ -170,7 +175,12 @@ impl<In: Transport> Connector<In> for OpensslConnector {
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_string();
-        let handshake_error = |e: String| ureq::Error::Other(Box::new(TlsHandshakeError(e)));
+        let handshake_error = |detail: String| {
+            ureq::Error::Other(Box::new(TlsHandshakeError {
+                detail,
+                verify_failed: false,
+            }))
+        };
         let mut ssl =
             openssl::ssl::Ssl::new(&self.context).map_err(|e| handshake_error(e.to_string()))?;
         // Names get SNI and hostname checks; IP literals an IP check only.
@@ -187,12 +197,13 @@ impl<In: Transport> Connector<In> for OpensslConnector {
             HandshakeError::SetupFailure(e) => handshake_error(e.to_string()),
             HandshakeError::Failure(mid) | HandshakeError::WouldBlock(mid) => {
                 let verify = mid.ssl().verify_result();
-                let detail = if verify != openssl::x509::X509VerifyResult::OK {
-                    format!("certificate verify failed: {}", verify.error_string())
-                } else {
-                    mid.error().to_string()
-                };
-                handshake_error(detail)
+                if verify != openssl::x509::X509VerifyResult::OK {
+                    return ureq::Error::Other(Box::new(TlsHandshakeError {
+                        detail: format!("certificate verify failed: {}", verify.error_string()),
+                        verify_failed: true,
+                    }));
+                }
+                handshake_error(mid.error().to_string())
             }
         })?;
         let buffers = LazyBuffers::new(

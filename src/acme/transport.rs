@@ -468,14 +468,25 @@ impl Transport {
                         return Err(final_error());
                     }
                 }
-                Err(e @ Error::Transport { .. })
-                    if repeat == Repeat::Safe && attempts < self.policy.network_attempts =>
-                {
+                // The error itself is shown once, by whoever gives up; each
+                // retry is a step (-v, the spinner, the run log).
+                Err(Error::Transport {
+                    permanent: false,
+                    detail,
+                    ..
+                }) if repeat == Repeat::Safe && attempts < self.policy.network_attempts => {
                     let d = self
                         .policy
                         .backoff(attempts, &mut *self.rng.lock().expect("rng mutex"));
-                    self.progress.warn(&format!("{e}"));
-                    (d, format!("network error, retrying {}", self.describe(url)))
+                    (
+                        d,
+                        format!(
+                            "cannot reach {} ({detail}), retrying ({}/{})",
+                            self.describe(url),
+                            attempts,
+                            self.policy.network_attempts - 1
+                        ),
+                    )
                 }
                 Err(e) => return Err(e),
             };
@@ -517,11 +528,17 @@ pub fn parse_link_header(value: &str) -> Vec<(String, String)> {
 
 fn transport_error(url: &str, e: ureq::Error) -> Error {
     let detail = e.to_string();
+    let handshake = match &e {
+        ureq::Error::Other(inner) => inner.downcast_ref::<super::tls::TlsHandshakeError>(),
+        _ => None,
+    };
+    let permanent = handshake.is_some_and(|h| h.verify_failed);
     let hint = match &e {
-        ureq::Error::Other(inner) if inner.is::<super::tls::TlsHandshakeError>() => Some(
+        _ if permanent => Some(
             "the server's TLS certificate is not trusted; for a private or test CA pass --ca-bundle PATH (or set ca_bundle in the config)"
                 .to_string(),
         ),
+        _ if handshake.is_some() => None,
         ureq::Error::RequireHttpsOnly(_) => {
             Some("ACME servers must be reached over https://".to_string())
         }
@@ -535,6 +552,7 @@ fn transport_error(url: &str, e: ureq::Error) -> Error {
         url: url.to_string(),
         detail,
         hint,
+        permanent,
     }
 }
 

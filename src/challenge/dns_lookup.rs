@@ -396,8 +396,19 @@ fn server_txt(
     recursion: bool,
     timeout: Duration,
 ) -> std::result::Result<BTreeSet<String>, String> {
+    asked_txt(server, name, recursion, timeout).map_err(|(e, _)| e)
+}
+
+/// [`server_txt`], telling apart an error the server answered with (false)
+/// from a server that could not be asked at all (true).
+fn asked_txt(
+    server: &NameServer,
+    name: &Name,
+    recursion: bool,
+    timeout: Duration,
+) -> std::result::Result<BTreeSet<String>, (String, bool)> {
     if server.addrs.is_empty() {
-        return Err("its address could not be resolved".into());
+        return Err(("its address could not be resolved".into(), true));
     }
     let mut last_error = String::new();
     for addr in &server.addrs {
@@ -409,22 +420,28 @@ fn server_txt(
             Ok(response) if response.metadata.response_code == ResponseCode::NXDomain => {
                 return Ok(BTreeSet::new());
             }
-            Ok(response) => return Err(format!("answered {}", response.metadata.response_code)),
+            Ok(response) => {
+                return Err((
+                    format!("answered {}", response.metadata.response_code),
+                    false,
+                ));
+            }
             Err(e) => last_error = format!("{addr}: {e}"),
         }
     }
-    Err(last_error)
+    Err((last_error, true))
 }
 
-/// What one server says about one name, compared with what must be there.
+/// What one server says about one name, compared with what must be there,
+/// and whether the server could not be asked at all.
 fn check_server(
     server: &NameServer,
     name: &Name,
     wanted: &BTreeSet<String>,
     recursion: bool,
     timeout: Duration,
-) -> Option<String> {
-    let have = match server_txt(server, name, recursion, timeout) {
+) -> Option<(String, bool)> {
+    let have = match asked_txt(server, name, recursion, timeout) {
         Ok(have) => have,
         Err(e) => return Some(e),
     };
@@ -432,20 +449,23 @@ fn check_server(
     if absent.is_empty() {
         return None;
     }
-    Some(if have.is_empty() {
-        "no TXT record yet".into()
-    } else {
-        format!(
-            "{} of {} expected value(s) missing ({})",
-            absent.len(),
-            wanted.len(),
-            absent
-                .iter()
-                .map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })
+    Some((
+        if have.is_empty() {
+            "no TXT record yet".into()
+        } else {
+            format!(
+                "{} of {} expected value(s) missing ({})",
+                absent.len(),
+                wanted.len(),
+                absent
+                    .iter()
+                    .map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+        false,
+    ))
 }
 
 impl DnsProbe {
@@ -495,13 +515,14 @@ impl Probe for DnsProbe {
                             .map(|d| d.to_string())
                             .unwrap_or_else(|| "the system resolver".into()),
                         detail: e,
+                        cannot_check: true,
                     });
                     continue;
                 }
             };
             for server in &target.servers {
                 let label = self.label(server);
-                if let Some(detail) =
+                if let Some((detail, cannot_check)) =
                     check_server(server, &target.name, wanted, self.direct.is_some(), timeout)
                 {
                     missing.push(Missing {
@@ -509,6 +530,7 @@ impl Probe for DnsProbe {
                         via: target.via.clone(),
                         server: label,
                         detail,
+                        cannot_check,
                     });
                 }
             }

@@ -113,6 +113,10 @@ pub fn nth_sleep(sleep_times: &[Duration], n: usize) -> Duration {
         ))
 }
 
+/// Probes in a row in which no server could be asked before the wait
+/// gives up on the cause instead of on the timeout.
+pub const CANNOT_CHECK_PROBES: u32 = 2;
+
 /// One TXT name and the values that must all be visible there.
 pub type Expected = BTreeMap<String, BTreeSet<String>>;
 
@@ -158,6 +162,7 @@ pub fn wait(
     ));
     let started = clock.now();
     let deadline = started + timeout;
+    let mut unanswered = 0;
     for n in 0.. {
         let now = clock.now();
         let left = deadline.duration_since(now).unwrap_or(Duration::ZERO);
@@ -168,6 +173,15 @@ pub fn wait(
                 human_duration(elapsed(clock, started))
             ));
             return Ok(());
+        }
+        // Twice in a row, so one lost UDP answer does not end the wait.
+        if missing.iter().all(|m| m.cannot_check) {
+            unanswered += 1;
+            if unanswered >= CANNOT_CHECK_PROBES {
+                return Err(Error::DnsCheckImpossible { missing });
+            }
+        } else {
+            unanswered = 0;
         }
         let now = clock.now();
         let left = match deadline.duration_since(now) {
@@ -249,9 +263,136 @@ mod tests {
                     via: None,
                     server: "ns1.example.net (192.0.2.1)".into(),
                     detail: "no TXT records".into(),
+                    cannot_check: false,
                 }],
             }
         }
+    }
+
+    /// No server answers; `answers_at` the n-th probe gets an answer.
+    struct Unanswered {
+        probes: u32,
+        answers_at: Option<u32>,
+    }
+
+    impl Probe for Unanswered {
+        fn probe(&mut self, _: &Expected, _: Duration) -> Vec<Missing> {
+            self.probes += 1;
+            vec![Missing {
+                name: "_acme-challenge.example.com".into(),
+                via: None,
+                server: "127.0.0.1:9".into(),
+                detail: "127.0.0.1:9: Connection refused".into(),
+                cannot_check: self.answers_at != Some(self.probes),
+            }]
+        }
+    }
+
+    #[test]
+    fn a_check_that_cannot_be_made_ends_early_with_its_cause() {
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let clock = FakeClock::new(start);
+        let settings = PropagationSettings {
+            timeout: Some(Duration::from_secs(600)),
+            ..PropagationSettings::default()
+        };
+        let mut probe = Unanswered {
+            probes: 0,
+            answers_at: None,
+        };
+        let result = wait(
+            &settings,
+            &expected(),
+            &mut probe,
+            &clock,
+            &Waits::default(),
+        );
+        let e = result.unwrap_err();
+        assert!(matches!(e, Error::DnsCheckImpossible { .. }), "{e}");
+        assert_eq!(probe.probes, CANNOT_CHECK_PROBES);
+        assert_eq!(clock.sleeps(), secs(&[1]), "gave up after the first sleep");
+        let text = e.to_string();
+        assert!(text.contains("127.0.0.1:9: Connection refused"), "{text}");
+        assert!(!text.contains("propagation-timeout"), "{text}");
+
+        // An answer in between starts the count again.
+        let clock = FakeClock::new(start);
+        let mut probe = Unanswered {
+            probes: 0,
+            answers_at: Some(2),
+        };
+        let e = wait(
+            &settings,
+            &expected(),
+            &mut probe,
+            &clock,
+            &Waits::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::DnsCheckImpossible { .. }), "{e}");
+        assert_eq!(probe.probes, 4);
+    }
+
+    /// docs/dns.md shows these messages; this keeps them what the binary
+    /// prints.
+    #[test]
+    fn the_messages_in_docs_dns_md_are_the_real_ones() {
+        let doc = include_str!("../../docs/dns.md");
+        let missing = |name: &str, server: &str, detail: &str| Missing {
+            name: name.into(),
+            via: None,
+            server: server.into(),
+            detail: detail.into(),
+            cannot_check: false,
+        };
+        let waiting = waiting_message(
+            &[
+                missing(
+                    "_acme-challenge.example.com",
+                    "ns1.provider.net (192.0.2.1)",
+                    "no TXT record yet",
+                ),
+                missing(
+                    "_acme-challenge.example.com",
+                    "ns2.provider.net (192.0.2.2)",
+                    "no TXT record yet",
+                ),
+            ],
+            Duration::from_secs(281),
+        );
+        let next = Duration::from_secs(8);
+        for shown in [
+            format!(
+                "⠙ {} [19s]",
+                crate::output::wait_spinner_message(&waiting, next)
+            ),
+            crate::output::wait_line(&waiting, next),
+        ] {
+            assert!(
+                doc.contains(&format!("\n{shown}\n")),
+                "docs/dns.md lacks:\n{shown}"
+            );
+        }
+        let error = Error::DnsNotPropagated {
+            waited: Duration::from_secs(300),
+            missing: vec![
+                missing(
+                    "_acme-challenge.example.com",
+                    "ns2.provider.net (192.0.2.2)",
+                    "1 of 2 expected value(s) missing (w-4Z6VmiFpvBeKsVOSfXkZohTbqpEC2_dsBsYcLbtzs)",
+                ),
+                missing(
+                    "_acme-challenge.www.example.com",
+                    "ns1.provider.net (192.0.2.1)",
+                    "no TXT record yet",
+                ),
+            ],
+        };
+        let shown = format!("error: {error}");
+        assert!(
+            doc.contains(&format!("\n{shown}\n")),
+            "docs/dns.md lacks:\n{shown}"
+        );
     }
 
     #[derive(Default)]

@@ -1,9 +1,120 @@
 //! The command line, as clap sees it. Nothing here acts: `commands` resolves
 //! these raw flags into settings and runs them.
+//!
+//! Help is grouped by task (see [`heading`]): every flag of every command
+//! names its heading, so `issue --help` reads as a list of decisions rather
+//! than one flat list. A flag's doc comment is a one-line summary for `-h`,
+//! then (optionally) a blank line and the full text for `--help`, which
+//! [`command`] also gives the possible values and the environment variable.
 
 use crate::crypto::KeyType;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
+
+/// The headings of `--help`, in the order they appear. A flag without one
+/// would land under clap's catch-all "Options" (a test refuses that).
+pub mod heading {
+    pub const NAMES: &str = "Names";
+    pub const CHALLENGES: &str = "How to answer challenges";
+    pub const KEY: &str = "Key";
+    pub const CA: &str = "CA and account";
+    pub const INSTALL: &str = "Installing into the web server";
+    pub const HOOKS: &str = "Hooks";
+    pub const RENEWAL: &str = "Renewal";
+    pub const OUTPUT: &str = "Output";
+    pub const GLOBAL: &str = "Global options";
+    pub const ORDER: &[&str] = &[
+        NAMES, CHALLENGES, INSTALL, KEY, CA, HOOKS, RENEWAL, OUTPUT, GLOBAL,
+    ];
+}
+
+/// The command line as parsed, with the help layout applied: what `main`,
+/// the completion engine, the man pages and the tests all use.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let help = clap::Arg::new("help")
+        .short('h')
+        .long("help")
+        .action(ArgAction::Help)
+        .global(true)
+        .help_heading(heading::GLOBAL)
+        .help("Print help (--help for details)")
+        .long_help("Print help (-h for a summary)");
+    let version = clap::Arg::new("version")
+        .short('V')
+        .long("version")
+        .action(ArgAction::Version)
+        .help_heading(heading::GLOBAL)
+        .help("Print version");
+    layout(Cli::command())
+        .disable_version_flag(true)
+        .arg(version)
+        .arg(help)
+}
+
+/// Every command: no help flag of its own (the global one serves), and
+/// possible values and environment variables in the long help only, so `-h`
+/// stays one line per flag (and never shows a value taken from the
+/// environment).
+fn layout(cmd: clap::Command) -> clap::Command {
+    cmd.disable_help_flag(true)
+        .mut_args(|arg| {
+            let mut extra = Vec::new();
+            let values: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            let arg = if values.is_empty()
+                || !arg.get_action().takes_values()
+                || arg.is_hide_possible_values_set()
+            {
+                arg
+            } else {
+                extra.push(format!("[possible values: {}]", values.join(", ")));
+                arg.hide_possible_values(true)
+            };
+            // The doc comment's later paragraphs say it all again in full:
+            // `--help` shows only those.
+            let short = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let full = arg.get_long_help().map(|h| h.to_string());
+            let arg = match full
+                .as_deref()
+                .and_then(|f| f.strip_prefix(&format!("{short}\n\n")))
+            {
+                Some(rest) => {
+                    let rest = rest.to_string();
+                    arg.long_help(rest)
+                }
+                None => arg,
+            };
+            let arg = match arg.get_env().map(|e| e.to_string_lossy().into_owned()) {
+                Some(env) if !arg.is_hide_env_set() => {
+                    extra.push(format!("[env: {env}]"));
+                    arg.hide_env(true)
+                }
+                _ => arg,
+            };
+            if extra.is_empty() {
+                return arg;
+            }
+            let long = arg
+                .get_long_help()
+                .or_else(|| arg.get_help())
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            arg.long_help(format!("{long}\n\n{}", extra.join(" ")))
+        })
+        .mut_subcommands(layout)
+}
+
+/// Parses the process's arguments with [`command`].
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let mut matches = command().try_get_matches()?;
+    Cli::from_arg_matches_mut(&mut matches)
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,13 +127,13 @@ and renews them unattended.\n\n\
 Settings come from, highest first: command-line flags, CERTWRIGHT_* environment \
 variables (every config file key, in capitals: CERTWRIGHT_DEPLOY_HOOK, ...), the \
 config file (<config-dir>/config.toml or --config FILE), the certificate's renewal \
-file, built-in defaults. See docs/configuration.md.",
+file, built-in defaults. The man page certwright(1) lists every variable and file; \
+each run's detail is kept in <config-dir>/logs/certwright.log.",
     after_help = "Examples:\n  \
         certwright register --email admin@example.com --agree-tos\n  \
         certwright issue -d example.com --webroot -w /var/www/html\n  \
         certwright renew -q\n  \
-        certwright --config /etc/certwright/staging.toml certificates --json",
-    propagate_version = true
+        certwright --config /etc/certwright/staging.toml certificates --json"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -33,98 +144,148 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
+    /// More output: -v every request to the CA
+    ///
+    /// More output: -v shows every request to the CA, -vv adds details.
+    /// Every run writes this detail to <config-dir>/logs/certwright.log
+    /// anyway, whatever the terminal shows.
+    #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet", help_heading = heading::OUTPUT)]
+    pub verbose: u8,
+
+    /// Print only errors
+    #[arg(short, long, global = true, help_heading = heading::OUTPUT)]
+    pub quiet: bool,
+
+    /// Print the result as one JSON document
+    ///
+    /// Print one JSON document as the result (and JSON lines for progress
+    /// events on stderr)
+    #[arg(long, global = true, help_heading = heading::OUTPUT)]
+    pub json: bool,
+
+    /// Where accounts, certificates and renewal settings live
+    ///
     /// Where accounts, certificates and renewal settings live
     /// [default: /etc/certwright for root, else the user's config dir]
-    #[arg(long, global = true, env = "CERTWRIGHT_CONFIG_DIR", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "CERTWRIGHT_CONFIG_DIR",
+        value_name = "DIR",
+        help_heading = heading::GLOBAL
+    )]
     pub config_dir: Option<PathBuf>,
 
+    /// Read settings from this file
+    ///
     /// Read settings from this file (it must exist)
     /// [default: <config-dir>/config.toml, if it exists]
-    #[arg(long, global = true, env = "CERTWRIGHT_CONFIG", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "CERTWRIGHT_CONFIG",
+        value_name = "FILE",
+        help_heading = heading::GLOBAL
+    )]
     pub config: Option<PathBuf>,
 
+    /// Seconds to wait for another certwright run
+    ///
     /// Seconds to wait for another certwright run to finish before giving
     /// up with exit status 4 [default: 5]
     #[arg(
         long,
         global = true,
         env = "CERTWRIGHT_LOCK_WAIT",
-        value_name = "SECONDS"
+        value_name = "SECONDS",
+        help_heading = heading::GLOBAL
     )]
     pub lock_wait: Option<u64>,
 
+    /// Never prompt; fail where input would be needed
+    ///
     /// Never prompt; fail instead where input would be needed (implied when
     /// stdin is not a terminal)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = heading::GLOBAL)]
     pub non_interactive: bool,
-
-    /// More output: -v shows every request to the CA, -vv adds details
-    #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
-    pub verbose: u8,
-
-    /// Print only errors
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
-
-    /// Print one JSON document as the result (and JSON lines for progress
-    /// events on stderr)
-    #[arg(long, global = true)]
-    pub json: bool,
 }
 
 /// How to reach the CA.
 #[derive(Debug, Args, Clone)]
 pub struct CaArgs {
+    /// ACME directory URL, or an alias
+    ///
     /// ACME directory URL, or an alias: letsencrypt, letsencrypt-staging,
-    /// zerossl, google, google-staging
-    #[arg(long, env = "CERTWRIGHT_SERVER", value_name = "URL|ALIAS")]
+    /// zerossl, google, google-staging [default: letsencrypt]
+    #[arg(long, env = "CERTWRIGHT_SERVER", value_name = "URL|ALIAS", help_heading = heading::CA)]
     pub server: Option<String>,
 
+    /// CAs to trust for the ACME server's TLS
+    ///
     /// PEM CA certificates to trust for the ACME server's own TLS, instead of
     /// the system's (private CAs, test servers such as Pebble)
-    #[arg(long, env = "CERTWRIGHT_CA_BUNDLE", value_name = "PATH")]
+    #[arg(long, env = "CERTWRIGHT_CA_BUNDLE", value_name = "PATH", help_heading = heading::CA)]
     pub ca_bundle: Option<PathBuf>,
 
+    /// Longest wait for a busy CA, in seconds
+    ///
     /// Longest total wait, in seconds, that certwright accepts when the CA
     /// answers "busy, retry after N" before giving up [default: 300]
-    #[arg(long, env = "CERTWRIGHT_MAX_RETRY_WAIT", value_name = "SECONDS")]
+    #[arg(long, env = "CERTWRIGHT_MAX_RETRY_WAIT", value_name = "SECONDS", help_heading = heading::CA)]
     pub max_retry_wait: Option<u64>,
 
+    /// Deadline for one order, in seconds
+    ///
     /// Deadline, in seconds, for the CA to validate and issue one order
     /// [default: 600]
-    #[arg(long, env = "CERTWRIGHT_ORDER_TIMEOUT", value_name = "SECONDS")]
+    #[arg(long, env = "CERTWRIGHT_ORDER_TIMEOUT", value_name = "SECONDS", help_heading = heading::CA)]
     pub order_timeout: Option<u64>,
 }
 
 /// Account creation flags shared by register and issue.
 #[derive(Debug, Args, Clone)]
 pub struct RegistrationArgs {
-    /// Contact email for the account (expiry and policy notices); repeatable
-    #[arg(short = 'm', long = "email", value_name = "EMAIL")]
+    /// Contact email for a new account; repeatable
+    ///
+    /// Contact email for the account (expiry and policy notices);
+    /// repeatable. Asked for on a terminal when neither this, `email` in the
+    /// config file nor --register-unsafely-without-email is given.
+    #[arg(short = 'm', long = "email", value_name = "EMAIL", help_heading = heading::CA)]
     pub email: Vec<String>,
 
-    /// Agree to the CA's terms of service (config file: agree_tos = true)
-    #[arg(long)]
+    /// Agree to the CA's terms of service
+    ///
+    /// Agree to the CA's terms of service (config file: agree_tos = true);
+    /// asked on a terminal otherwise
+    #[arg(long, help_heading = heading::CA)]
     pub agree_tos: bool,
 
-    /// Register without an email address (you will get no expiry notices)
-    #[arg(long, conflicts_with = "email")]
+    /// Register without an email address
+    ///
+    /// Register without an email address (you will get no notices from the
+    /// CA)
+    #[arg(long, conflicts_with = "email", help_heading = heading::CA)]
     pub register_unsafely_without_email: bool,
 
     /// Key type of a new account key
-    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256, value_name = "TYPE")]
+    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256, value_name = "TYPE", help_heading = heading::CA)]
     pub account_key_type: KeyType,
 
+    /// EAB key id (ZeroSSL, Google Trust Services)
+    ///
     /// External account binding: the key id your CA gave you (ZeroSSL,
     /// Google Trust Services, private CAs)
     #[arg(
         long,
         env = "CERTWRIGHT_EAB_KID",
         value_name = "KID",
-        requires = "eab_hmac_key"
+        requires = "eab_hmac_key",
+        help_heading = heading::CA
     )]
     pub eab_kid: Option<String>,
 
+    /// EAB HMAC key (better: the environment variable)
+    ///
     /// External account binding: the base64url HMAC key your CA gave you
     /// (prefer the environment variable: command lines are visible to others)
     #[arg(
@@ -132,7 +293,8 @@ pub struct RegistrationArgs {
         env = "CERTWRIGHT_EAB_HMAC_KEY",
         value_name = "KEY",
         requires = "eab_kid",
-        hide_env_values = true
+        hide_env_values = true,
+        help_heading = heading::CA
     )]
     pub eab_hmac_key: Option<String>,
 }
@@ -140,14 +302,18 @@ pub struct RegistrationArgs {
 /// Staging and dry-run flags shared by issue and register.
 #[derive(Debug, Args, Clone, Default)]
 pub struct StagingArgs {
+    /// Use the CA's staging directory, kept apart
+    ///
     /// Use the CA's staging directory and keep the result apart from
     /// production, under <config-dir>/staging/
-    #[arg(long)]
+    #[arg(long, help_heading = heading::CA)]
     pub staging: bool,
 
+    /// Staging directory URL
+    ///
     /// Staging directory URL, for CAs whose staging directory certwright
     /// does not know
-    #[arg(long, env = "CERTWRIGHT_STAGING_SERVER", value_name = "URL")]
+    #[arg(long, env = "CERTWRIGHT_STAGING_SERVER", value_name = "URL", help_heading = heading::CA)]
     pub staging_server: Option<String>,
 }
 
@@ -160,12 +326,16 @@ pub enum Command {
     Register(RegisterArgs),
 
     /// Obtain a certificate and install it under live/<name>/
-    #[command(after_help = "Examples:\n  \
+    #[command(
+        override_usage = "certwright issue -d NAME... <HOW TO ANSWER CHALLENGES> [OPTIONS]\n       \
+            certwright issue --csr FILE --key-path FILE <HOW TO ANSWER CHALLENGES> [OPTIONS]",
+        after_help = "Examples:\n  \
         certwright issue -d example.com -d www.example.com --webroot -w /var/www/html\n  \
         certwright issue -d example.com --standalone --email admin@example.com --agree-tos\n  \
         certwright issue -d example.com -d www.example.com --nginx --redirect\n  \
         certwright issue -d example.com -d '*.example.com' --propagation-timeout 300 \\\n      \
-        --dns-hook /etc/certwright/hooks/auth.sh --dns-cleanup-hook /etc/certwright/hooks/cleanup.sh")]
+        --dns-hook /etc/certwright/hooks/auth.sh --dns-cleanup-hook /etc/certwright/hooks/cleanup.sh"
+    )]
     Issue(IssueArgs),
 
     /// List the certificates certwright manages
@@ -176,9 +346,13 @@ pub enum Command {
     Certificates(CertificatesArgs),
 
     /// Revoke a certificate
-    #[command(after_help = "Examples:\n  \
+    #[command(
+        override_usage = "certwright revoke --cert-name NAME [OPTIONS]\n       \
+            certwright revoke --cert-path FILE [--key-path FILE] [OPTIONS]",
+        after_help = "Examples:\n  \
         certwright revoke --cert-name example.com --reason superseded\n  \
-        certwright revoke --cert-path cert.pem --key-path privkey.pem --reason key-compromise")]
+        certwright revoke --cert-path cert.pem --key-path privkey.pem --reason key-compromise"
+    )]
     Revoke(RevokeArgs),
 
     /// Manage ACME accounts: list, show, update, rollover, deactivate
@@ -206,7 +380,14 @@ pub enum Command {
     Install(InstallArgs),
 
     /// Renew every certificate that is due (run it from cron or a timer)
-    #[command(after_help = "Examples:\n  \
+    #[command(
+        after_help = "Examples:\n  \
+        certwright renew -q                      # from cron, every 6 hours\n  \
+        certwright renew --jobs 8 --metrics-file /var/lib/node-exporter/certwright.prom\n  \
+        certwright renew --cert-name example.com --force-renewal\n  \
+        certwright renew --deploy-hook 'systemctl reload nginx'\n  \
+        certwright renew --dry-run",
+        after_long_help = "Examples:\n  \
         certwright renew -q                      # from cron, every 6 hours\n  \
         certwright renew --jobs 8 --metrics-file /var/lib/node-exporter/certwright.prom\n  \
         certwright renew --cert-name example.com --force-renewal\n  \
@@ -214,7 +395,8 @@ pub enum Command {
         certwright renew --dry-run\n\n\
         Exit status: 0 all renewals succeeded (or none was due), 1 all failed,\n\
         3 some failed, 2 usage or config file error, 4 another certwright run\n\
-        holds the lock.")]
+        holds the lock."
+    )]
     Renew(RenewArgs),
 
     /// Nagios/Icinga check of every certificate (expiry, revocation,
@@ -258,7 +440,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ReconfigureArgs {
     /// The lineage to change
-    #[arg(long = "cert-name", value_name = "NAME")]
+    #[arg(long = "cert-name", value_name = "NAME", add = crate::cli::completion::cert_names())]
     pub cert_name: String,
 
     /// Answer http-01 with a built-in web server from now on
@@ -329,14 +511,14 @@ pub struct CheckArgs {
     pub critical: u32,
 
     /// Only these lineages [default: all]
-    #[arg(long = "cert-name", value_name = "NAME")]
+    #[arg(long = "cert-name", value_name = "NAME", add = crate::cli::completion::cert_names())]
     pub cert_names: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The lineage to remove
-    #[arg(long = "cert-name", value_name = "NAME")]
+    #[arg(long = "cert-name", value_name = "NAME", add = crate::cli::completion::cert_names())]
     pub cert_name: String,
 
     /// Do not ask (required when stdin is not a terminal)
@@ -365,23 +547,30 @@ pub struct PersistRecordArgs {
         long = "domain",
         value_name = "NAME",
         required = true,
-        value_delimiter = ','
+        value_delimiter = ',',
+        help_heading = heading::NAMES
     )]
     pub domains: Vec<String>,
 
+    /// Also cover *.NAME and every subdomain
+    ///
     /// Add policy=wildcard: the record then also covers *.NAME and every
     /// subdomain of NAME
-    #[arg(long)]
+    #[arg(long, help_heading = heading::NAMES)]
     pub wildcard: bool,
 
+    /// The CA refuses the record after this date
+    ///
     /// Add persistUntil: the CA refuses the record after this date (UTC),
     /// RFC 3339 time or UNIX time in seconds
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", help_heading = heading::CHALLENGES)]
     pub persist_until: Option<String>,
 
+    /// The CA's issuer domain name for the record
+    ///
     /// The CA's issuer domain name to put in the record [default: the
     /// first of the CA's caaIdentities]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = heading::CA)]
     pub issuer_domain_name: Option<String>,
 }
 
@@ -389,138 +578,177 @@ pub struct PersistRecordArgs {
 /// renewal file.
 #[derive(Debug, Args, Clone, Default)]
 pub struct NginxArgs {
+    /// Answer http-01 through nginx, install there
+    ///
     /// Answer http-01 through the running nginx and install the certificate
     /// in the server blocks whose server_name matches
-    #[arg(long)]
+    #[arg(long, help_heading = heading::CHALLENGES)]
     pub nginx: bool,
 
     /// The directory holding nginx.conf [default: /etc/nginx]
-    #[arg(long, value_name = "DIR", requires = "nginx")]
+    #[arg(long, value_name = "DIR", requires = "nginx", help_heading = heading::CHALLENGES)]
     pub nginx_server_root: Option<PathBuf>,
 
     /// The nginx binary, or a wrapper [default: nginx]
-    #[arg(long, value_name = "PATH", requires = "nginx")]
+    #[arg(long, value_name = "PATH", requires = "nginx", help_heading = heading::CHALLENGES)]
     pub nginx_ctl: Option<PathBuf>,
 
+    /// Port for `listen PORT ssl` [default: 443]
+    ///
     /// Port a server block gets `listen PORT ssl` on when it has no TLS yet
     /// [default: 443]
-    #[arg(long, value_name = "PORT", requires = "nginx")]
+    #[arg(long, value_name = "PORT", requires = "nginx", help_heading = heading::INSTALL)]
     pub https_port: Option<u16>,
 
+    /// Redirect plain http to https (301)
+    ///
     /// Redirect plain http to https (301) in the server blocks that serve
     /// the names
-    #[arg(long, requires = "nginx", conflicts_with = "no_redirect")]
+    #[arg(long, requires = "nginx", conflicts_with = "no_redirect", help_heading = heading::INSTALL)]
     pub redirect: bool,
 
     /// Add no redirect [default]
-    #[arg(long, requires = "nginx")]
+    #[arg(long, requires = "nginx", help_heading = heading::INSTALL)]
     pub no_redirect: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
     /// The lineage whose certificate to install
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = heading::NAMES,
+          add = crate::cli::completion::cert_names())]
     pub cert_name: String,
 
     #[command(flatten)]
     pub nginx: NginxArgs,
 
+    /// The port nginx serves plain http on [default: 80]
+    ///
     /// The port nginx serves plain http on (where --redirect goes)
     /// [default: 80]
-    #[arg(long = "http-01-port", value_name = "PORT")]
+    #[arg(long = "http-01-port", value_name = "PORT", help_heading = heading::INSTALL)]
     pub http_01_port: Option<u16>,
 }
 
 /// Hook commands, run with `sh -c`; values come in the environment.
 #[derive(Debug, Args, Clone, Default)]
 pub struct HookArgs {
+    /// Command run once before the first renewal
+    ///
     /// Command run once before the first renewal of a run (e.g. to stop a
     /// web server that holds port 80)
-    #[arg(long, value_name = "CMD")]
+    #[arg(long, value_name = "CMD", help_heading = heading::HOOKS)]
     pub pre_hook: Option<String>,
 
+    /// Command run once after the last renewal
+    ///
     /// Command run once after the last renewal of a run (runs whenever the
     /// pre-hook ran, even if renewals failed)
-    #[arg(long, value_name = "CMD")]
+    #[arg(long, value_name = "CMD", help_heading = heading::HOOKS)]
     pub post_hook: Option<String>,
 
+    /// Command run after each renewed certificate
+    ///
     /// Command run after each renewed certificate, with RENEWED_LINEAGE
     /// (the live directory) and RENEWED_DOMAINS (space-separated) set
-    #[arg(long, value_name = "CMD")]
+    #[arg(long, value_name = "CMD", help_heading = heading::HOOKS)]
     pub deploy_hook: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct RenewArgs {
     /// Only these lineages (repeatable) [default: all]
-    #[arg(long = "cert-name", value_name = "NAME")]
+    #[arg(long = "cert-name", value_name = "NAME", help_heading = heading::NAMES,
+          add = crate::cli::completion::cert_names())]
     pub cert_names: Vec<String>,
 
-    /// Renew even if not due, ignoring any backoff after failures
-    #[arg(long)]
-    pub force_renewal: bool,
+    /// Keep each lineage's private key
+    ///
+    /// Keep each lineage's private key instead of generating a new one
+    #[arg(long, help_heading = heading::KEY)]
+    pub reuse_key: bool,
 
-    /// Do not sleep a random time before contacting the CA
-    #[arg(long)]
-    pub no_random_sleep: bool,
+    /// Generate a new private key even where reuse_key is set
+    ///
+    /// Generate a new private key even where reuse_key is set (renewal
+    /// file or config file)
+    #[arg(long, conflicts_with = "reuse_key", help_heading = heading::KEY)]
+    pub no_reuse_key: bool,
 
-    /// Upper bound, in seconds, of the random sleep of non-interactive runs
-    /// [default: 480]
-    #[arg(long, env = "CERTWRIGHT_RANDOM_SLEEP_MAX", value_name = "SECONDS")]
-    pub random_sleep_max: Option<u64>,
+    /// Longest wait for a busy CA, in seconds
+    ///
+    /// Longest total wait, in seconds, that certwright accepts when the CA
+    /// answers "busy, retry after N" before giving up [default: 300]
+    #[arg(long, env = "CERTWRIGHT_MAX_RETRY_WAIT", value_name = "SECONDS", help_heading = heading::CA)]
+    pub max_retry_wait: Option<u64>,
 
-    /// Renew up to N certificates at once (they share the account and the
-    /// CA's Retry-After pauses) [default: 4, see docs/renewal.md]
-    #[arg(long, env = "CERTWRIGHT_JOBS", value_name = "N")]
-    pub jobs: Option<u64>,
+    /// Deadline for one order, in seconds
+    ///
+    /// Deadline, in seconds, for the CA to validate and issue one order
+    /// [default: 600]
+    #[arg(long, env = "CERTWRIGHT_ORDER_TIMEOUT", value_name = "SECONDS", help_heading = heading::CA)]
+    pub order_timeout: Option<u64>,
 
-    /// After the run, write every certificate's expiry, planned renewal and
-    /// failures to FILE in node_exporter's textfile format (atomically)
-    #[arg(long, env = "CERTWRIGHT_METRICS_FILE", value_name = "FILE")]
-    pub metrics_file: Option<PathBuf>,
-
+    /// Run against staging; keep nothing
+    ///
     /// Renew every selected certificate against the CA's staging directory
     /// (with a staging account) and keep nothing: live/, archive/ and
     /// renewal/ are not touched, no deploy hooks run
-    #[arg(long, conflicts_with = "staging")]
+    #[arg(long, conflicts_with = "staging", help_heading = heading::CA)]
     pub dry_run: bool,
 
+    /// --staging: renew the staging lineages (<config-dir>/staging/)
+    #[command(flatten)]
+    pub staging: StagingArgs,
+
+    #[command(flatten)]
+    pub hooks: HookArgs,
+
+    /// Renew even if not due, ignoring backoff
+    ///
+    /// Renew even if not due, ignoring any backoff after failures
+    #[arg(long, help_heading = heading::RENEWAL)]
+    pub force_renewal: bool,
+
+    /// When to renew lineages that set nothing
+    ///
     /// Renew this long before expiry ("30d", "12h") or when this fraction of
     /// the lifetime is left ("1/3", "0.5"), for lineages that set none
     /// [default: ARI, else 1/3 (1/2 below 10 days of lifetime)]
     #[arg(
         long,
         env = "CERTWRIGHT_RENEW_BEFORE",
-        value_name = "DURATION|FRACTION"
+        value_name = "DURATION|FRACTION",
+        help_heading = heading::RENEWAL
     )]
     pub renew_before: Option<String>,
 
-    /// Keep each lineage's private key instead of generating a new one
-    #[arg(long)]
-    pub reuse_key: bool,
+    /// Do not sleep a random time before contacting the CA
+    #[arg(long, help_heading = heading::RENEWAL)]
+    pub no_random_sleep: bool,
 
-    /// Generate a new private key even where reuse_key is set (renewal
-    /// file or config file)
-    #[arg(long, conflicts_with = "reuse_key")]
-    pub no_reuse_key: bool,
+    /// Longest random sleep of unattended runs, in seconds
+    ///
+    /// Upper bound, in seconds, of the random sleep of non-interactive runs
+    /// [default: 480]
+    #[arg(long, env = "CERTWRIGHT_RANDOM_SLEEP_MAX", value_name = "SECONDS", help_heading = heading::RENEWAL)]
+    pub random_sleep_max: Option<u64>,
 
-    /// Longest total wait, in seconds, that certwright accepts when the CA
-    /// answers "busy, retry after N" before giving up [default: 300]
-    #[arg(long, env = "CERTWRIGHT_MAX_RETRY_WAIT", value_name = "SECONDS")]
-    pub max_retry_wait: Option<u64>,
+    /// Certificates renewed at once [default: 4]
+    ///
+    /// Renew up to N certificates at once; they share the account, the
+    /// CA's directory and its Retry-After pauses [default: 4, see
+    /// docs/renewal.md]
+    #[arg(long, env = "CERTWRIGHT_JOBS", value_name = "N", help_heading = heading::RENEWAL)]
+    pub jobs: Option<u64>,
 
-    /// Deadline, in seconds, for the CA to validate and issue one order
-    /// [default: 600]
-    #[arg(long, env = "CERTWRIGHT_ORDER_TIMEOUT", value_name = "SECONDS")]
-    pub order_timeout: Option<u64>,
-
-    #[command(flatten)]
-    pub hooks: HookArgs,
-
-    /// --staging: renew the staging lineages (<config-dir>/staging/)
-    #[command(flatten)]
-    pub staging: StagingArgs,
+    /// Write metrics for node_exporter to FILE after the run
+    ///
+    /// After the run (also one with nothing to do), write every
+    /// certificate's expiry, planned renewal, failures and ARI window to
+    /// FILE in node_exporter's textfile format, atomically
+    #[arg(long, env = "CERTWRIGHT_METRICS_FILE", value_name = "FILE", help_heading = heading::OUTPUT)]
+    pub metrics_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -536,9 +764,11 @@ pub struct RegisterArgs {
     pub ca: CaArgs,
     #[command(flatten)]
     pub registration: RegistrationArgs,
+    /// Create a further account even when one exists
+    ///
     /// Create a further account even when one exists for this server
     /// (other commands then need the account's id to pick one)
-    #[arg(long)]
+    #[arg(long, help_heading = heading::CA)]
     pub new_account: bool,
     #[command(flatten)]
     pub staging: StagingArgs,
@@ -546,190 +776,243 @@ pub struct RegisterArgs {
 
 #[derive(Debug, Args)]
 pub struct IssueArgs {
-    #[command(flatten)]
-    pub ca: CaArgs,
-
+    /// A name for the certificate; repeatable
+    ///
     /// A name for the certificate (DNS name, *.wildcard, or IP address);
-    /// repeatable, the first one names the lineage
+    /// repeatable or comma-separated, the first one names the lineage
     #[arg(
         short = 'd',
         long = "domain",
         value_name = "NAME",
         required_unless_present = "csr",
-        value_delimiter = ','
+        value_delimiter = ',',
+        help_heading = heading::NAMES
     )]
     pub domains: Vec<String>,
 
+    /// Name of the lineage [default: the first domain]
+    #[arg(long, value_name = "NAME", help_heading = heading::NAMES,
+          add = crate::cli::completion::cert_names())]
+    pub cert_name: Option<String>,
+
+    /// Use this CSR instead of -d (PEM or DER)
+    ///
+    /// Use this certificate signing request (PEM or DER) instead of making
+    /// one; the names come from it
+    #[arg(long, value_name = "FILE", requires = "key_path", conflicts_with_all = ["domains", "key_type"], help_heading = heading::NAMES)]
+    pub csr: Option<PathBuf>,
+
+    /// Answer http-01 with a built-in web server
+    ///
     /// Answer http-01 with a built-in web server (needs the port free)
-    #[arg(long, conflicts_with = "webroot")]
+    #[arg(long, conflicts_with = "webroot", help_heading = heading::CHALLENGES)]
     pub standalone: bool,
 
-    /// Answer http-01 by writing files into a running web server's root
-    #[arg(long, requires = "webroot_path")]
+    /// Answer http-01 through a running web server's root
+    ///
+    /// Answer http-01 by writing files into a running web server's document
+    /// root, given with -w DIR
+    #[arg(long, requires = "webroot_path", help_heading = heading::CHALLENGES)]
     pub webroot: bool,
 
     /// The web server's document root, for --webroot
-    #[arg(short = 'w', long = "webroot-path", value_name = "DIR")]
+    #[arg(short = 'w', long = "webroot-path", value_name = "DIR", help_heading = heading::CHALLENGES)]
     pub webroot_path: Option<PathBuf>,
 
+    /// Port of the standalone server
+    ///
     /// Port of the standalone server (the CA always connects to port 80;
     /// change this only behind a port forward or for test CAs)
-    #[arg(long = "http-01-port", value_name = "PORT")]
+    #[arg(long = "http-01-port", value_name = "PORT", help_heading = heading::CHALLENGES)]
     pub http_01_port: Option<u16>,
 
     /// Address the standalone server listens on [default: all]
-    #[arg(long = "http-01-address", value_name = "ADDR")]
+    #[arg(long = "http-01-address", value_name = "ADDR", help_heading = heading::CHALLENGES)]
     pub http_01_address: Option<String>,
 
+    /// Port of the tls-alpn-01 server
+    ///
     /// Port of the tls-alpn-01 server (the CA always connects to port 443;
     /// change this only behind a port forward or for test CAs)
-    #[arg(long = "tls-alpn-01-port", value_name = "PORT")]
+    #[arg(long = "tls-alpn-01-port", value_name = "PORT", help_heading = heading::CHALLENGES)]
     pub tls_alpn_01_port: Option<u16>,
 
     /// Address the tls-alpn-01 server listens on [default: all]
-    #[arg(long = "tls-alpn-01-address", value_name = "ADDR")]
+    #[arg(long = "tls-alpn-01-address", value_name = "ADDR", help_heading = heading::CHALLENGES)]
     pub tls_alpn_01_address: Option<String>,
 
     /// Answer http-01 through nginx and install the certificate there
     #[command(flatten)]
     pub nginx: NginxArgs,
 
-    /// Name of the lineage [default: the first domain]
-    #[arg(long, value_name = "NAME")]
-    pub cert_name: Option<String>,
+    #[command(flatten)]
+    pub dns: Box<DnsArgs>,
 
-    /// Key type of the certificate
-    #[arg(long, value_enum, value_name = "TYPE")]
+    /// Key type of the certificate [default: ecdsa-p256]
+    #[arg(long, value_enum, value_name = "TYPE", help_heading = heading::KEY)]
     pub key_type: Option<KeyType>,
 
-    /// Account to use when several exist for the server
-    #[arg(long, value_name = "ID")]
-    pub account: Option<String>,
-
-    /// Prefer the alternate chain whose top issuer has this common name
-    #[arg(long, value_name = "ISSUER_CN")]
-    pub preferred_chain: Option<String>,
-
-    /// Replace the lineage's certificate even if one is installed
-    #[arg(long)]
-    pub force_renewal: bool,
-
-    /// Issue even if this leaves out names the lineage's certificate has
-    /// (without it, that needs a yes on a terminal)
-    #[arg(long)]
-    pub allow_name_removal: bool,
-
-    /// Accepted for certbot compatibility: adding names to a lineage needs
-    /// no flag (certwright says which names it adds)
-    #[arg(long)]
-    pub expand: bool,
-
+    /// Keep the private key across renewals
+    ///
     /// Keep the private key across renewals (stored in the renewal file)
-    #[arg(long)]
+    #[arg(long, help_heading = heading::KEY)]
     pub reuse_key: bool,
 
+    /// Generate a new private key at each renewal
+    ///
     /// Generate a new private key at each renewal (stored in the renewal
     /// file; overrides reuse_key in the config file)
-    #[arg(long, conflicts_with = "reuse_key")]
+    #[arg(long, conflicts_with = "reuse_key", help_heading = heading::KEY)]
     pub no_reuse_key: bool,
 
-    /// When `renew` renews this certificate: "30d" before expiry, or "1/3"
-    /// of its lifetime left (stored in the renewal file)
-    #[arg(long, value_name = "DURATION|FRACTION")]
-    pub renew_before: Option<String>,
+    /// The private key of --csr (PEM)
+    #[arg(long, value_name = "FILE", requires = "csr", help_heading = heading::KEY)]
+    pub key_path: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub ca: CaArgs,
+
+    /// Account to use when several exist for the server
+    #[arg(long, value_name = "ID", help_heading = heading::CA,
+          add = crate::cli::completion::account_ids())]
+    pub account: Option<String>,
+
+    #[command(flatten)]
+    pub registration: RegistrationArgs,
+
+    /// ACME profile to request
+    ///
+    /// ACME profile to request (Let's Encrypt: classic, tlsserver,
+    /// shortlived); see `certwright account show` for the CA's list
+    #[arg(long, value_name = "NAME", help_heading = heading::CA)]
+    pub profile: Option<String>,
+
+    /// Prefer the chain whose top issuer has this name
+    ///
+    /// Prefer the alternate chain whose top issuer has this common name
+    #[arg(long, value_name = "ISSUER_CN", help_heading = heading::CA)]
+    pub preferred_chain: Option<String>,
+
+    /// Run against staging; install nothing
+    ///
+    /// Run the whole flow against the CA's staging directory with a staging
+    /// account, and install nothing
+    #[arg(long, conflicts_with = "staging", help_heading = heading::CA)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub staging: StagingArgs,
 
     /// Hooks, run now and stored for `renew`
     #[command(flatten)]
     pub hooks: HookArgs,
 
-    /// Run the whole flow against the CA's staging directory with a staging
-    /// account, and install nothing
-    #[arg(long, conflicts_with = "staging")]
-    pub dry_run: bool,
+    /// Replace the certificate even if one is installed
+    ///
+    /// Replace the lineage's certificate even if a valid one is installed
+    #[arg(long, help_heading = heading::RENEWAL)]
+    pub force_renewal: bool,
 
-    /// ACME profile to request (Let's Encrypt: classic, tlsserver,
-    /// shortlived); see `certwright account show` for the CA's list
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
+    /// Issue even if names of the lineage are left out
+    ///
+    /// Issue even if this leaves out names the lineage's certificate has
+    /// (without it, that needs a yes on a terminal)
+    #[arg(long, help_heading = heading::NAMES)]
+    pub allow_name_removal: bool,
 
-    /// Use this certificate signing request (PEM or DER) instead of making
-    /// one; the names come from it
-    #[arg(long, value_name = "FILE", requires = "key_path", conflicts_with_all = ["domains", "key_type"])]
-    pub csr: Option<PathBuf>,
+    /// Accepted for certbot compatibility (adding names needs no flag)
+    ///
+    /// Accepted for certbot compatibility: adding names to a lineage needs
+    /// no flag (certwright says which names it adds)
+    #[arg(long, help_heading = heading::NAMES)]
+    pub expand: bool,
 
-    /// The private key of --csr (PEM)
-    #[arg(long, value_name = "FILE", requires = "csr")]
-    pub key_path: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub dns: Box<DnsArgs>,
-
-    #[command(flatten)]
-    pub registration: RegistrationArgs,
-
-    #[command(flatten)]
-    pub staging: StagingArgs,
+    /// When `renew` renews this certificate
+    ///
+    /// When `renew` renews this certificate: "30d" before expiry, or "1/3"
+    /// of its lifetime left (stored in the renewal file)
+    #[arg(long, value_name = "DURATION|FRACTION", help_heading = heading::RENEWAL)]
+    pub renew_before: Option<String>,
 }
 
 /// dns-01 through hook scripts or by hand (docs/dns.md).
 #[derive(Debug, Args, Clone, Default)]
 pub struct DnsArgs {
+    /// Answer dns-01 with a script that sets the TXT record
+    ///
     /// Answer dns-01: run SCRIPT once per challenge to create the TXT
     /// record; it gets CERTBOT_DOMAIN, CERTBOT_VALIDATION,
     /// CERTBOT_REMAINING_CHALLENGES and CERTBOT_ALL_DOMAINS in its
     /// environment (certbot's --manual-auth-hook also works)
     #[arg(
         long = "dns-hook",
-        visible_alias = "manual-auth-hook",
+        alias = "manual-auth-hook",
         value_name = "SCRIPT",
-        conflicts_with_all = ["standalone", "webroot"]
+        conflicts_with_all = ["standalone", "webroot"],
+        help_heading = heading::CHALLENGES
     )]
     pub dns_hook: Option<String>,
 
+    /// Script that removes the TXT record afterwards
+    ///
     /// Run SCRIPT once per challenge afterwards to remove the record, also
     /// when issuance failed or was interrupted (certbot's
     /// --manual-cleanup-hook also works)
     #[arg(
         long = "dns-cleanup-hook",
-        visible_alias = "manual-cleanup-hook",
+        alias = "manual-cleanup-hook",
         value_name = "SCRIPT",
-        requires = "dns_hook"
+        requires = "dns_hook",
+        help_heading = heading::CHALLENGES
     )]
     pub dns_cleanup_hook: Option<String>,
 
+    /// Show the records to create by hand, wait for Enter
+    ///
     /// Show the TXT records (or http-01 files) to create by hand and wait
     /// for Enter; needs a terminal (use --dns-hook in scripts)
-    #[arg(long, conflicts_with_all = ["standalone", "webroot"])]
+    #[arg(long, conflicts_with_all = ["standalone", "webroot"], help_heading = heading::CHALLENGES)]
     pub manual: bool,
 
+    /// Challenge type [default: dns-01 for --manual]
+    ///
     /// Challenge type: for --manual (dns-01 or http-01 [default: dns-01]),
     /// tls-alpn-01 with --standalone, or dns-persist-01 on its own
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "TYPE")]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "TYPE", help_heading = heading::CHALLENGES)]
     pub preferred_challenges: Vec<PreferredChallenge>,
 
+    /// Seconds to wait after all TXT records are set
+    ///
     /// Seconds to wait unconditionally after all TXT records are set
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", help_heading = heading::CHALLENGES)]
     pub propagation_delay: Option<u64>,
 
+    /// Check the TXT records are visible, up to SECONDS
+    ///
     /// Check that every TXT record is visible at the zone's authoritative
     /// name servers before the CA looks, for up to SECONDS (no check unless
     /// set)
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", help_heading = heading::CHALLENGES)]
     pub propagation_timeout: Option<u64>,
 
+    /// Seconds between those checks [default: 1,2,4,8]
+    ///
     /// Seconds between those checks; the last value repeats
     /// [default: 1,2,4,8]
     #[arg(
         long,
         value_delimiter = ',',
         value_name = "LIST",
-        value_parser = clap::value_parser!(u64).range(1..)
+        value_parser = clap::value_parser!(u64).range(1..),
+        help_heading = heading::CHALLENGES
     )]
     pub propagation_sleep_times: Option<Vec<u64>>,
 
+    /// Ask this DNS server for the TXT records
+    ///
     /// Ask this DNS server for the TXT records instead of the zone's
     /// authoritative servers
-    #[arg(long, value_name = "ADDR[:PORT]")]
+    #[arg(long, value_name = "ADDR[:PORT]", help_heading = heading::CHALLENGES)]
     pub dns_resolver: Option<String>,
 }
 
@@ -750,7 +1033,8 @@ pub enum PreferredChallenge {
 #[derive(Debug, Args)]
 pub struct CertificatesArgs {
     /// Only these lineages
-    #[arg(long = "cert-name", value_name = "NAME")]
+    #[arg(long = "cert-name", value_name = "NAME", help_heading = heading::NAMES,
+          add = crate::cli::completion::cert_names())]
     pub cert_names: Vec<String>,
 
     /// Output format
@@ -776,34 +1060,42 @@ pub enum RevocationReason {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["cert_name", "cert_path"])))]
 pub struct RevokeArgs {
-    #[command(flatten)]
-    pub ca: CaArgs,
-
+    /// The lineage to revoke (its current certificate)
+    ///
     /// The lineage to revoke (its current certificate); server and account
     /// come from its renewal file
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = heading::NAMES,
+          add = crate::cli::completion::cert_names())]
     pub cert_name: Option<String>,
 
     /// A certificate file (PEM or DER) to revoke
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = heading::NAMES)]
     pub cert_path: Option<PathBuf>,
 
     /// Why the certificate is revoked
-    #[arg(long, value_enum, value_name = "REASON")]
+    #[arg(long, value_enum, value_name = "REASON", help_heading = heading::NAMES)]
     pub reason: Option<RevocationReason>,
 
+    /// Sign with the certificate's own private key
+    ///
     /// Sign with the certificate's own private key instead of the account
     /// (when the account is lost)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = heading::KEY)]
     pub key_path: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub ca: CaArgs,
+
     /// Account to sign with when several exist for the server
-    #[arg(long, value_name = "ID", conflicts_with = "key_path")]
+    #[arg(long, value_name = "ID", conflicts_with = "key_path", help_heading = heading::CA,
+          add = crate::cli::completion::account_ids())]
     pub account: Option<String>,
 
+    /// Remove the lineage afterwards
+    ///
     /// Remove the lineage (live link, archive, renewal file) afterwards;
     /// asks first on a terminal
-    #[arg(long, requires = "cert_name")]
+    #[arg(long, requires = "cert_name", help_heading = heading::RENEWAL)]
     pub delete_after_revoke: bool,
 }
 
@@ -820,9 +1112,13 @@ pub enum AccountCommand {
         certwright account show --server zerossl --account 3f2a9c01d4e5")]
     Show(AccountTarget),
     /// Change the account's contact addresses
-    #[command(after_help = "Examples:\n  \
+    #[command(
+        override_usage = "certwright account update --email EMAIL... [OPTIONS]\n       \
+            certwright account update --no-email [OPTIONS]",
+        after_help = "Examples:\n  \
         certwright account update --email new@example.com\n  \
-        certwright account update --no-email")]
+        certwright account update --no-email"
+    )]
     Update(AccountUpdateArgs),
     /// Replace the account key (RFC 8555 key change)
     #[command(after_help = "Example:\n  certwright account rollover --account-key-type ecdsa-p384")]
@@ -837,7 +1133,7 @@ pub enum AccountCommand {
 #[derive(Debug, Args)]
 pub struct AccountListArgs {
     /// Only accounts for this server
-    #[arg(long, value_name = "URL|ALIAS")]
+    #[arg(long, value_name = "URL|ALIAS", help_heading = heading::CA)]
     pub server: Option<String>,
 }
 
@@ -847,7 +1143,8 @@ pub struct AccountTarget {
     pub ca: CaArgs,
 
     /// Account to use when several exist for the server
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", help_heading = heading::CA,
+          add = crate::cli::completion::account_ids())]
     pub account: Option<String>,
 
     #[command(flatten)]
@@ -864,12 +1161,13 @@ pub struct AccountUpdateArgs {
         short = 'm',
         long = "email",
         value_name = "EMAIL",
-        required_unless_present = "no_email"
+        required_unless_present = "no_email",
+        help_heading = heading::CA
     )]
     pub email: Vec<String>,
 
     /// Remove every contact address
-    #[arg(long, conflicts_with = "email")]
+    #[arg(long, conflicts_with = "email", help_heading = heading::CA)]
     pub no_email: bool,
 }
 
@@ -879,7 +1177,7 @@ pub struct AccountRolloverArgs {
     pub target: AccountTarget,
 
     /// Key type of the new account key
-    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256, value_name = "TYPE")]
+    #[arg(long, value_enum, default_value_t = KeyType::EcdsaP256, value_name = "TYPE", help_heading = heading::CA)]
     pub account_key_type: KeyType,
 }
 
@@ -889,6 +1187,6 @@ pub struct AccountDeactivateArgs {
     pub target: AccountTarget,
 
     /// Do not ask for confirmation
-    #[arg(long)]
+    #[arg(long, help_heading = heading::CA)]
     pub yes: bool,
 }

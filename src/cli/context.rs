@@ -54,7 +54,10 @@ impl Context {
 
     /// Takes the store's lock, waiting as configured (lock_wait).
     pub(crate) fn lock(&self, store: &Store, settings: &Settings) -> Result<StoreLock> {
-        store.lock_with_wait(settings.lock_wait())
+        let output = &self.output;
+        store.lock_announcing(settings.lock_wait(), |holder, wait| {
+            output.notice(&crate::output::lock_wait_notice(store.root(), holder, wait))
+        })
     }
 
     pub(crate) fn connect(&self, ca: &CaSettings) -> Result<AcmeClient> {
@@ -78,11 +81,16 @@ impl Context {
         args: &RegistrationArgs,
         client: &AcmeClient,
     ) -> Result<Registration> {
-        let contact = contacts(settings, args)?.ok_or_else(|| {
-            Error::Usage(
-                "give a contact address with --email or `email` in the config file (or --register-unsafely-without-email)".into(),
-            )
-        })?;
+        let contact = match contacts(settings, args)? {
+            Some(contact) => contact,
+            // As certbot does: ask, rather than fail, when someone is there.
+            None if self.interactive => vec![self.ask_email()?],
+            None => {
+                return Err(Error::Usage(
+                    "give a contact address with --email or `email` in the config file (or --register-unsafely-without-email)".into(),
+                ));
+            }
+        };
         let mut agree_tos = settings.agree_tos();
         if let (false, Some(tos)) = (agree_tos, client.meta().terms_of_service)
             && self.interactive
@@ -103,6 +111,32 @@ impl Context {
 /// The contacts for a new account: none when the user said so, else the
 /// configured ones (flags, environment, config file); None when nobody
 /// said anything.
+impl Context {
+    /// The contact address for a new account, from the person at the
+    /// terminal; a few tries for a typo.
+    fn ask_email(&self) -> Result<String> {
+        let no_email = || {
+            Error::Usage(
+                "no email address given: pass --email EMAIL, or --register-unsafely-without-email to register without one (you would get no notices from the CA)".into(),
+            )
+        };
+        for _ in 0..3 {
+            let answer = self
+                .output
+                .ask("Email address for the CA's notices about your certificates:")
+                .ok_or_else(no_email)?;
+            if answer.is_empty() {
+                return Err(no_email());
+            }
+            match crate::account::check_email(&answer) {
+                Ok(()) => return Ok(answer),
+                Err(e) => eprintln!("{e}; try again"),
+            }
+        }
+        Err(no_email())
+    }
+}
+
 pub(crate) fn contacts(
     settings: &Settings,
     args: &RegistrationArgs,

@@ -5,7 +5,9 @@
 
 pub mod args;
 pub mod commands;
+pub mod completion;
 pub(crate) mod context;
 pub mod flags;
+pub mod man;
 
 pub use args::*;

@@ -130,24 +130,19 @@ impl Nginx {
         if applied.files.is_empty() {
             return Ok(applied);
         }
-        let outcome = self.test().and_then(|()| self.reload());
-        match outcome {
+        // A failed test or a failed `-s reload` (no running nginx) left
+        // the running nginx on its old configuration: putting the old bytes
+        // back is all that is needed, no second reload.
+        match self.test().and_then(|()| self.reload()) {
             Ok(()) => Ok(applied),
-            Err(e) => {
-                let restored = applied.restore();
-                let reloaded = restored
-                    .as_ref()
-                    .ok()
-                    .map(|()| self.test().and_then(|()| self.reload()));
-                let mut message =
-                    format!("{e}\nThe configuration files were restored byte for byte");
-                if let Err(r) = restored {
-                    message = format!("{e}\nRestoring the old configuration failed too: {r}");
-                } else if let Some(Err(r)) = reloaded {
-                    message.push_str(&format!(", but reloading nginx afterwards failed: {r}"));
-                }
-                Err(Error::Solver(message))
-            }
+            Err(e) => Err(match applied.restore() {
+                Ok(()) => Error::Solver(format!(
+                    "{e}\nThe configuration files were restored byte for byte; nginx never loaded the change"
+                )),
+                Err(r) => Error::Solver(format!(
+                    "{e}\nRestoring the old configuration failed too: {r}"
+                )),
+            }),
         }
     }
 

@@ -426,7 +426,11 @@ fn idle_outcome(l: &Lineage) -> Outcome {
 pub fn run(env: &Env<'_>, settings: &RenewSettings) -> Result<u8> {
     let store = env.store;
     let names = select_names(store, &settings.cert_names)?;
-    let mut lock = store.lock_with_wait(settings.lock_wait)?;
+    let announce = |holder: Option<&str>, wait| {
+        env.output
+            .notice(&crate::output::lock_wait_notice(store.root(), holder, wait))
+    };
+    let mut lock = store.lock_announcing(settings.lock_wait, announce)?;
     let mut found = scan(env, settings, &names);
     let must_contact_ca = found.work.iter().any(|l| l.decision.contacts_ca());
     let slept = policy::random_sleep(
@@ -445,7 +449,7 @@ pub fn run(env: &Env<'_>, settings: &RenewSettings) -> Result<u8> {
             delay,
         );
         env.clock.sleep(delay);
-        lock = store.lock_with_wait(settings.lock_wait)?;
+        lock = store.lock_announcing(settings.lock_wait, announce)?;
         found = scan(env, settings, &names);
     }
     let runner = Runner::new(env, settings);
@@ -635,6 +639,7 @@ impl<'a> Runner<'a> {
                     url: server.to_string(),
                     detail,
                     hint: None,
+                    permanent: true,
                 }
                 .into()
             });
@@ -849,15 +854,25 @@ impl<'a> Runner<'a> {
     /// http-01 on the same standalone address and port share one server
     /// for the run instead of failing to bind it.
     fn solver(&self, config: &SolverConfig) -> Result<Box<dyn crate::challenge::Solver>> {
+        let own = || {
+            crate::challenge::setup::build_solver_with(
+                config,
+                &crate::challenge::setup::SolverEnv {
+                    clock: Arc::clone(self.env.clock),
+                    progress: Arc::clone(&self.routed) as Arc<dyn Progress>,
+                    operator: None,
+                },
+            )
+        };
         let SolverConfig::Standalone {
             http_port,
             http_address,
         } = config
         else {
-            return crate::challenge::setup::build_solver(config);
+            return own();
         };
         if self.settings.jobs <= 1 {
-            return crate::challenge::setup::build_solver(config);
+            return own();
         }
         let key = (
             http_address.clone().unwrap_or_else(|| "::".to_string()),
@@ -889,6 +904,7 @@ impl<'a> Runner<'a> {
         let _one_at_a_time =
             exclusive.then(|| self.exclusive.lock().expect("exclusive solver mutex"));
         // Bind the port / check the webroot before the CA hears from us.
+        // Progress and hook warnings as `issue` shows them; never a prompt.
         let mut solver = self.solver(&config.solver)?;
         let store = self.env.store;
         let (client, acct) = if self.settings.dry_run {
@@ -1074,6 +1090,8 @@ impl<'a> Runner<'a> {
                         (None, None) => "",
                     }
                 )),
+                // A dry run stores no backoff: nothing waits for a next attempt.
+                Action::Failed if dry => lines.push(format!("{}: dry run failed", o.name)),
                 Action::Failed => lines.push(format!(
                     "{}: renewal failed{}",
                     o.name,
@@ -1243,13 +1261,24 @@ pub fn describe(
         Decision::NotDue { at, reason } => {
             doc["next_renewal"] = json!(rfc3339(*at));
             doc["basis"] = json!(reason.as_str());
+            // Named as in the JSON (`basis`) and the config file.
             format!(
                 "{} ({})",
                 rfc3339(*at),
                 if *reason == Reason::AriWindow {
-                    "CA's suggested window"
+                    "ari: the CA's suggested window".to_string()
                 } else {
-                    "lifetime margin"
+                    format!(
+                        "renew_before: {}",
+                        match renew_before {
+                            Some(rb @ RenewBefore::Duration(_)) => format!("{rb} before expiry"),
+                            Some(RenewBefore::Fraction(x)) => {
+                                format!("{x} of the lifetime left")
+                            }
+                            None => "the default, 1/3 of the lifetime left (1/2 below 10 days)"
+                                .to_string(),
+                        }
+                    )
                 }
             )
         }

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 /// How long a command waits for another run to release the lock.
 pub const LOCK_WAIT: Duration = Duration::from_secs(5);
+/// A wait for the lock longer than this is announced.
+pub const LOCK_NOTICE_AFTER: Duration = Duration::from_secs(1);
 
 /// Held for the duration of a run; released on drop or process death.
 pub struct StoreLock {
@@ -21,6 +23,18 @@ impl Store {
     /// for another run to finish. The OS releases it when the holder dies,
     /// so a stale lock cannot stick.
     pub fn lock_with_wait(&self, wait: Duration) -> Result<StoreLock> {
+        self.lock_announcing(wait, |_, _| {})
+    }
+
+    /// [`Store::lock_with_wait`], calling `announce(holder, wait)` once
+    /// when the lock is still taken after [`LOCK_NOTICE_AFTER`], so a run
+    /// that waits does not look hung.
+    pub fn lock_announcing(
+        &self,
+        wait: Duration,
+        announce: impl FnOnce(Option<&str>, Duration),
+    ) -> Result<StoreLock> {
+        let mut announce = Some(announce);
         create_dir(&self.root, PRIVATE_DIR_MODE)?;
         let path = self.root.join(".lock");
         let mut file = fs::OpenOptions::new()
@@ -36,6 +50,13 @@ impl Store {
             match file.try_lock() {
                 Ok(()) => break,
                 Err(fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    if started.elapsed() >= LOCK_NOTICE_AFTER
+                        && let Some(announce) = announce.take()
+                    {
+                        let holder = fs::read_to_string(&path).unwrap_or_default();
+                        let holder = holder.trim();
+                        announce((!holder.is_empty()).then_some(holder), wait);
+                    }
                     std::thread::sleep(Duration::from_millis(100));
                 }
                 Err(fs::TryLockError::WouldBlock) => {

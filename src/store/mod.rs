@@ -165,6 +165,11 @@ impl Store {
         self.root.join("renewal").join(format!("{name}.toml"))
     }
 
+    /// Where each run's log goes (`log_file` names and rotates the files).
+    pub fn log_dir(&self) -> PathBuf {
+        self.root.join("logs")
+    }
+
     /// `live/<name>/fullchain.pem`: what a web server is pointed at.
     pub fn live_fullchain(&self, name: &str) -> PathBuf {
         self.live_path(name).join(FULLCHAIN_FILE)

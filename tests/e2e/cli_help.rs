@@ -1,11 +1,9 @@
 //! Every command's `--help` ends with at least one example of that very
 //! command, so a sysadmin can copy a working line.
 
-use clap::CommandFactory;
-
 #[test]
 fn every_subcommand_help_shows_an_example_of_itself() {
-    let mut root = certwright::cli::Cli::command();
+    let mut root = certwright::cli::command();
     root.build();
     let mut paths: Vec<Vec<String>> = vec![vec![]];
     for sub in root.get_subcommands().filter(|s| s.get_name() != "help") {

@@ -342,8 +342,9 @@ fn malformed_configuration_is_exit_2_naming_file_line_and_key() {
         assert_eq!(
             stderr(&out).trim_end(),
             format!(
-                "error: {}:3: unknown field `renew_befor`; did you mean `renew_before`? (key `renew_befor`)",
-                file.display()
+                "error: {}:3: unknown field `renew_befor`; did you mean `renew_before`? (key `renew_befor`)\n  details: {}",
+                file.display(),
+                s.cw.config_dir.join("logs/certwright.log").display()
             ),
             "{args:?}"
         );

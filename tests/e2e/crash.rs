@@ -125,6 +125,10 @@ fn check_store(root: &Path, name: &str, ca_root: &[u8], context: &str) -> Option
         let data = std::fs::read(path).unwrap();
         let ok = match file_name.as_str() {
             ".lock" => true,
+            // The run logs, rotated as each run starts.
+            n if n.starts_with("certwright.log") => {
+                path.parent().is_some_and(|d| d.ends_with("logs"))
+            }
             "privkey.pem" | "account.key" | "account.key.next" => {
                 PKey::private_key_from_pem(&data).is_ok()
             }

@@ -148,9 +148,9 @@ fn untranslatable_lineages_are_reported_not_imported() {
     let etc = certbot_dir.path();
     std::fs::create_dir_all(etc.join("renewal")).unwrap();
     std::fs::write(
-        etc.join("renewal/nginx.example.com.conf"),
+        etc.join("renewal/apache.example.com.conf"),
         "cert = /nonexistent/cert.pem\nprivkey = /nonexistent/privkey.pem\nchain = /x\nfullchain = /y\n\
-         [renewalparams]\nauthenticator = nginx\naccount = abc\n",
+         [renewalparams]\nauthenticator = apache\naccount = abc\n",
     )
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
@@ -166,9 +166,9 @@ fn untranslatable_lineages_are_reported_not_imported() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("skipped  nginx.example.com"), "{text}");
+    assert!(text.contains("skipped  apache.example.com"), "{text}");
     assert!(
-        text.contains("authenticator `nginx` has no certwright equivalent"),
+        text.contains("authenticator `apache` has no certwright equivalent"),
         "{text}"
     );
 }

@@ -23,6 +23,7 @@ mod nginx;
 mod nginx_issue;
 mod output;
 mod pebble_nonce;
+mod polish;
 mod renew;
 mod renew_ari;
 mod safety;

@@ -441,3 +441,53 @@ fn debian_package_files_parse() {
         "{includes:?}"
     );
 }
+
+/// The parser against nginx itself: each word is the body of a `return`,
+/// so nginx answers with the value as it parsed it, and certwright's
+/// parse of the same file must agree byte for byte (quotes, escapes, `#`
+/// and braces inside words).
+#[test]
+fn words_parse_as_nginx_parses_them() {
+    let words = [
+        "plain",
+        "\"double quoted\"",
+        "'single quoted'",
+        r#""esc \"q\" \\ back""#,
+        r"'it\'s'",
+        r"a\;b",
+        r#""tab\there""#,
+        r#""nl\nhere""#,
+        r#""\d kept""#,
+        "a#b",
+        "\"#not a comment\"",
+        "x}y",
+        "\"a{b}\"",
+        r"\x",
+        "''",
+    ];
+    let mut body =
+        String::from("server {\n    listen 127.0.0.1:{http};\n    server_name diff.test;\n");
+    for (i, w) in words.iter().enumerate() {
+        body.push_str(&format!(
+            "    location = /t{i} {{ return 200 {w}; }} # word {i}\n"
+        ));
+    }
+    body.push_str("}\n");
+    let server = NginxServer::start(&[Site { file: "diff", body }]);
+    let config = nginx_of(&server).read_config().unwrap();
+    let block = &config.servers[0];
+    let parsed: Vec<String> = block
+        .all("location")
+        .map(|l| {
+            l.directive.block.as_ref().unwrap().directives[0].args[1]
+                .value
+                .clone()
+        })
+        .collect();
+    assert_eq!(parsed.len(), words.len());
+    for (i, ours) in parsed.iter().enumerate() {
+        let (status, theirs) = server.get("diff.test", &format!("/t{i}"));
+        assert_eq!(status, 200, "{}", words[i]);
+        assert_eq!(ours, &theirs, "word {} {:?}", i, words[i]);
+    }
+}

@@ -110,6 +110,28 @@ fn no_challenge_left(root: &Path) {
     }
 }
 
+/// An `nginx` that logs each command (without `-c FILE`) and runs it.
+fn logging_ctl(dir: &Path) -> (PathBuf, PathBuf) {
+    let path = dir.join("nginx-logging");
+    let log = dir.join("nginx-commands.log");
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\nconf=\"$2\"\nshift 2\necho \"$*\" >> {}\nexec nginx -c \"$conf\" \"$@\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    (path, log)
+}
+
+fn take_log(log: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    std::fs::write(log, "").unwrap();
+    text.lines().map(str::to_string).collect()
+}
+
 /// An `nginx` that fails `-t` once certwright's install lines are in the
 /// configuration: a forced failure at install, after the challenge passed.
 fn failing_install_ctl(dir: &Path, root: &Path) -> PathBuf {
@@ -130,7 +152,28 @@ fn failing_install_ctl(dir: &Path, root: &Path) -> PathBuf {
 fn issue_installs_serves_and_renew_swaps_the_certificate() {
     let s = setup();
     let original = std::fs::read_to_string(s.nginx.site("example")).unwrap();
-    ok(&s.issue(&["--redirect"]));
+    let tmp = tempfile::tempdir().unwrap();
+    let (ctl, log) = logging_ctl(tmp.path());
+    let started = std::time::Instant::now();
+    ok(&s.issue(&["--redirect", "--nginx-ctl", ctl.to_str().unwrap()]));
+    eprintln!("issue --nginx took {} ms", started.elapsed().as_millis());
+    // Every nginx command, in order: the preflights of solver and
+    // installer, the challenge (one test, one reload for all names), its
+    // removal (the old bytes need no test), the install.
+    assert_eq!(
+        take_log(&log),
+        [
+            "-T -q",
+            "-T -q",
+            "-T -q",
+            "-t -q",
+            "-s reload",
+            "-s reload",
+            "-T -q",
+            "-t -q",
+            "-s reload"
+        ]
+    );
     // nginx serves that very certificate for the name.
     s.nginx
         .eventually("nginx serves the new certificate", || s.served_is_live());
@@ -164,8 +207,27 @@ fn issue_installs_serves_and_renew_swaps_the_certificate() {
 
     // Renewal: the same, through the redirect, and nginx serves the new one.
     let first = std::fs::read(live.join("cert.pem")).unwrap();
+    let started = std::time::Instant::now();
     let out = s.cw.run(&["renew", "--force-renewal", "--no-random-sleep"]);
     ok(&out);
+    eprintln!(
+        "renew --force-renewal took {} ms",
+        started.elapsed().as_millis()
+    );
+    // The renewal file kept the wrapper. Renewing: the challenge, and an
+    // install that finds nothing to change and only tests and reloads.
+    assert_eq!(
+        take_log(&log),
+        [
+            "-T -q",
+            "-t -q",
+            "-s reload",
+            "-s reload",
+            "-T -q",
+            "-t -q",
+            "-s reload"
+        ]
+    );
     let second = std::fs::read(live.join("cert.pem")).unwrap();
     assert_ne!(first, second);
     s.nginx

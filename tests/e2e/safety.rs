@@ -7,7 +7,7 @@
 
 use crate::common::fault_server::*;
 use crate::common::*;
-use openssl::pkey::{PKey, Private};
+use openssl::pkey::PKey;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -199,31 +199,6 @@ fn deploy_hook_values_travel_only_in_the_environment() {
 }
 
 // ---------------------------------------------------------------- secrets ----
-
-/// Text forms of a private key that must never be printed: its PEM body
-/// lines and its private scalar (base64url as in a JWK `d`, and hex).
-fn secret_forms(key: &PKey<Private>, pem: &[u8]) -> Vec<String> {
-    let mut forms: Vec<String> = String::from_utf8_lossy(pem)
-        .lines()
-        .filter(|l| !l.starts_with("-----") && l.len() >= 16)
-        .map(str::to_string)
-        .collect();
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let scalars = if let Ok(ec) = key.ec_key() {
-        vec![ec.private_key().to_vec()]
-    } else {
-        let rsa = key.rsa().unwrap();
-        vec![rsa.d().to_vec(), rsa.p().unwrap().to_vec()]
-    };
-    for s in scalars {
-        forms.push(b64.encode(&s));
-        let hex: String = s.iter().map(|b| format!("{b:02x}")).collect();
-        forms.push(hex.clone());
-        forms.push(hex.to_uppercase());
-    }
-    forms
-}
 
 type Outputs = Vec<(String, String)>;
 type Keys = Vec<(PathBuf, Vec<u8>)>;

@@ -34,6 +34,18 @@ pub(super) struct SolverFlags<'a> {
 }
 
 fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<SolverConfig> {
+    if let (Some(dir), false) = (&args.webroot_path, args.webroot) {
+        return Err(Error::Usage(format!(
+            "-w/--webroot-path goes with --webroot: add --webroot to answer http-01 by writing into {}{}",
+            dir.display(),
+            if args.standalone || args.nginx.nginx || args.dns.dns_hook.is_some() || args.dns.manual
+            {
+                ", or drop -w"
+            } else {
+                ""
+            }
+        )));
+    }
     let flags = SolverFlags {
         standalone: args.standalone,
         webroot: args.webroot,
@@ -235,7 +247,8 @@ fn account_for_issue(
     if let Some(found) = account::load(store, &ca.server, settings.account())? {
         return Ok((ctx.connect(ca)?, found));
     }
-    if contacts(settings, registration)?.is_none() {
+    // On a terminal, registration asks for what is missing instead.
+    if contacts(settings, registration)?.is_none() && !ctx.interactive {
         return Err(Error::NoAccount {
             server: ca.server.clone(),
             dir: store.root().to_path_buf(),
@@ -245,6 +258,12 @@ fn account_for_issue(
     let registration = ctx.registration(settings, registration, &client)?;
     ctx.output.step("registering an account");
     let acct = account::register(&client, store, &registration)?.0;
+    ctx.output.notice(&format!(
+        "Created account {} for {} (stored in {})",
+        acct.id,
+        ca.server,
+        store.account_dir(&ca.server, &acct.id).display()
+    ));
     Ok((client, acct))
 }
 
@@ -296,7 +315,17 @@ fn dry_run_account(
         key_type: args.registration.account_key_type,
         eab: eab_credentials(&args.registration)?,
     };
-    Ok(account::register(client, &target.account_store, &registration)?.0)
+    let acct = account::register(client, &target.account_store, &registration)?.0;
+    ctx.output.notice(&format!(
+        "Created staging account {} for {} (for dry runs; stored in {})",
+        acct.id,
+        client.directory_url,
+        target
+            .account_store
+            .account_dir(&client.directory_url, &acct.id)
+            .display()
+    ));
+    Ok(acct)
 }
 
 /// An existing lineage asked for different names: leaving names out
