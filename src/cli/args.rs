@@ -406,7 +406,7 @@ pub enum Command {
         certwright check --warning 14 --critical 3 --cert-name example.com\n\n\
         Prints one status line (CERTWRIGHT OK, WARNING, CRITICAL or UNKNOWN, then perfdata),\n\
         then one line per certificate that is not OK. Exit status: 0 OK, 1 WARNING,\n\
-        2 CRITICAL, 3 UNKNOWN (see docs/monitoring.md).")]
+        2 CRITICAL, 3 UNKNOWN (Nagios plugin conventions).")]
     Check(CheckArgs),
 
     /// Remove a certificate (live/, archive/, renewal/) from the store; it
@@ -737,8 +737,8 @@ pub struct RenewArgs {
     /// Certificates renewed at once [default: 4]
     ///
     /// Renew up to N certificates at once; they share the account, the
-    /// CA's directory and its Retry-After pauses [default: 4, see
-    /// docs/renewal.md]
+    /// CA's directory and its Retry-After pauses [default: 4, within Let's
+    /// Encrypt's published rate limits]
     #[arg(long, env = "CERTWRIGHT_JOBS", value_name = "N", help_heading = heading::RENEWAL)]
     pub jobs: Option<u64>,
 
