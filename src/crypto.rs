@@ -225,19 +225,31 @@ pub fn verify_issued_chain(
         });
     }
     let info = cert_info(leaf)?;
-    let missing: Vec<&String> = names
-        .iter()
-        .filter(|n| !info.names.iter().any(|c| c.eq_ignore_ascii_case(n)))
-        .collect();
+    // Exactly the requested names: a name nobody asked for would be served
+    // (and logged in CT) under this lineage.
+    let (extra, missing) = crate::acme::identifiers::compare_names(names, &info.names);
     if !missing.is_empty() {
         return Err(Error::BadCertificate {
             reason: format!(
                 "the certificate lacks requested names: {}",
-                missing
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                missing.join(", ")
+            ),
+        });
+    }
+    if !extra.is_empty() {
+        return Err(Error::BadCertificate {
+            reason: format!(
+                "the certificate carries names that were not requested: {}",
+                extra.join(", ")
+            ),
+        });
+    }
+    let san_entries = leaf.subject_alt_names().map_or(0, |s| s.len());
+    if san_entries != info.names.len() {
+        return Err(Error::BadCertificate {
+            reason: format!(
+                "the certificate carries {} subject alternative name(s) that are neither DNS names nor IP addresses, which were not requested",
+                san_entries.abs_diff(info.names.len())
             ),
         });
     }

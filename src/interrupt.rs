@@ -8,8 +8,9 @@
 //! thread, then the process exits with 128 + the signal number, as a shell
 //! would report it. A second signal during cleanup exits at once.
 //!
-//! The handler is installed on first use only, so commands that never
-//! register a cleanup keep the default signal behaviour.
+//! Every command arms the handler first ([`arm`]), so an interrupted run
+//! always exits 128 + the signal (130, 143, 129), never dies by the signal,
+//! whether or not it had something to clean up.
 
 use crate::error::{Error, Result};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -56,6 +57,11 @@ pub fn on_interrupt(cleanup: impl Fn() + Send + Sync + 'static) -> Result<Interr
         .map_err(|_| Error::Solver("the interrupt cleanup registry is poisoned".into()))?
         .push((id, Arc::new(cleanup)));
     Ok(InterruptGuard { id })
+}
+
+/// Installs the handler (once; later calls do nothing).
+pub fn arm() -> Result<()> {
+    install()
 }
 
 /// Restores the terminal (clears a progress line) if the process is

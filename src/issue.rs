@@ -113,8 +113,26 @@ pub fn issue(
     let mut finalize_failures = 0u32;
     loop {
         let (current, retry_after) = order;
+        // Every read of the order, the first included: a CA that changes
+        // the names is refused before anything is presented or finalized.
+        // Such an order can never be right: it is not kept for resuming.
+        let forget = |e: crate::acme::Error| -> Result<Error> {
+            store.clear_pending(&req.name)?;
+            Ok(e.into())
+        };
+        if let Err(e) = crate::acme::identifiers::check_order(&identifiers, &current, &flight.url) {
+            return Err(forget(e)?);
+        }
         order = match current.status {
-            OrderStatus::Pending => (authorize(account, solver, &flight.url, &current)?, None),
+            OrderStatus::Pending => {
+                match authorize(account, solver, &identifiers, &flight.url, &current) {
+                    Ok(o) => (o, None),
+                    Err(Error::Acme(e @ crate::acme::Error::WrongNames { .. })) => {
+                        return Err(forget(e)?);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
             OrderStatus::Ready => {
                 if finalize_failures > 0 {
                     // The order is still `ready`, so the CA never acted on
@@ -316,6 +334,7 @@ fn resume(account: &Account<'_>, store: &Store, req: &IssueRequest) -> Result<Op
 fn authorize(
     account: &Account<'_>,
     solver: &mut dyn Solver,
+    requested: &[Identifier],
     order_url: &str,
     order: &Order,
 ) -> Result<Order> {
@@ -323,8 +342,16 @@ fn authorize(
     let thumbprint = account.key.thumbprint()?;
     let mut to_answer = Vec::new();
     let result = (|| {
+        // All authorizations are read and checked before the first is
+        // presented: one for a name not requested stops the run before a
+        // solver or hook is touched.
+        let mut authzs = Vec::with_capacity(order.authorizations.len());
         for authz_url in &order.authorizations {
             let authz = account.authorization(authz_url)?;
+            crate::acme::identifiers::check_authorization(requested, &authz, authz_url)?;
+            authzs.push((authz_url, authz));
+        }
+        for (authz_url, authz) in authzs {
             match authz.status {
                 AuthorizationStatus::Valid => continue,
                 AuthorizationStatus::Pending => {}

@@ -15,12 +15,13 @@
 //! cannot be opened or written is reported once, as a warning.
 
 use crate::error::{Error, Result};
-use crate::store::{PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, create_dir};
+use crate::store::safe_fs::SafeDir;
+use crate::store::{PRIVATE_DIR_MODE, PRIVATE_FILE_MODE};
 use std::borrow::Cow;
 use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -41,18 +42,19 @@ impl RunLog {
     /// Rotates the logs in `dir` (keeping `kept` earlier runs) and starts a
     /// new one named `file_name`.
     pub fn open(dir: &Path, file_name: &str, kept: usize) -> Result<RunLog> {
-        create_dir(dir, PRIVATE_DIR_MODE)?;
+        // The directory's parent (the config dir) is trusted; nothing
+        // below it is reached through a link (store::safe_fs).
+        let (parent, name) = match (dir.parent(), dir.file_name().and_then(|n| n.to_str())) {
+            (Some(p), Some(n)) if !p.as_os_str().is_empty() => (p, n),
+            _ => (Path::new("."), dir.to_str().unwrap_or(".")),
+        };
+        let (logs, _) =
+            SafeDir::create_root(parent, PRIVATE_DIR_MODE)?.create_dir(name, PRIVATE_DIR_MODE)?;
         // An existing directory keeps whatever mode it had: set ours.
-        fs::set_permissions(dir, fs::Permissions::from_mode(PRIVATE_DIR_MODE))
-            .map_err(Error::io(dir))?;
+        logs.set_mode(PRIVATE_DIR_MODE)?;
         let path = dir.join(file_name);
-        rotate(&path, kept)?;
-        let file = fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .mode(PRIVATE_FILE_MODE)
-            .open(&path)
-            .map_err(Error::io(&path))?;
+        rotate(&logs, file_name, kept)?;
+        let file = logs.open_append(file_name, PRIVATE_FILE_MODE)?;
         // The umask may have narrowed the mode, and a file left by a run
         // racing this one may have another: set exactly ours.
         file.set_permissions(fs::Permissions::from_mode(PRIVATE_FILE_MODE))
@@ -95,34 +97,23 @@ impl RunLog {
     }
 }
 
-/// `path` -> `path.1` -> ... -> `path.kept`; the oldest is removed.
-fn rotate(path: &Path, kept: usize) -> Result<()> {
-    let numbered = |n: usize| {
-        let mut name = path.as_os_str().to_owned();
-        name.push(format!(".{n}"));
-        PathBuf::from(name)
-    };
+/// `name` -> `name.1` -> ... -> `name.kept`; the oldest is removed.
+fn rotate(dir: &SafeDir, name: &str, kept: usize) -> Result<()> {
+    let numbered = |n: usize| format!("{name}.{n}");
     if kept == 0 {
-        return remove_if_present(path);
+        return dir.remove_file(name).map(drop);
     }
-    remove_if_present(&numbered(kept))?;
+    dir.remove_file(&numbered(kept))?;
     for n in (1..kept).rev() {
-        rename_if_present(&numbered(n), &numbered(n + 1))?;
+        rename_if_present(dir, &numbered(n), &numbered(n + 1))?;
     }
-    rename_if_present(path, &numbered(1))
+    rename_if_present(dir, name, &numbered(1))
 }
 
-fn remove_if_present(path: &Path) -> Result<()> {
-    match fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path)(e)),
-        _ => Ok(()),
-    }
-}
-
-fn rename_if_present(from: &Path, to: &Path) -> Result<()> {
-    match fs::rename(from, to) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(from)(e)),
-        _ => Ok(()),
+fn rename_if_present(dir: &SafeDir, from: &str, to: &str) -> Result<()> {
+    match dir.rename(from, dir, to) {
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
     }
 }
 
@@ -300,6 +291,26 @@ mod tests {
         log.write(SystemTime::UNIX_EPOCH, "x");
         assert_eq!(mode(&dir), 0o700);
         assert_eq!(mode(log.path()), 0o600);
+    }
+
+    #[test]
+    fn a_planted_log_link_is_refused_and_its_target_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("victim");
+        fs::write(&victim, "precious\n").unwrap();
+        let dir = tmp.path().join("logs");
+        fs::create_dir(&dir).unwrap();
+        std::os::unix::fs::symlink(&victim, dir.join("certwright.log")).unwrap();
+        // Rotation renames the link itself; the new log is a fresh file.
+        let log = RunLog::open(&dir, "certwright.log", 0).unwrap();
+        log.write(SystemTime::now(), "hello");
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+        let outside = tempfile::tempdir().unwrap();
+        let linked = tmp.path().join("linked-logs");
+        std::os::unix::fs::symlink(outside.path(), &linked).unwrap();
+        let err = RunLog::open(&linked, "certwright.log", 0).err().unwrap();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Checks names from the user before they reach the CA or the disk.
 
 use crate::error::{Error, Result};
-use crate::store::MAX_LINEAGE_NAME;
 use std::net::IpAddr;
 
 /// Normalises and checks one requested name: a DNS name (optionally
@@ -50,6 +49,27 @@ pub fn normalize_domain(raw: &str) -> Result<String> {
         }
     }
     Ok(name)
+}
+
+/// Longest lineage name: `.<name>.toml.tmp-<pid>-<random>`, the renewal
+/// file's temp name, must stay within the 255 bytes a file name may have.
+pub const MAX_LINEAGE_NAME: usize = 200;
+
+/// Checks a lineage name before it becomes a path component.
+pub fn validate_lineage_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= MAX_LINEAGE_NAME
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "invalid certificate name {name:?}: use letters, digits, '-', '_' and '.', not starting with '.'"
+        )))
+    }
 }
 
 /// The host of `text` when it is a URL (`https://example.com/path`),

@@ -103,6 +103,11 @@ pub enum Error {
     #[error("malformed response from {url}: {reason}")]
     Malformed { url: String, reason: String },
 
+    /// The CA answered for other names than were requested (a broken or
+    /// hostile CA); nothing was presented for them.
+    #[error("refusing the CA's answer from {url}: {reason}")]
+    WrongNames { url: String, reason: String },
+
     #[error("gave up waiting for {what} after {}{}", human_duration(*waited), last_status.as_deref().map(|s| format!(" (last status: {s})")).unwrap_or_default())]
     Timeout {
         what: String,

@@ -5,6 +5,7 @@
 pub mod ari;
 pub mod client;
 pub mod error;
+pub mod identifiers;
 pub mod jws;
 pub mod lifecycle;
 pub mod pause;

@@ -4,6 +4,8 @@
 use super::{ChallengeTask, Solver, check_token};
 use crate::acme::types::ChallengeType;
 use crate::error::{Error, Result};
+use crate::interrupt::InterruptGuard;
+use crate::store::safe_fs::SafeDir;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -218,11 +220,45 @@ impl Solver for SharedStandalone {
 
 /// Writes `<webroot>/.well-known/acme-challenge/<token>` files for an
 /// existing web server and removes them (and the directories it created)
-/// afterwards.
+/// afterwards, also when the run is interrupted.
+///
+/// The webroot usually belongs to the web server's user, who may plant
+/// links in it: everything below the webroot the user named goes through
+/// [`SafeDir`], so a `.well-known` or `acme-challenge` that is a link is
+/// refused, and cleanup removes names by directory descriptor.
 pub struct Webroot {
     root: PathBuf,
-    written: Vec<PathBuf>,
-    created_dirs: Vec<PathBuf>,
+    state: Arc<Mutex<WebrootState>>,
+    _interrupt: InterruptGuard,
+}
+
+#[derive(Default)]
+struct WebrootState {
+    /// `.well-known/acme-challenge`, once opened or created.
+    dir: Option<SafeDir>,
+    written: Vec<String>,
+    /// Directories certwright made, as (parent, name), outermost first.
+    created: Vec<(SafeDir, &'static str)>,
+    /// Cleaned up after a signal: nothing may be written any more.
+    closed: bool,
+}
+
+impl WebrootState {
+    fn clean(&mut self) -> Option<Error> {
+        let mut first_error = None;
+        if let Some(dir) = self.dir.take() {
+            for name in self.written.drain(..) {
+                if let Err(e) = dir.remove_file(&name) {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        // Innermost first; a directory someone else put files in stays.
+        for (parent, name) in self.created.drain(..).rev() {
+            let _ = parent.remove_empty_dir(name);
+        }
+        first_error
+    }
 }
 
 impl Webroot {
@@ -233,10 +269,23 @@ impl Webroot {
                 root.display()
             )));
         }
+        let state = Arc::new(Mutex::new(WebrootState::default()));
+        let guard = {
+            let state = Arc::clone(&state);
+            crate::interrupt::on_interrupt(move || {
+                // Waits for a present() in progress, so nothing is missed.
+                if let Ok(mut state) = state.lock() {
+                    if let Some(e) = state.clean() {
+                        eprintln!("certwright: {e}");
+                    }
+                    state.closed = true;
+                }
+            })?
+        };
         Ok(Webroot {
             root: root.to_path_buf(),
-            written: Vec::new(),
-            created_dirs: Vec::new(),
+            state,
+            _interrupt: guard,
         })
     }
 }
@@ -248,36 +297,37 @@ impl Solver for Webroot {
 
     fn present(&mut self, task: &ChallengeTask) -> Result<()> {
         check_token(&task.token)?;
-        let dir = self.root.join(CHALLENGE_PATH.trim_matches('/'));
-        for d in [self.root.join(".well-known"), dir.clone()] {
-            if !d.exists() {
-                std::fs::create_dir(&d).map_err(Error::io(&d))?;
-                // Readable by the web server whatever our umask.
-                std::fs::set_permissions(&d, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-                    .map_err(Error::io(&d))?;
-                self.created_dirs.push(d);
-            }
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| Error::Solver("the webroot state is poisoned".into()))?;
+        if state.closed {
+            return Err(Error::Solver("interrupted; not writing more tokens".into()));
         }
-        let path = dir.join(&task.token);
-        crate::store::atomic_write(&path, task.key_authorization.as_bytes(), 0o644)?;
-        self.written.push(path);
+        if state.dir.is_none() {
+            let mut dir = SafeDir::open_root(&self.root)?;
+            for name in [".well-known", "acme-challenge"] {
+                // Readable by the web server whatever our umask.
+                let (next, created) = dir.create_dir(name, 0o755)?;
+                if created {
+                    state.created.push((dir, name));
+                }
+                dir = next;
+            }
+            state.dir = Some(dir);
+        }
+        let dir = state.dir.as_ref().expect("opened above");
+        dir.write_atomic(&task.token, task.key_authorization.as_bytes(), 0o644)?;
+        state.written.push(task.token.clone());
         Ok(())
     }
 
     fn cleanup(&mut self) -> Result<()> {
-        let mut first_error = None;
-        for path in self.written.drain(..) {
-            if let Err(e) = std::fs::remove_file(&path)
-                && e.kind() != std::io::ErrorKind::NotFound
-            {
-                first_error.get_or_insert(Error::Io { path, source: e });
-            }
-        }
-        // Innermost first; a directory someone else put files in stays.
-        for dir in self.created_dirs.drain(..).rev() {
-            let _ = std::fs::remove_dir(&dir);
-        }
-        first_error.map_or(Ok(()), Err)
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| Error::Solver("the webroot state is poisoned".into()))?;
+        state.clean().map_or(Ok(()), Err)
     }
 }
 

@@ -46,10 +46,26 @@ pub fn command() -> clap::Command {
         .action(ArgAction::Version)
         .help_heading(heading::GLOBAL)
         .help("Print version");
-    layout(Cli::command())
+    let cmd = layout(Cli::command())
         .disable_version_flag(true)
         .arg(version)
-        .arg(help)
+        .arg(help);
+    let mut built = cmd.clone();
+    built.build();
+    pin_usage(cmd, &built)
+}
+
+/// clap's error messages add to the usage line every flag that was used,
+/// including those only set in the environment (`--server`, `--config-dir`
+/// from CERTWRIGHT_*): each command's usage is pinned to what its help
+/// shows, the required flags only.
+fn pin_usage(mut cmd: clap::Command, built: &clap::Command) -> clap::Command {
+    for sub in built.get_subcommands().filter(|s| s.get_name() != "help") {
+        let usage = sub.clone().render_usage().to_string();
+        let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage).to_string();
+        cmd = cmd.mut_subcommand(sub.get_name(), |c| pin_usage(c.override_usage(usage), sub));
+    }
+    cmd
 }
 
 /// Every command: no help flag of its own (the global one serves), and

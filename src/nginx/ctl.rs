@@ -240,7 +240,7 @@ impl Applied {
 /// Atomically replaces `path`, keeping its mode, owner and group.
 fn write_like(path: &Path, data: &[u8]) -> Result<()> {
     let meta = std::fs::metadata(path).map_err(Error::io(path))?;
-    crate::store::atomic_write(path, data, meta.mode() & 0o7777)?;
+    crate::store::safe_fs::replace_file(path, data, meta.mode() & 0o7777)?;
     // Only root can give a file away; anyone else wrote it as themselves
     // already, which is what they own.
     let _ = std::os::unix::fs::chown(path, Some(meta.uid()), Some(meta.gid()));

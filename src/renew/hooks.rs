@@ -3,10 +3,12 @@
 //! every way out.
 
 use crate::error::Result;
+use crate::interrupt::InterruptGuard;
 use crate::output::Output;
 use crate::progress::Progress;
 use crate::store::Store;
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 /// Runs a pre-, post- or deploy hook the same way for `issue` and `renew`;
 /// what it printed is passed on as progress lines.
@@ -48,25 +50,82 @@ pub fn run_deploy_hook(
     )
 }
 
-/// Runs a post-hook when dropped, so `issue` runs it on every way out;
-/// a failure is reported, it cannot change the outcome any more.
+/// Post-hooks this run still owes, each run exactly once: at the end of the
+/// run, or by the signal handler when the run is interrupted. A post-hook
+/// restarts what a pre-hook stopped (the web server), so SIGTERM must not
+/// skip it, and a signal during the normal run must not run it twice.
+pub struct PostHooks {
+    pending: Arc<Mutex<Vec<String>>>,
+    _interrupt: InterruptGuard,
+}
+
+impl PostHooks {
+    pub fn new() -> Result<PostHooks> {
+        let pending: Arc<Mutex<Vec<String>>> = Arc::default();
+        let guard = {
+            let pending = Arc::clone(&pending);
+            crate::interrupt::on_interrupt(move || {
+                // Blocks while the main thread runs them, then finds none.
+                let Ok(mut pending) = pending.lock() else {
+                    return;
+                };
+                for cmd in std::mem::take(&mut *pending) {
+                    eprintln!("certwright: running post-hook: {cmd}");
+                    if let Err(e) = crate::hooks::run("post-hook", &cmd, &BTreeMap::new()) {
+                        eprintln!("certwright: {e}");
+                    }
+                }
+            })?
+        };
+        Ok(PostHooks {
+            pending,
+            _interrupt: guard,
+        })
+    }
+
+    /// Owes `cmd`, once however many lineages name it.
+    pub fn add(&self, cmd: &str) {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        if !pending.iter().any(|c| c == cmd) {
+            pending.push(cmd.to_string());
+        }
+    }
+
+    /// Runs every owed post-hook; returns how many failed.
+    pub fn run(&self, output: &Output) -> u32 {
+        // Held while they run, so a signal now waits for them instead of
+        // starting them a second time.
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        let mut failed = 0;
+        for cmd in std::mem::take(&mut *pending) {
+            output.step(&format!("running post-hook: {cmd}"));
+            if let Err(e) = run_hook("post-hook", &cmd, &[], output) {
+                output.error_in("post-hook", &e);
+                failed += 1;
+            }
+        }
+        failed
+    }
+}
+
+/// Runs a post-hook when dropped, so `issue` runs it on every way out
+/// (and the signal handler when interrupted); a failure is reported, it
+/// cannot change the outcome any more.
 pub struct PostHookGuard<'a> {
-    command: &'a str,
+    hooks: PostHooks,
     output: &'a Output,
 }
 
 impl<'a> PostHookGuard<'a> {
-    pub fn new(command: &'a str, output: &'a Output) -> PostHookGuard<'a> {
-        PostHookGuard { command, output }
+    pub fn new(command: &str, output: &'a Output) -> Result<PostHookGuard<'a>> {
+        let hooks = PostHooks::new()?;
+        hooks.add(command);
+        Ok(PostHookGuard { hooks, output })
     }
 }
 
 impl Drop for PostHookGuard<'_> {
     fn drop(&mut self) {
-        self.output
-            .step(&format!("running post-hook: {}", self.command));
-        if let Err(e) = run_hook("post-hook", self.command, &[], self.output) {
-            self.output.error_in("post-hook", &e);
-        }
+        self.hooks.run(self.output);
     }
 }

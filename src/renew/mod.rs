@@ -33,7 +33,7 @@ use crate::output::Output;
 use crate::progress::Progress;
 use crate::settings::Settings;
 use crate::store::{self, RenewalConfig, SolverConfig, Store, Version};
-use hooks::{run_deploy_hook, run_hook};
+use hooks::{PostHooks, run_deploy_hook, run_hook};
 use policy::{CertFacts, Decision, LineageState, PolicyInput, Reason, RenewBefore, ServerState};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -452,7 +452,7 @@ pub fn run(env: &Env<'_>, settings: &RenewSettings) -> Result<u8> {
         lock = store.lock_announcing(settings.lock_wait, announce)?;
         found = scan(env, settings, &names);
     }
-    let runner = Runner::new(env, settings);
+    let runner = Runner::new(env, settings, PostHooks::new()?);
     for (name, e) in &found.broken {
         env.output.error_in(name, e);
     }
@@ -504,7 +504,7 @@ struct Runner<'a> {
     /// Pre-hooks already run (command, whether it succeeded); held while
     /// one runs, so the other workers wait for it.
     pre_hooks: Mutex<Vec<(String, std::result::Result<(), String>)>>,
-    post_hooks: Mutex<Vec<String>>,
+    post_hooks: PostHooks,
     /// One deploy hook at a time.
     deploying: Mutex<()>,
     /// A staging account is registered once, not by every worker.
@@ -522,7 +522,7 @@ struct Runner<'a> {
 }
 
 impl<'a> Runner<'a> {
-    fn new(env: &'a Env<'a>, settings: &'a RenewSettings) -> Runner<'a> {
+    fn new(env: &'a Env<'a>, settings: &'a RenewSettings, post_hooks: PostHooks) -> Runner<'a> {
         Runner {
             env,
             settings,
@@ -532,7 +532,7 @@ impl<'a> Runner<'a> {
             ari_transports: Mutex::default(),
             pauses: Arc::default(),
             pre_hooks: Mutex::default(),
-            post_hooks: Mutex::default(),
+            post_hooks,
             deploying: Mutex::default(),
             staging_account: Mutex::default(),
             standalone: Mutex::default(),
@@ -793,11 +793,8 @@ impl<'a> Runner<'a> {
                 Reason::RenewBefore => "renewal margin reached",
             }
         ));
-        if let Some(post) = l.config.post_hook.clone() {
-            let mut posts = self.post_hooks.lock().expect("post-hook mutex");
-            if !posts.contains(&post) {
-                posts.push(post);
-            }
+        if let Some(post) = &l.config.post_hook {
+            self.post_hooks.add(post);
         }
         let result = self.pre_hook(&l.config).and_then(|()| self.issue(&l));
         let mut o = Outcome::new(&name, Action::Renewed);
@@ -1041,13 +1038,8 @@ impl<'a> Runner<'a> {
     fn run_post_hooks(&self) {
         // A post-hook undoes a pre-hook (restarts the web server it
         // stopped), so it runs even when renewals failed.
-        for cmd in std::mem::take(&mut *self.post_hooks.lock().expect("post-hook mutex")) {
-            self.env.output.step(&format!("running post-hook: {cmd}"));
-            if let Err(e) = run_hook("post-hook", &cmd, &[], self.env.output.as_ref()) {
-                self.env.output.error_in("post-hook", &e);
-                self.failed();
-            }
-        }
+        let failed = self.post_hooks.run(self.env.output.as_ref());
+        self.failures.fetch_add(failed, Ordering::Relaxed);
     }
 
     fn requests(&self) -> u32 {
@@ -1175,13 +1167,9 @@ pub fn prove(env: &Env<'_>, settings: &RenewSettings, config: &RenewalConfig) ->
         dirty: false,
         decision: Decision::Renew(Reason::Forced),
     };
-    let runner = Runner::new(env, settings);
-    if let Some(post) = lineage.config.post_hook.clone() {
-        runner
-            .post_hooks
-            .lock()
-            .expect("post-hook mutex")
-            .push(post);
+    let runner = Runner::new(env, settings, PostHooks::new()?);
+    if let Some(post) = &lineage.config.post_hook {
+        runner.post_hooks.add(post);
     }
     let result = runner
         .pre_hook(&lineage.config)
@@ -1203,7 +1191,8 @@ fn write_metrics(env: &Env<'_>, settings: &RenewSettings, path: &Path) -> Result
             })
         })
         .collect();
-    store::atomic_write(
+    // The textfile directory belongs to the admin, not to the store.
+    store::safe_fs::replace_file(
         path,
         metrics::render(&lineages, now).as_bytes(),
         store::PUBLIC_FILE_MODE,

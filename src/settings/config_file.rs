@@ -213,6 +213,10 @@ impl ConfigFile {
     /// Loads `path`; a missing file is an empty config unless `required`
     /// (the user named it with --config or CERTWRIGHT_CONFIG).
     pub fn load(path: &Path, required: bool) -> Result<ConfigFile> {
+        // It names hooks run as root: refuse one others could have written.
+        if path.exists() {
+            crate::store::strict_modes::check_chain(path, "the config file")?;
+        }
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {

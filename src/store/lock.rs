@@ -1,12 +1,12 @@
 //! The store's lock file: one run at a time changes the config directory.
 
-use super::atomic::create_dir;
-use super::{PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, Store};
+use super::{PRIVATE_FILE_MODE, Store};
 use crate::error::{Error, Result};
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::time::Duration;
+
+const LOCK_FILE: &str = ".lock";
 
 /// How long a command waits for another run to release the lock.
 pub const LOCK_WAIT: Duration = Duration::from_secs(5);
@@ -35,16 +35,10 @@ impl Store {
         announce: impl FnOnce(Option<&str>, Duration),
     ) -> Result<StoreLock> {
         let mut announce = Some(announce);
-        create_dir(&self.root, PRIVATE_DIR_MODE)?;
-        let path = self.root.join(".lock");
-        let mut file = fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(PRIVATE_FILE_MODE)
-            .open(&path)
-            .map_err(Error::io(&path))?;
+        let root = self.root_dir()?;
+        let path = self.root.join(LOCK_FILE);
+        // Never through a link or a second name: the holder truncates it.
+        let mut file = root.open_lock_file(LOCK_FILE, PRIVATE_FILE_MODE)?;
         let started = std::time::Instant::now();
         loop {
             match file.try_lock() {

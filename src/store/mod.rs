@@ -19,18 +19,19 @@
 
 mod atomic;
 mod lock;
+pub mod renewal_check;
+pub mod safe_fs;
 mod schema;
+pub mod strict_modes;
 
-pub use atomic::{atomic_write, create_dir, sync_dir};
-use atomic::{read_json, write_json};
 pub use lock::{LOCK_WAIT, StoreLock};
 pub use schema::*;
 
 use crate::error::{Error, Result};
+use safe_fs::SafeDir;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 pub const PRIVATE_FILE_MODE: u32 = 0o600;
@@ -63,26 +64,10 @@ pub fn server_id(directory_url: &str) -> String {
         .to_string()
 }
 
-/// Longest lineage name: `.<name>.toml.tmp-<pid>-<random>`, the renewal
-/// file's temp name, must stay within the 255 bytes a file name may have.
-pub const MAX_LINEAGE_NAME: usize = 200;
+pub use crate::names::{MAX_LINEAGE_NAME, validate_lineage_name};
 
-/// Checks a lineage name before it becomes a path component.
-pub fn validate_lineage_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.len() <= MAX_LINEAGE_NAME
-        && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!(
-            "invalid certificate name {name:?}: use letters, digits, '-', '_' and '.', not starting with '.'"
-        )))
-    }
-}
+/// Below the root: one `<name>.toml` per lineage.
+const RENEWAL_DIR: &str = "renewal";
 
 /// Paths of one installed version.
 #[derive(Debug, Clone)]
@@ -162,7 +147,7 @@ impl Store {
     }
 
     pub fn renewal_path(&self, name: &str) -> PathBuf {
-        self.root.join("renewal").join(format!("{name}.toml"))
+        self.root.join(RENEWAL_DIR).join(format!("{name}.toml"))
     }
 
     /// Where each run's log goes (`log_file` names and rotates the files).
@@ -198,9 +183,9 @@ impl Store {
         key_pem: &[u8],
     ) -> Result<PathBuf> {
         let dir = self.account_dir(&record.server, id);
-        create_dir(&dir, PRIVATE_DIR_MODE)?;
+        self.make_dir(&dir, PRIVATE_DIR_MODE)?;
         // Key first: account.json's presence means the account is complete.
-        atomic_write(&dir.join(ACCOUNT_KEY_FILE), key_pem, PRIVATE_FILE_MODE)?;
+        self.write_file(&dir.join(ACCOUNT_KEY_FILE), key_pem, PRIVATE_FILE_MODE)?;
         self.update_account(id, record)?;
         Ok(dir)
     }
@@ -208,7 +193,7 @@ impl Store {
     pub fn update_account(&self, id: &str, record: &AccountRecord) -> Result<()> {
         let dir = self.account_dir(&record.server, id);
         let json = serde_json::to_vec_pretty(record).expect("account record serialises");
-        atomic_write(&dir.join(ACCOUNT_RECORD_FILE), &json, PRIVATE_FILE_MODE)
+        self.write_file(&dir.join(ACCOUNT_RECORD_FILE), &json, PRIVATE_FILE_MODE)
     }
 
     /// Accounts stored for a server, as (id, record), sorted by id.
@@ -250,21 +235,45 @@ impl Store {
 
     // ---- lineages ----
 
+    /// The renewal file of lineage `name`, checked as input: read without
+    /// following a link, refused when others could have written it
+    /// ([`strict_modes`]) or when over [`renewal_check::MAX_RENEWAL_FILE`],
+    /// and every value validated like its flag ([`renewal_check`]).
     pub fn renewal_config(&self, name: &str) -> Result<Option<RenewalConfig>> {
+        validate_lineage_name(name)?;
         let path = self.renewal_path(name);
-        match fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).map(Some).map_err(|e| Error::BadFile {
-                path,
-                reason: e.to_string(),
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(&path)(e)),
+        let root = match SafeDir::open_root(&self.root) {
+            Ok(r) => r,
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        let Some(dir) = root.open_dir(Path::new(RENEWAL_DIR))? else {
+            return Ok(None);
+        };
+        let file_name = format!("{name}.toml");
+        let Some(file) = dir.open_file(&file_name)? else {
+            return Ok(None);
+        };
+        for (d, what) in [
+            (&root, "the config directory"),
+            (&dir, "the renewal directory"),
+        ] {
+            strict_modes::check_metadata(d.path(), &d.metadata()?, what, false)?;
         }
+        let meta = file.metadata().map_err(Error::io(&path))?;
+        strict_modes::check_metadata(&path, &meta, "the renewal file", false)?;
+        let data = dir
+            .read_capped(&file_name, renewal_check::MAX_RENEWAL_FILE)?
+            .ok_or_else(|| Error::io(&path)(std::io::ErrorKind::NotFound.into()))?;
+        let config = renewal_check::parse(&data, &path)?;
+        renewal_check::validate(config, name, &path).map(Some)
     }
 
     pub fn save_renewal_config(&self, config: &RenewalConfig) -> Result<()> {
         let path = self.renewal_path(&config.name);
-        create_dir(
+        self.make_dir(
             path.parent().expect("renewal path has a parent"),
             PRIVATE_DIR_MODE,
         )?;
@@ -272,12 +281,12 @@ impl Store {
         let text = format!(
             "# How certwright renews this certificate. Edit with care; see docs/configuration.md.\n{text}"
         );
-        atomic_write(&path, text.as_bytes(), PUBLIC_FILE_MODE)
+        self.write_file(&path, text.as_bytes(), PUBLIC_FILE_MODE)
     }
 
     /// Every lineage with a renewal file, sorted by name.
     pub fn lineage_names(&self) -> Result<Vec<String>> {
-        let dir = self.root.join("renewal");
+        let dir = self.root.join(RENEWAL_DIR);
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -384,7 +393,7 @@ impl Store {
     ) -> Result<Version> {
         validate_lineage_name(name)?;
         let archive = self.archive_dir(name);
-        create_dir(&archive, PRIVATE_DIR_MODE)?;
+        let archive_dir = self.make_dir(&archive, PRIVATE_DIR_MODE)?;
         let number = self.next_version(name)?;
         // A run that died between completing a version and switching live
         // to it left that version behind; the same order needs no second.
@@ -399,55 +408,47 @@ impl Store {
                 return self.switch_live(name, number - 1);
             }
         }
-        let staging = archive.join(format!(".{number}.partial"));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(Error::io(&staging))?;
+        let staging_name = format!(".{number}.partial");
+        let staging = archive.join(&staging_name);
+        // remove_dir_all does not follow links (it removes a link itself).
+        match fs::remove_dir_all(&staging) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&staging)(e)),
         }
-        create_dir(&staging, PRIVATE_DIR_MODE)?;
+        let (staging_dir, _) = archive_dir.create_dir(&staging_name, PRIVATE_DIR_MODE)?;
         // The version dir is 0700 (it holds the key), but certificates are
         // public and services often read them as another user via the path.
-        fs::set_permissions(&staging, fs::Permissions::from_mode(0o755))
-            .map_err(Error::io(&staging))?;
-        atomic_write(&staging.join(PRIVKEY_FILE), pem.privkey, PRIVATE_FILE_MODE)?;
+        staging_dir.set_mode(0o755)?;
+        staging_dir.write_atomic(PRIVKEY_FILE, pem.privkey, PRIVATE_FILE_MODE)?;
         crate::crash_point::hit("store.archive.privkey");
-        atomic_write(&staging.join(CERT_FILE), pem.cert, PUBLIC_FILE_MODE)?;
+        staging_dir.write_atomic(CERT_FILE, pem.cert, PUBLIC_FILE_MODE)?;
         crate::crash_point::hit("store.archive.cert");
-        atomic_write(&staging.join(CHAIN_FILE), pem.chain, PUBLIC_FILE_MODE)?;
+        staging_dir.write_atomic(CHAIN_FILE, pem.chain, PUBLIC_FILE_MODE)?;
         crate::crash_point::hit("store.archive.chain");
-        atomic_write(
-            &staging.join(FULLCHAIN_FILE),
-            pem.fullchain,
-            PUBLIC_FILE_MODE,
-        )?;
+        staging_dir.write_atomic(FULLCHAIN_FILE, pem.fullchain, PUBLIC_FILE_MODE)?;
         if let Some(url) = order_url {
-            atomic_write(
-                &staging.join(ORDER_URL_FILE),
-                url.as_bytes(),
-                PUBLIC_FILE_MODE,
-            )?;
+            staging_dir.write_atomic(ORDER_URL_FILE, url.as_bytes(), PUBLIC_FILE_MODE)?;
         }
         crate::crash_point::hit("store.archive.files");
-        let final_dir = archive.join(number.to_string());
-        fs::rename(&staging, &final_dir).map_err(Error::io(&final_dir))?;
-        sync_dir(&archive)?;
+        archive_dir.rename(&staging_name, &archive_dir, &number.to_string())?;
+        archive_dir.sync()?;
         crate::crash_point::hit("store.archive.complete");
         self.switch_live(name, number)
     }
 
     /// Points live/<name> at version `number` in one rename.
     fn switch_live(&self, name: &str, number: u32) -> Result<Version> {
-        let live_dir = self.root.join("live");
-        create_dir(&live_dir, 0o755)?;
-        let link = live_dir.join(name);
-        let tmp_link = live_dir.join(format!(".{name}.new-{}", std::process::id()));
-        let _ = fs::remove_file(&tmp_link);
+        let live_dir = self.make_dir(&self.root.join("live"), 0o755)?;
+        let tmp_link = format!(".{name}.new-{}", std::process::id());
+        live_dir.remove_file(&tmp_link)?;
         let target = Path::new("..")
             .join("archive")
             .join(name)
             .join(number.to_string());
-        std::os::unix::fs::symlink(&target, &tmp_link).map_err(Error::io(&tmp_link))?;
-        fs::rename(&tmp_link, &link).map_err(Error::io(&link))?;
-        sync_dir(&live_dir)?;
+        live_dir.symlink(&target, &tmp_link)?;
+        live_dir.rename(&tmp_link, &live_dir, name)?;
+        live_dir.sync()?;
         crate::crash_point::hit("store.live_switched");
         Ok(Version {
             number,
@@ -458,7 +459,7 @@ impl Store {
     // ---- renewal state (a cache the renewal policy reads and updates) ----
 
     fn state_dir(&self) -> PathBuf {
-        self.root.join("renewal").join(".state")
+        self.root.join(RENEWAL_DIR).join(".state")
     }
 
     pub fn lineage_state_path(&self, name: &str) -> PathBuf {
@@ -473,23 +474,23 @@ impl Store {
 
     /// What the renewal runs remembered about a lineage; None if nothing.
     pub fn lineage_state<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
-        read_json(&self.lineage_state_path(name))
+        self.read_json(&self.lineage_state_path(name))
     }
 
     pub fn save_lineage_state<T: Serialize>(&self, name: &str, state: &T) -> Result<()> {
         validate_lineage_name(name)?;
-        write_json(&self.lineage_state_path(name), state)?;
+        self.write_json(&self.lineage_state_path(name), state)?;
         crate::crash_point::hit("store.lineage_state_saved");
         Ok(())
     }
 
     /// What the renewal runs remembered about a CA's directory.
     pub fn server_state<T: DeserializeOwned>(&self, server: &str) -> Result<Option<T>> {
-        read_json(&self.server_state_path(server))
+        self.read_json(&self.server_state_path(server))
     }
 
     pub fn save_server_state<T: Serialize>(&self, server: &str, state: &T) -> Result<()> {
-        write_json(&self.server_state_path(server), state)
+        self.write_json(&self.server_state_path(server), state)
     }
 
     // ---- orders in flight ----
@@ -497,10 +498,10 @@ impl Store {
     pub fn save_pending(&self, name: &str, order: &PendingOrder, key_pem: &[u8]) -> Result<()> {
         validate_lineage_name(name)?;
         let dir = self.pending_dir(name);
-        create_dir(&dir, PRIVATE_DIR_MODE)?;
-        atomic_write(&dir.join(PRIVKEY_FILE), key_pem, PRIVATE_FILE_MODE)?;
+        self.make_dir(&dir, PRIVATE_DIR_MODE)?;
+        self.write_file(&dir.join(PRIVKEY_FILE), key_pem, PRIVATE_FILE_MODE)?;
         let json = serde_json::to_vec_pretty(order).expect("pending order serialises");
-        atomic_write(&dir.join(PENDING_ORDER_FILE), &json, PRIVATE_FILE_MODE)
+        self.write_file(&dir.join(PENDING_ORDER_FILE), &json, PRIVATE_FILE_MODE)
     }
 
     pub fn pending(&self, name: &str) -> Result<Option<(PendingOrder, Vec<u8>)>> {
@@ -576,7 +577,7 @@ impl Store {
     /// it: if the run dies after the CA switched keys, the key survives.
     pub fn save_next_account_key(&self, server: &str, id: &str, key_pem: &[u8]) -> Result<()> {
         let path = self.account_dir(server, id).join(NEXT_ACCOUNT_KEY);
-        atomic_write(&path, key_pem, PRIVATE_FILE_MODE)
+        self.write_file(&path, key_pem, PRIVATE_FILE_MODE)
     }
 
     /// A key change left unfinished by an earlier run, if any.
@@ -591,11 +592,9 @@ impl Store {
 
     /// Makes the saved next key the account key (one rename: atomic).
     pub fn commit_next_account_key(&self, server: &str, id: &str) -> Result<()> {
-        let dir = self.account_dir(server, id);
-        let next = dir.join(NEXT_ACCOUNT_KEY);
-        let key = dir.join(ACCOUNT_KEY_FILE);
-        fs::rename(&next, &key).map_err(Error::io(&key))?;
-        sync_dir(&dir)
+        let dir = self.make_dir(&self.account_dir(server, id), PRIVATE_DIR_MODE)?;
+        dir.rename(NEXT_ACCOUNT_KEY, &dir, ACCOUNT_KEY_FILE)?;
+        dir.sync()
     }
 
     pub fn discard_next_account_key(&self, server: &str, id: &str) -> Result<()> {
@@ -615,25 +614,27 @@ impl Store {
     /// so no half-deleted archive is ever reachable through `live/`.
     pub fn delete_lineage(&self, name: &str) -> Result<()> {
         validate_lineage_name(name)?;
-        let trash_root = self.root.join(TRASH_DIR);
-        create_dir(&trash_root, PRIVATE_DIR_MODE)?;
-        let trash = trash_root.join(format!("{name}.{}", rand::random::<u32>()));
-        create_dir(&trash, PRIVATE_DIR_MODE)?;
-        let parts = [
-            (self.renewal_path(name), "renewal.toml"),
-            (self.live_path(name), "live"),
-            (self.archive_dir(name), "archive"),
-            (self.lineage_state_path(name), "state.json"),
+        let root = self.root_dir()?;
+        let (trash_root, _) = root.create_dir(TRASH_DIR, PRIVATE_DIR_MODE)?;
+        let batch = format!("{name}.{}", rand::random::<u32>());
+        let (trash, _) = trash_root.create_dir(&batch, PRIVATE_DIR_MODE)?;
+        let state = format!("{name}.json");
+        let renewal_file = format!("{name}.toml");
+        // (directory below the root, entry in it, name in the trash)
+        let parts: [(&str, &str, &str); 4] = [
+            ("renewal", &renewal_file, "renewal.toml"),
+            ("live", name, "live"),
+            ("archive", name, "archive"),
+            ("renewal/.state", &state, "state.json"),
         ];
-        for (path, as_name) in parts {
-            match fs::rename(&path, trash.join(as_name)) {
-                Ok(()) => {
-                    if let Some(dir) = path.parent() {
-                        sync_dir(dir)?;
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(&path)(e)),
+        for (dir, entry, as_name) in parts {
+            let Some(dir) = root.open_dir(Path::new(dir))? else {
+                continue;
+            };
+            match dir.rename(entry, &trash, as_name) {
+                Ok(()) => dir.sync()?,
+                Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
             }
             crate::crash_point::hit("store.delete_lineage_part");
         }
@@ -641,6 +642,8 @@ impl Store {
     }
 
     /// Removes what deletions left in `.trash/` (an interrupted one too).
+    /// Only certwright writes there (0700, created without following
+    /// links), so removing the tree by path is safe.
     pub fn empty_trash(&self) -> Result<()> {
         let dir = self.root.join(TRASH_DIR);
         match fs::remove_dir_all(&dir) {
@@ -658,6 +661,7 @@ const TRASH_DIR: &str = ".trash";
 mod tests {
     use super::*;
     use crate::crypto::KeyType;
+    use std::os::unix::fs::PermissionsExt;
 
     fn pem<'a>(tag: &'a [u8]) -> Pem<'a> {
         Pem {
@@ -695,7 +699,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let store = Store::new(tmp.path());
         let partial = store.archive_dir("a.test").join(".1.partial");
-        create_dir(&partial, 0o700).unwrap();
+        store.make_dir(&partial, 0o700).unwrap();
         fs::write(partial.join("cert.pem"), b"trunc").unwrap();
         let v = store.install("a.test", pem(b"ok")).unwrap();
         assert_eq!(v.number, 1);
@@ -708,7 +712,7 @@ mod tests {
         let store = Store::new(tmp.path());
         store.install("gone.test", pem(b"x")).unwrap();
         store.install("kept.test", pem(b"y")).unwrap();
-        write_json(&store.lineage_state_path("gone.test"), &1).unwrap();
+        store.save_lineage_state("gone.test", &1).unwrap();
         fs::create_dir_all(tmp.path().join("renewal")).unwrap();
         fs::write(store.renewal_path("gone.test"), "x").unwrap();
         assert_eq!(store.live_names().unwrap(), ["gone.test", "kept.test"]);

@@ -27,3 +27,4 @@ mod polish;
 mod renew;
 mod renew_ari;
 mod safety;
+mod trust;

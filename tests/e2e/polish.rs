@@ -205,20 +205,29 @@ fn error_usage_lines_do_not_list_flags_from_the_environment() {
         "https://127.0.0.1:1/dir",
         &tmp.path().join("ca.pem"),
     );
-    let out = cw.run(&[
-        "issue",
-        "-d",
-        "a.example.test",
-        "--standalone",
-        "--webroot",
-        "-w",
-        "/tmp",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    let usage = err.lines().find(|l| l.starts_with("Usage:")).unwrap_or("");
-    for from_env in ["--server", "--ca-bundle", "--config-dir"] {
-        assert!(!usage.contains(from_env), "{usage}");
+    let refused: &[&[&str]] = &[
+        &[
+            "issue",
+            "-d",
+            "a.example.test",
+            "--standalone",
+            "--webroot",
+            "-w",
+            "/tmp",
+        ],
+        &["persist-record"],
+        &["install", "--nginx"],
+        &["revoke"],
+    ];
+    for args in refused {
+        let out = cw.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        let usage = err.lines().find(|l| l.starts_with("Usage:")).unwrap_or("");
+        assert!(!usage.is_empty(), "{args:?}: {err}");
+        for from_env in ["--server", "--ca-bundle", "--config-dir"] {
+            assert!(!usage.contains(from_env), "{args:?}: {usage}");
+        }
     }
 }
 
@@ -730,4 +739,65 @@ fn every_flag_is_documented() {
     missing.sort();
     missing.dedup();
     assert!(missing.is_empty(), "flags no doc mentions: {missing:#?}");
+}
+
+/// docs/dns.md: renew shows the propagation check and hook warnings as
+/// issue does; `certificates` names the renewal basis as the JSON does.
+#[test]
+fn renew_shows_dns_progress_and_hook_warnings_like_issue() {
+    let pebble = Pebble::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = Certwright::new(tmp.path(), &pebble);
+    cw.register();
+    let port = pebble
+        .challtestsrv
+        .rsplit(':')
+        .next()
+        .expect("challtestsrv URL has a port");
+    let hook = tmp.path().join("auth.sh");
+    std::fs::write(
+        &hook,
+        format!(
+            r#"#!/bin/bash
+set -eu
+body="{{\"host\":\"_acme-challenge.$CERTBOT_DOMAIN.\",\"value\":\"$CERTBOT_VALIDATION\"}}"
+exec 3<>/dev/tcp/127.0.0.1/{port}
+printf 'POST /set-txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' "${{#body}}" "$body" >&3
+IFS= read -r status <&3
+exec 3<&-
+echo "provider says: record queued" >&2
+"#
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let resolver = format!("127.0.0.1:{}", pebble.dns_port);
+    let issued = cw.run(&[
+        "-v",
+        "issue",
+        "-d",
+        "renewdns.example.test",
+        "--dns-hook",
+        hook.to_str().unwrap(),
+        "--propagation-timeout",
+        "30",
+        "--dns-resolver",
+        &resolver,
+    ]);
+    assert!(issued.status.success(), "{}", stderr(&issued));
+    let renewed = cw.run(&["-v", "renew", "--force-renewal", "--no-random-sleep"]);
+    assert!(renewed.status.success(), "{}", stderr(&renewed));
+    for out in [&issued, &renewed] {
+        let err = stderr(out);
+        assert!(
+            err.contains("checking that 1 TXT record(s) are visible"),
+            "{err}"
+        );
+        assert!(err.contains("warning: the dns-01 auth hook for renewdns.example.test wrote to stderr: provider says: record queued"), "{err}");
+    }
+    let human = cw.ok(&["certificates"]);
+    assert!(human.contains("(renew_before: "), "{human}");
+    let json: serde_json::Value =
+        serde_json::from_str(&cw.ok(&["--json", "certificates"])).unwrap();
+    assert_eq!(json["certificates"][0]["renewal"]["basis"], "renew_before");
 }

@@ -504,7 +504,8 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let _post_hook = now
         .post_hook
         .as_deref()
-        .map(|cmd| crate::renew::hooks::PostHookGuard::new(cmd, &ctx.output));
+        .map(|cmd| crate::renew::hooks::PostHookGuard::new(cmd, &ctx.output))
+        .transpose()?;
     if let Some(cmd) = &now.pre_hook {
         ctx.output.step(&format!("running pre-hook: {cmd}"));
         crate::renew::hooks::run_hook("pre-hook", cmd, &[], ctx.output.as_ref())?;

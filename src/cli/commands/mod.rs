@@ -133,6 +133,10 @@ pub fn run(cli: Cli) -> u8 {
     if let Some(secs) = layers.env.hook_timeout.or(layers.file.hook_timeout) {
         crate::hooks::set_timeout(std::time::Duration::from_secs(secs));
     }
+    if let Err(e) = crate::interrupt::arm() {
+        output.error(&e);
+        return exit::of(&e);
+    }
     let ctx = Context::new(&cli.global, Arc::clone(&output), layers);
     let result = match &cli.command {
         Command::Register(args) => register::run(&ctx, args),

@@ -134,7 +134,12 @@ pub enum BadCert {
     Garbage,
     /// The leaf followed by an intermediate that did not sign it.
     BrokenChain,
+    /// Every requested name plus one more ([`EXTRA_NAME`]).
+    ExtraName,
 }
+
+/// The name a hostile CA slips in ([`BadCert::ExtraName`], [`Script::unrequested_authz`]).
+pub const EXTRA_NAME: &str = "extra.attacker.test";
 
 #[derive(Debug, Clone)]
 struct Rule {
@@ -184,6 +189,11 @@ pub struct Script {
     pub bad_cert: Option<BadCert>,
     /// Every http-01 challenge gets this token instead of a random one.
     pub token: Option<String>,
+    /// Each order gets one more authorization, for this name, that was
+    /// not requested (the order's identifiers stay as requested).
+    pub unrequested_authz: Option<String>,
+    /// The order document lists this identifier too.
+    pub extra_order_identifier: Option<String>,
     /// The challenge type offered, without validating it [default http-01].
     pub offer: Option<String>,
     /// Offer dns-persist-01 and validate it against this DNS server.
@@ -219,6 +229,8 @@ impl Default for Script {
             backdate: Duration::from_secs(60),
             bad_cert: None,
             token: None,
+            unrequested_authz: None,
+            extra_order_identifier: None,
             offer: None,
             dns_persist: None,
         }
@@ -308,6 +320,16 @@ impl Script {
 
     pub fn token(mut self, token: &str) -> Script {
         self.token = Some(token.to_string());
+        self
+    }
+
+    pub fn unrequested_authz(mut self, name: &str) -> Script {
+        self.unrequested_authz = Some(name.to_string());
+        self
+    }
+
+    pub fn extra_order_identifier(mut self, name: &str) -> Script {
+        self.extra_order_identifier = Some(name.to_string());
         self
     }
 
@@ -1243,7 +1265,12 @@ impl Shared {
             return HttpResponse::problem(400, "invalidProfile", &format!("unknown profile {p:?}"));
         }
         let mut authzs = Vec::new();
-        for identifier in identifiers {
+        let unrequested = state
+            .script
+            .unrequested_authz
+            .as_ref()
+            .map(|n| json!({"type": "dns", "value": n}));
+        for identifier in identifiers.iter().chain(unrequested.iter()) {
             let id = state.next_id;
             state.next_id += 1;
             let mut raw = [0u8; 24];
@@ -1321,10 +1348,14 @@ impl Shared {
             Some(f) if read || f.polls_left == 0 => ("valid", None),
             Some(_) => ("processing", script.processing_retry_after),
         };
+        let mut identifiers = order.identifiers.clone();
+        if let Some(extra) = &script.extra_order_identifier {
+            identifiers.push(json!({"type": "dns", "value": extra}));
+        }
         let mut body = json!({
             "status": status,
             "expires": rfc3339(SystemTime::now() + Duration::from_secs(7 * 86400)),
-            "identifiers": order.identifiers,
+            "identifiers": identifiers,
             "authorizations": order.authzs.iter().map(|a| self.url("authz", *a)).collect::<Vec<_>>(),
             "finalize": self.url("finalize", id),
         });
@@ -1640,6 +1671,9 @@ impl Issuer {
                 now - script.backdate + script.cert_lifetime,
             ),
         };
+        if script.bad_cert == Some(BadCert::ExtraName) {
+            san.dns(EXTRA_NAME);
+        }
         if script.bad_cert == Some(BadCert::MissingName) && identifiers.len() > 1 {
             san = SubjectAlternativeName::new();
             for identifier in &identifiers[..identifiers.len() - 1] {
