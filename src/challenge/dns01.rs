@@ -1,6 +1,7 @@
-//! dns-01 (RFC 8555 §8.4) and manual challenges: someone outside certwright
-//! publishes what the CA will look for, either the user's hook scripts
-//! (certbot-compatible environment) or a person at the terminal.
+//! dns-01 (RFC 8555 §8.4) and manual challenges: the records are published
+//! by DNS providers (certwright changes the DNS itself, see
+//! [`super::dns_provider`]), by the user's hook scripts (certbot-compatible
+//! environment), or by a person at the terminal.
 //!
 //! `present` only queues: the hooks run in `ready`, once every challenge of
 //! the order is known, because certbot's environment tells each run how many
@@ -8,10 +9,12 @@
 //! propagation wait, before the CA is asked to validate anything, so a
 //! record that never appears costs no failed authorization at the CA.
 //!
-//! Cleanup runs for every challenge whose auth hook was started, also when
-//! a later hook or the wait failed, and also on Ctrl-C/SIGTERM/SIGHUP.
+//! Cleanup runs for every challenge whose auth hook was started (or whose
+//! record a provider was asked to create), also when a later one or the
+//! wait failed, and also on Ctrl-C/SIGTERM/SIGHUP.
 
 use super::dns_lookup::DnsProbe;
+use super::dns_provider::ProviderSet;
 use super::propagation::{self, Expected, PropagationSettings};
 use super::{ChallengeTask, Solver};
 use crate::acme::jws::b64;
@@ -56,6 +59,8 @@ pub enum Publisher {
         cleanup: Option<String>,
     },
     Person(Arc<dyn Operator>),
+    /// DNS providers; the lock is shared with the interrupt cleanup.
+    Providers(Mutex<ProviderSet>),
 }
 
 /// One challenge as published: what its hooks saw.
@@ -93,7 +98,7 @@ impl ExternalSolver {
             (ChallengeType::Dns01, _) | (ChallengeType::Http01, Publisher::Person(_)) => {}
             (other, _) => {
                 return Err(Error::Usage(format!(
-                    "hook scripts answer dns-01 only, not {other}; for http-01 use --webroot or --standalone"
+                    "hook scripts and DNS providers answer dns-01 only, not {other}; for http-01 use --webroot or --standalone"
                 )));
             }
         }
@@ -109,7 +114,7 @@ impl ExternalSolver {
             let publisher = Arc::clone(&publisher);
             let published = Arc::clone(&published);
             interrupt::on_interrupt(move || {
-                for problem in clean(&publisher, &published) {
+                for problem in clean(&publisher, &published, true) {
                     eprintln!("certwright: {problem}");
                 }
             })?
@@ -203,6 +208,26 @@ impl ExternalSolver {
         Ok(())
     }
 
+    fn publish_with_providers(&mut self, providers: &Mutex<ProviderSet>) -> Result<()> {
+        let lock = || {
+            providers
+                .lock()
+                .map_err(|_| Error::Solver("the DNS provider state is poisoned".into()))
+        };
+        // Every name must have a provider before the first record is made.
+        lock()?.check_routes(self.queued.iter().map(|t| t.identifier.value.as_str()))?;
+        for task in &self.queued {
+            let domain = &task.identifier.value;
+            let name = record_name(domain);
+            self.progress
+                .step(&format!("creating the TXT record {name} for {domain}"));
+            // Locked per record, so an interrupt's cleanup waits for one
+            // request at most.
+            lock()?.present(domain, &name, &txt_value(&task.key_authorization))?;
+        }
+        Ok(())
+    }
+
     fn publish_by_hand(&mut self, operator: &dyn Operator) -> Result<()> {
         let text = match self.kind {
             ChallengeType::Http01 => {
@@ -268,7 +293,13 @@ impl ExternalSolver {
 /// Removes what was published; returns the problems (every record is
 /// attempted even when one fails). Holding the lock throughout means a
 /// Ctrl-C during a normal cleanup waits for it instead of racing it.
-fn clean(publisher: &Publisher, published: &Mutex<Vec<Published>>) -> Vec<hooks::HookError> {
+/// `interrupted`: the process exits next, so nothing may be created after
+/// this cleanup (a provider call the main thread starts later is refused).
+fn clean(
+    publisher: &Publisher,
+    published: &Mutex<Vec<Published>>,
+    interrupted: bool,
+) -> Vec<Error> {
     let Ok(mut published) = published.lock() else {
         return Vec::new();
     };
@@ -283,7 +314,7 @@ fn clean(publisher: &Publisher, published: &Mutex<Vec<Published>>) -> Vec<hooks:
             for p in &done {
                 let what = format!("the cleanup hook for {}", p.domain);
                 if let Err(e) = hooks::run(&what, command, &p.env) {
-                    problems.push(e);
+                    problems.push(e.into());
                 }
             }
         }
@@ -291,6 +322,14 @@ fn clean(publisher: &Publisher, published: &Mutex<Vec<Published>>) -> Vec<hooks:
             operator.tell("The CA is done with the challenge: you can remove the records or files you created for it.");
         }
         Publisher::Person(_) => {}
+        Publisher::Providers(set) => {
+            if let Ok(mut set) = set.lock() {
+                problems.extend(set.cleanup());
+                if interrupted {
+                    set.close();
+                }
+            }
+        }
     }
     problems
 }
@@ -316,6 +355,7 @@ impl Solver for ExternalSolver {
         match &*publisher {
             Publisher::Hooks { auth, .. } => self.publish_with_hooks(auth)?,
             Publisher::Person(operator) => self.publish_by_hand(operator.as_ref())?,
+            Publisher::Providers(set) => self.publish_with_providers(set)?,
         }
         if self.kind != ChallengeType::Dns01 {
             return Ok(());
@@ -343,14 +383,14 @@ impl Solver for ExternalSolver {
 
     fn cleanup(&mut self) -> Result<()> {
         self.queued.clear();
-        let mut problems = clean(&self.publisher, &self.published).into_iter();
+        let mut problems = clean(&self.publisher, &self.published, false).into_iter();
         match problems.next() {
             None => Ok(()),
             Some(first) => {
                 for other in problems {
                     self.progress.warn(&other.to_string());
                 }
-                Err(first.into())
+                Err(first)
             }
         }
     }

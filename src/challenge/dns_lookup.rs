@@ -57,24 +57,54 @@ fn query(
     let bytes = request
         .to_vec()
         .map_err(|e| format!("cannot encode the query: {e}"))?;
+    let answer = exchange(server, &bytes, &request, timeout, AfterSilence::Resend)?;
+    Message::from_vec(&answer).map_err(|e| format!("malformed answer: {e}"))
+}
+
+/// What to do when half the time has passed without a UDP answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterSilence {
+    /// Send the datagram again: one lost packet should not cost a whole
+    /// probe, and asking twice is harmless.
+    Resend,
+    /// Ask over TCP instead: for DNS UPDATE, where a late second copy could
+    /// re-add a value after its cleanup.
+    Tcp,
+}
+
+/// Sends one DNS message to `server` and returns the raw answer whose ID
+/// and question match the request (raw, so a TSIG over it can be checked):
+/// UDP first, TCP when the answer is truncated.
+pub fn exchange(
+    server: SocketAddr,
+    bytes: &[u8],
+    request: &Message,
+    timeout: Duration,
+    after_silence: AfterSilence,
+) -> std::result::Result<Vec<u8>, String> {
     let deadline = Instant::now() + timeout;
-    let response = query_udp(server, &bytes, &request, deadline)?;
-    if response.metadata.truncation {
-        return query_tcp(server, &bytes, &request, deadline);
+    let answer = exchange_udp(server, bytes, request, deadline, after_silence)?;
+    let truncated = Message::from_vec(&answer).is_ok_and(|m| m.metadata.truncation);
+    if truncated {
+        return exchange_tcp(server, bytes, request, deadline)
+            .map_err(|e| format!("TCP (after a truncated UDP answer): {e}"));
     }
-    Ok(response)
+    Ok(answer)
 }
 
-fn matches(request: &Message, response: &Message) -> bool {
-    response.metadata.id == request.metadata.id && response.queries == request.queries
+fn answers(request: &Message, answer: &[u8]) -> bool {
+    Message::from_vec(answer).is_ok_and(|response| {
+        response.metadata.id == request.metadata.id && response.queries == request.queries
+    })
 }
 
-fn query_udp(
+fn exchange_udp(
     server: SocketAddr,
     bytes: &[u8],
     request: &Message,
     deadline: Instant,
-) -> std::result::Result<Message, String> {
+    after_silence: AfterSilence,
+) -> std::result::Result<Vec<u8>, String> {
     let local: SocketAddr = if server.is_ipv6() {
         "[::]:0".parse().expect("static address")
     } else {
@@ -82,17 +112,16 @@ fn query_udp(
     };
     let socket = UdpSocket::bind(local).map_err(|e| e.to_string())?;
     socket.connect(server).map_err(|e| e.to_string())?;
-    // Two sends: one lost datagram should not cost a whole probe.
-    let resend_at = Instant::now() + deadline.saturating_duration_since(Instant::now()) / 2;
+    let halfway = Instant::now() + deadline.saturating_duration_since(Instant::now()) / 2;
     socket.send(bytes).map_err(|e| e.to_string())?;
-    let mut resent = false;
+    let mut retried = false;
     let mut buf = [0u8; 4096];
     loop {
         let now = Instant::now();
         if now >= deadline {
             return Err("timed out".into());
         }
-        let wait_until = if resent { deadline } else { resend_at };
+        let wait_until = if retried { deadline } else { halfway };
         let wait = wait_until
             .saturating_duration_since(now)
             .max(Duration::from_millis(1));
@@ -100,23 +129,26 @@ fn query_udp(
             .set_read_timeout(Some(wait))
             .map_err(|e| e.to_string())?;
         match socket.recv(&mut buf) {
-            Ok(n) => {
-                // Anything else on this port is a stray or spoofed packet.
-                if let Ok(response) = Message::from_vec(&buf[..n])
-                    && matches(request, &response)
-                {
-                    return Ok(response);
-                }
-            }
+            // Anything else on this port is a stray or spoofed packet.
+            Ok(n) if answers(request, &buf[..n]) => return Ok(buf[..n].to_vec()),
+            Ok(_) => {}
             Err(e)
                 if matches!(
                     e.kind(),
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) =>
             {
-                if !resent {
-                    resent = true;
-                    socket.send(bytes).map_err(|e| e.to_string())?;
+                if !retried && Instant::now() >= halfway {
+                    retried = true;
+                    match after_silence {
+                        AfterSilence::Resend => {
+                            socket.send(bytes).map_err(|e| e.to_string())?;
+                        }
+                        AfterSilence::Tcp => {
+                            return exchange_tcp(server, bytes, request, deadline)
+                                .map_err(|e| format!("no answer over UDP, and over TCP: {e}"));
+                        }
+                    }
                 }
             }
             Err(e) => return Err(e.to_string()),
@@ -124,22 +156,21 @@ fn query_udp(
     }
 }
 
-fn query_tcp(
+fn exchange_tcp(
     server: SocketAddr,
     bytes: &[u8],
     request: &Message,
     deadline: Instant,
-) -> std::result::Result<Message, String> {
+) -> std::result::Result<Vec<u8>, String> {
     let left = || {
         deadline
             .saturating_duration_since(Instant::now())
             .max(Duration::from_millis(1))
     };
-    let mut stream = TcpStream::connect_timeout(&server, left())
-        .map_err(|e| format!("TCP (after a truncated UDP answer): {e}"))?;
+    let mut stream = TcpStream::connect_timeout(&server, left()).map_err(|e| e.to_string())?;
     let io = |e: std::io::Error| format!("TCP: {e}");
     stream.set_write_timeout(Some(left())).map_err(io)?;
-    let length = u16::try_from(bytes.len()).map_err(|_| "query too long".to_string())?;
+    let length = u16::try_from(bytes.len()).map_err(|_| "message too long".to_string())?;
     let mut framed = length.to_be_bytes().to_vec();
     framed.extend_from_slice(bytes);
     stream.write_all(&framed).map_err(io)?;
@@ -148,9 +179,8 @@ fn query_tcp(
     stream.read_exact(&mut len).map_err(io)?;
     let mut body = vec![0u8; usize::from(u16::from_be_bytes(len))];
     stream.read_exact(&mut body).map_err(io)?;
-    let response = Message::from_vec(&body).map_err(|e| format!("malformed answer: {e}"))?;
-    if matches(request, &response) {
-        Ok(response)
+    if answers(request, &body) {
+        Ok(body)
     } else {
         Err("the answer does not match the question".into())
     }
@@ -186,6 +216,46 @@ fn fqdn(name: &str) -> Result<Name> {
 
 fn display(name: &Name) -> String {
     name.to_ascii().trim_end_matches('.').to_string()
+}
+
+/// Walks up from `name` asking `ask` for SOA records; the first owner that
+/// encloses `name` is its zone. With `authoritative`, only answers with the
+/// AA bit count: the zones a primary itself serves.
+pub fn soa_walk(
+    name: &Name,
+    authoritative: bool,
+    mut ask: impl FnMut(&Name) -> std::result::Result<Message, String>,
+) -> std::result::Result<Name, String> {
+    let mut candidate = name.clone();
+    loop {
+        let response = ask(&candidate)?;
+        let soa_owner = response
+            .answers
+            .iter()
+            .chain(&response.authorities)
+            .find(|r| matches!(r.data, RData::SOA(_)))
+            .map(|r| r.name.clone());
+        if let Some(owner) = soa_owner
+            && owner.zone_of(name)
+            && (response.metadata.authoritative || !authoritative)
+        {
+            return Ok(owner);
+        }
+        if candidate.is_root() {
+            return Err(format!("no zone (SOA) found for {}", display(name)));
+        }
+        candidate = candidate.base_name();
+    }
+}
+
+/// One question to one server, without recursion.
+pub fn ask_server(
+    server: SocketAddr,
+    name: &Name,
+    kind: RecordType,
+    timeout: Duration,
+) -> std::result::Result<Message, String> {
+    query(server, name, kind, false, timeout)
 }
 
 /// One authoritative server of a zone: its name and addresses.
@@ -298,25 +368,9 @@ impl DnsProbe {
 
     /// The zone that holds `name`: the closest enclosing name with an SOA.
     fn find_zone(&self, name: &Name, timeout: Duration) -> std::result::Result<Name, String> {
-        let mut candidate = name.clone();
-        loop {
-            let response = self.recursive_query(&candidate, RecordType::SOA, timeout)?;
-            let soa_owner = response
-                .answers
-                .iter()
-                .chain(&response.authorities)
-                .find(|r| matches!(r.data, RData::SOA(_)))
-                .map(|r| r.name.clone());
-            if let Some(owner) = soa_owner
-                && owner.zone_of(name)
-            {
-                return Ok(owner);
-            }
-            if candidate.is_root() {
-                return Err(format!("no zone (SOA) found for {}", display(name)));
-            }
-            candidate = candidate.base_name();
-        }
+        soa_walk(name, false, |candidate| {
+            self.recursive_query(candidate, RecordType::SOA, timeout)
+        })
     }
 
     fn name_servers(
@@ -494,6 +548,21 @@ impl TxtAtAuthorities for DnsProbe {
                 values: server_txt(server, &target.name, self.direct.is_some(), timeout),
             })
             .collect())
+    }
+}
+
+/// The providers change the record where a CNAME leads, found the same way
+/// the propagation check finds it.
+impl super::dns_provider::CnameLookup for DnsProbe {
+    fn follow_cnames(&mut self, name: &str) -> Result<String> {
+        let start = fqdn(name)?;
+        DnsProbe::follow_cnames(self, &start, QUERY_TIMEOUT)
+            .map(|(target, _)| display(&target))
+            .map_err(|e| {
+                Error::Solver(format!(
+                    "cannot look up a CNAME at {name} (delegated validation): {e}; check the resolver (--dns-resolver, or /etc/resolv.conf)"
+                ))
+            })
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod dns01;
 pub mod dns_lookup;
 pub mod dns_persist01;
+pub mod dns_provider;
 pub mod http01;
 pub mod nginx;
 pub mod propagation;

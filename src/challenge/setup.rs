@@ -5,6 +5,7 @@
 use super::Solver;
 use super::dns_lookup::DnsProbe;
 use super::dns_persist01::PersistSolver;
+use super::dns_provider::{ProviderChoice, ProviderSet, ProviderSpec};
 use super::dns01::{ExternalSolver, Operator, Publisher};
 use super::http01::{DEFAULT_HTTP_PORT, Standalone, Webroot};
 use super::tls_alpn01::{DEFAULT_TLS_ALPN_PORT, TlsAlpnServer};
@@ -71,6 +72,14 @@ pub fn preflight(config: &SolverConfig, domains: &[String]) -> Result<()> {
             Arc::new(crate::progress::Silent),
         )
         .preflight(domains),
+        // Every name needs a provider before the first record is made.
+        SolverConfig::DnsProvider {
+            provider,
+            credentials,
+            provider_for,
+            ..
+        } => provider_choice(provider, credentials, provider_for)
+            .check_domains(domains.iter().map(String::as_str)),
         SolverConfig::Standalone { .. }
         | SolverConfig::Webroot { .. }
         | SolverConfig::Dns { .. }
@@ -136,6 +145,25 @@ pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<d
                 Arc::clone(&env.progress),
             )?)
         }
+        SolverConfig::DnsProvider {
+            provider,
+            credentials,
+            provider_for,
+            propagation,
+        } => {
+            let propagation = propagation.resolve()?;
+            let choice = provider_choice(provider, credentials, provider_for);
+            // Credentials are read and checked here, before the CA is asked.
+            let cnames = DnsProbe::new(propagation.resolver.as_deref())?;
+            let set = ProviderSet::open(choice, Box::new(cnames))?;
+            Box::new(ExternalSolver::new(
+                ChallengeType::Dns01,
+                Publisher::Providers(std::sync::Mutex::new(set)),
+                propagation,
+                Arc::clone(&env.clock),
+                Arc::clone(&env.progress),
+            )?)
+        }
         SolverConfig::Manual {
             challenge,
             propagation,
@@ -154,4 +182,22 @@ pub fn build_solver_with(config: &SolverConfig, env: &SolverEnv) -> Result<Box<d
             )?)
         }
     })
+}
+
+/// The stored provider settings as the providers' routing table.
+pub fn provider_choice(
+    provider: &Option<String>,
+    credentials: &Option<std::path::PathBuf>,
+    provider_for: &std::collections::BTreeMap<String, ProviderSpec>,
+) -> ProviderChoice {
+    ProviderChoice {
+        default: provider.as_ref().map(|p| ProviderSpec {
+            provider: p.clone(),
+            credentials: credentials.clone(),
+        }),
+        per_name: provider_for
+            .iter()
+            .map(|(d, s)| (d.clone(), s.clone()))
+            .collect(),
+    }
 }

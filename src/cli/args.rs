@@ -350,7 +350,9 @@ pub enum Command {
         certwright issue -d example.com --standalone --email admin@example.com --agree-tos\n  \
         certwright issue -d example.com -d www.example.com --nginx --redirect\n  \
         certwright issue -d example.com -d '*.example.com' --propagation-timeout 300 \\\n      \
-        --dns-hook /etc/certwright/hooks/auth.sh --dns-cleanup-hook /etc/certwright/hooks/cleanup.sh"
+        --dns-hook /etc/certwright/hooks/auth.sh --dns-cleanup-hook /etc/certwright/hooks/cleanup.sh\n  \
+        certwright issue -d example.com -d '*.example.com' --propagation-timeout 120 \\\n      \
+        --dns-provider rfc2136 --dns-credentials /etc/certwright/dns/bind.toml"
     )]
     Issue(IssueArgs),
 
@@ -951,9 +953,45 @@ pub struct IssueArgs {
     pub renew_before: Option<String>,
 }
 
-/// dns-01 through hook scripts or by hand (docs/dns.md).
+/// dns-01 through a DNS provider, hook scripts or by hand (docs/dns.md).
 #[derive(Debug, Args, Clone, Default)]
 pub struct DnsArgs {
+    /// Answer dns-01 by changing the DNS through this provider
+    ///
+    /// Answer dns-01 by changing the DNS through this provider: rfc2136
+    /// (DNS UPDATE with a TSIG key: BIND, Knot, PowerDNS...), powerdns (the
+    /// PowerDNS API), or hook (the --dns-hook scripts)
+    #[arg(
+        long,
+        value_name = "NAME",
+        value_parser = clap::builder::PossibleValuesParser::new(crate::challenge::dns_provider::names()),
+        conflicts_with_all = ["standalone", "webroot", "manual"],
+        help_heading = heading::CHALLENGES
+    )]
+    pub dns_provider: Option<String>,
+
+    /// The provider's credentials file (chmod 600)
+    ///
+    /// The provider's credentials file (chmod 600; certwright's TOML or a
+    /// certbot plugin's INI); the renewal file keeps its path, never the
+    /// secret. Without it the provider reads its environment variables
+    #[arg(long, value_name = "FILE", requires = "dns_provider", help_heading = heading::CHALLENGES)]
+    pub dns_credentials: Option<PathBuf>,
+
+    /// Another provider for DOMAIN and the names under it
+    ///
+    /// Send DOMAIN, its wildcard and the names under it to another
+    /// provider; repeatable, the most specific DOMAIN wins, other names use
+    /// --dns-provider (e.g. example.net=powerdns:/etc/certwright/pdns.toml)
+    #[arg(
+        long,
+        value_name = "DOMAIN=PROVIDER[:FILE]",
+        value_parser = crate::challenge::dns_provider::parse_provider_for,
+        conflicts_with_all = ["standalone", "webroot", "manual", "dns_hook"],
+        help_heading = heading::CHALLENGES
+    )]
+    pub dns_provider_for: Vec<(String, crate::store::ProviderSpec)>,
+
     /// Answer dns-01 with a script that sets the TXT record
     ///
     /// Answer dns-01: run SCRIPT once per challenge to create the TXT

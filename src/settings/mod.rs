@@ -354,6 +354,17 @@ fn overlay_solver(upper: &ConfigFile, stored: &SolverConfig) -> SolverConfig {
             cleanup_hook: cleanup_hook.clone(),
             propagation: propagation_of(upper).or(propagation.clone()),
         },
+        SolverConfig::DnsProvider {
+            provider,
+            credentials,
+            provider_for,
+            propagation,
+        } => SolverConfig::DnsProvider {
+            provider: provider.clone(),
+            credentials: credentials.clone(),
+            provider_for: provider_for.clone(),
+            propagation: propagation_of(upper).or(propagation.clone()),
+        },
         SolverConfig::Manual {
             challenge,
             propagation,

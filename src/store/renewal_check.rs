@@ -108,6 +108,31 @@ pub fn validate(mut config: RenewalConfig, stem: &str, path: &Path) -> Result<Re
             }
             check_propagation(propagation, path)?;
         }
+        // Provider names are checked when the provider is opened, which
+        // happens before the CA is contacted.
+        SolverConfig::DnsProvider {
+            provider,
+            credentials,
+            provider_for,
+            propagation,
+        } => {
+            if let Some(p) = provider {
+                check_component(p).map_err(|why| bad(path, "solver.provider", why))?;
+            }
+            if let Some(c) = credentials {
+                check_absolute(c, path, "solver.credentials")?;
+            }
+            for (domain, spec) in provider_for {
+                crate::names::normalize_domains(std::slice::from_ref(domain))
+                    .map_err(|e| bad(path, "solver.provider_for", e.to_string()))?;
+                check_component(&spec.provider)
+                    .map_err(|why| bad(path, "solver.provider_for", why))?;
+                if let Some(c) = &spec.credentials {
+                    check_absolute(c, path, "solver.provider_for.credentials")?;
+                }
+            }
+            check_propagation(propagation, path)?;
+        }
         SolverConfig::Manual { propagation, .. } => check_propagation(propagation, path)?,
         SolverConfig::Nginx {
             server_root, ctl, ..

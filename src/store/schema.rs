@@ -7,6 +7,7 @@ use crate::acme::types::ChallengeType;
 use crate::crypto::KeyType;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -45,6 +46,20 @@ pub enum SolverConfig {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cleanup_hook: Option<String>,
         /// Only what the user set; defaults apply at run time.
+        #[serde(flatten)]
+        propagation: PropagationOverrides,
+    },
+    /// dns-01 answered by DNS providers (docs/dns.md): `provider` for every
+    /// name `provider_for` does not match.
+    DnsProvider {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider: Option<String>,
+        /// The provider's credentials file; never the secret itself.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        credentials: Option<PathBuf>,
+        /// Domain (its wildcard and the names under it) -> its provider.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        provider_for: BTreeMap<String, ProviderSpec>,
         #[serde(flatten)]
         propagation: PropagationOverrides,
     },
@@ -94,6 +109,15 @@ pub enum InstallerConfig {
         #[serde(default)]
         redirect: bool,
     },
+}
+
+/// A DNS provider by name and its credentials file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSpec {
+    pub provider: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<PathBuf>,
 }
 
 /// renewal/<name>.toml: everything needed to renew the lineage unattended.

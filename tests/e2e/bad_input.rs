@@ -152,7 +152,7 @@ fn conflicting_or_incomplete_flags_are_usage_errors() {
                 "--propagation-timeout",
                 "5",
             ],
-            "apply to --dns-hook or --manual only",
+            "apply to dns-01 (--dns-provider, --dns-hook or --manual) only",
         ),
         (
             &[

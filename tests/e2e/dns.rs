@@ -692,7 +692,53 @@ fn dns_flags_are_checked_before_the_ca_is_contacted() {
                 "--propagation-timeout".into(),
                 "5".into(),
             ],
-            "apply to --dns-hook or --manual only",
+            "apply to dns-01 (--dns-provider, --dns-hook or --manual) only",
+        ),
+        (
+            vec![
+                "--dns-provider".into(),
+                "rfc2136".into(),
+                "--dns-credentials".into(),
+                missing.to_str().unwrap().into(),
+            ],
+            "No such file",
+        ),
+        (
+            vec!["--dns-provider".into(), "route53".into()],
+            "invalid value 'route53'",
+        ),
+        (
+            vec![
+                "--dns-provider-for".into(),
+                "example.com=route53:/etc/x.toml".into(),
+            ],
+            "unknown DNS provider \"route53\"",
+        ),
+        (
+            vec!["--dns-provider".into(), "powerdns".into()],
+            "api_url is not set",
+        ),
+        (
+            vec![
+                "--dns-provider".into(),
+                "rfc2136".into(),
+                "--dns-hook".into(),
+                "true".into(),
+            ],
+            "cannot be combined with --dns-provider rfc2136",
+        ),
+        (
+            vec![
+                "--dns-provider-for".into(),
+                "example.net=powerdns".into(),
+                "--dns-provider-for".into(),
+                "example.org=powerdns".into(),
+            ],
+            "no DNS provider for example.com",
+        ),
+        (
+            vec!["--dns-provider".into(), "hook".into()],
+            "--dns-provider hook runs your scripts",
         ),
     ];
     for (extra, expect) in cases {

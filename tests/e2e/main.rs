@@ -10,6 +10,7 @@ mod cli_help;
 mod config;
 mod crash;
 mod dns;
+mod dns_providers;
 mod exit_codes;
 mod faults;
 mod fleet;

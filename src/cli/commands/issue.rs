@@ -4,6 +4,7 @@
 use crate::account::{self, LoadedAccount, Registration};
 use crate::acme::client::AcmeClient;
 use crate::acme::types::ChallengeType;
+use crate::challenge::dns_provider;
 use crate::challenge::dns01::Operator;
 use crate::challenge::propagation::PropagationOverrides;
 use crate::challenge::setup::{SolverEnv, Terminal, build_solver_with};
@@ -85,7 +86,7 @@ fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<Solve
     }
     chosen_solver(&flags)?.ok_or_else(|| {
         Error::Usage(
-            "choose how to answer the CA's challenge: --nginx, --standalone, or --webroot -w DIR, or dns-01 with --dns-hook SCRIPT or --manual".into(),
+            "choose how to answer the CA's challenge: --nginx, --standalone, or --webroot -w DIR, or dns-01 with --dns-provider NAME, --dns-hook SCRIPT or --manual".into(),
         )
     })
 }
@@ -192,6 +193,58 @@ fn dns_solver_config(args: &DnsArgs) -> Result<Option<SolverConfig>> {
             ));
         }
     };
+    let hook_provider = args.dns_provider.as_deref() == Some(dns_provider::HOOK);
+    if hook_provider && args.dns_hook.is_none() {
+        return Err(Error::Usage(
+            "--dns-provider hook runs your scripts: give them with --dns-hook SCRIPT [--dns-cleanup-hook SCRIPT]".into(),
+        ));
+    }
+    if hook_provider && args.dns_credentials.is_some() {
+        return Err(Error::Usage(
+            "--dns-provider hook takes no --dns-credentials: the scripts read their own credentials".into(),
+        ));
+    }
+    if let (Some(provider), Some(_)) = (&args.dns_provider, &args.dns_hook)
+        && !hook_provider
+    {
+        return Err(Error::Usage(format!(
+            "--dns-hook is the provider `hook`; it cannot be combined with --dns-provider {provider}"
+        )));
+    }
+    if !hook_provider && (args.dns_provider.is_some() || !args.dns_provider_for.is_empty()) {
+        if challenge != ChallengeType::Dns01 {
+            return Err(Error::Usage(
+                "DNS providers answer dns-01 only; for http-01 use --webroot or --standalone"
+                    .into(),
+            ));
+        }
+        let absolute = |path: &std::path::Path| std::path::absolute(path).map_err(Error::io(path));
+        let mut provider_for = std::collections::BTreeMap::new();
+        for (domain, spec) in &args.dns_provider_for {
+            if spec.is_hook() {
+                return Err(Error::Usage(format!(
+                    "--dns-provider-for {domain}=hook: the hook scripts answer for every name of a certificate or for none (--dns-provider hook)"
+                )));
+            }
+            let spec = crate::store::ProviderSpec {
+                provider: spec.provider.clone(),
+                credentials: spec.credentials.as_deref().map(absolute).transpose()?,
+            };
+            if let Some(earlier) = provider_for.insert(domain.clone(), spec.clone())
+                && earlier != spec
+            {
+                return Err(Error::Usage(format!(
+                    "--dns-provider-for names {domain} twice, with different providers"
+                )));
+            }
+        }
+        return Ok(Some(SolverConfig::DnsProvider {
+            provider: args.dns_provider.clone(),
+            credentials: args.dns_credentials.as_deref().map(absolute).transpose()?,
+            provider_for,
+            propagation,
+        }));
+    }
     if let Some(auth) = &args.dns_hook {
         if challenge != ChallengeType::Dns01 {
             return Err(Error::Usage(
@@ -216,7 +269,7 @@ fn dns_solver_config(args: &DnsArgs) -> Result<Option<SolverConfig>> {
     }
     if propagation != PropagationOverrides::default() || !args.preferred_challenges.is_empty() {
         return Err(Error::Usage(
-            "--propagation-*, --dns-resolver and --preferred-challenges apply to --dns-hook or --manual only".into(),
+            "--propagation-*, --dns-resolver and --preferred-challenges apply to dns-01 (--dns-provider, --dns-hook or --manual) only".into(),
         ));
     }
     Ok(None)
@@ -395,7 +448,9 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let solver_config =
         settings.solver_to_remember(&solver_config(args, nginx.as_ref().map(|n| &n.0))?);
     let dns_based = match &solver_config {
-        SolverConfig::Dns { .. } | SolverConfig::DnsPersist { .. } => true,
+        SolverConfig::Dns { .. }
+        | SolverConfig::DnsProvider { .. }
+        | SolverConfig::DnsPersist { .. } => true,
         SolverConfig::Manual { challenge, .. } => *challenge == ChallengeType::Dns01,
         SolverConfig::Standalone { .. }
         | SolverConfig::Webroot { .. }
@@ -404,7 +459,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     };
     if let (false, Some(wild)) = (dns_based, domains.iter().find(|d| d.starts_with("*."))) {
         return Err(Error::Usage(format!(
-            "{wild} is a wildcard: CAs validate wildcards only through DNS (dns-01 or dns-persist-01), not http-01 or tls-alpn-01; use --dns-hook SCRIPT or --manual"
+            "{wild} is a wildcard: CAs validate wildcards only through DNS (dns-01 or dns-persist-01), not http-01 or tls-alpn-01; use --dns-provider NAME, --dns-hook SCRIPT or --manual"
         )));
     }
     let name = match &args.cert_name {

@@ -3,8 +3,10 @@
 //! runner for the real certwright binary.
 #![allow(dead_code)]
 
+pub mod bind;
 pub mod fault_server;
 pub mod nginx;
+pub mod pdns;
 
 use openssl::asn1::Asn1Time;
 use openssl::bn::{BigNum, MsbOption};
@@ -192,6 +194,9 @@ pub struct PebbleOptions {
     /// Reject this percentage of nonces [default 0, so request counts are exact].
     pub nonce_reject: u8,
     pub eab_keys: Vec<(String, String)>,
+    /// Pebble's DNS server (`-dnsserver`) instead of challtestsrv, e.g. a
+    /// test BIND: the CA then validates against what certwright changed.
+    pub dns_server: Option<String>,
     /// The port Pebble's VA connects to for http-01 (a web server the test
     /// runs, e.g. nginx) [default: a free one nobody listens on].
     pub http_port: Option<u16>,
@@ -301,7 +306,12 @@ impl Pebble {
         cmd.arg("-config")
             .arg(&config_path)
             .arg("-dnsserver")
-            .arg(format!("127.0.0.1:{dns}"))
+            .arg(
+                options
+                    .dns_server
+                    .clone()
+                    .unwrap_or_else(|| format!("127.0.0.1:{dns}")),
+            )
             .env("PEBBLE_VA_NOSLEEP", "1")
             .env("PEBBLE_WFE_NONCEREJECT", options.nonce_reject.to_string())
             .stdout(log.try_clone().unwrap())
@@ -311,7 +321,9 @@ impl Pebble {
             cmd.env(k, v);
         }
         let mut pebble = cmd.spawn().expect("start pebble");
-        if let Err(e) = try_wait_for_port(acme, "pebble", &mut pebble) {
+        let started = try_wait_for_port(acme, "pebble", &mut pebble)
+            .and_then(|()| answers_as_pebble(acme, &tls.ca_pem, &mut pebble));
+        if let Err(e) = started {
             for child in [&mut cts, &mut pebble] {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -382,6 +394,33 @@ impl Drop for Pebble {
             eprintln!("--- pebble.log ---\n{}", self.log());
         }
     }
+}
+
+/// The port answering is not proof enough: another process may hold it
+/// while Pebble, which binds only after generating its CA, fails with
+/// "address already in use". Only Pebble serves its directory over TLS with
+/// this fixture's certificate.
+fn answers_as_pebble(port: u16, ca: &Path, pebble: &mut Child) -> Result<(), String> {
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(2)))
+        .build();
+    let agent = certwright::acme::tls::agent(config, Some(ca)).map_err(|e| e.to_string())?;
+    let url = format!("https://127.0.0.1:{port}/dir");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = pebble.try_wait() {
+            return Err(format!("pebble exited early with {status}"));
+        }
+        match agent.get(&url).call() {
+            Ok(resp) if resp.status().as_u16() == 200 => return Ok(()),
+            Ok(resp) => last = format!("HTTP {}", resp.status()),
+            Err(e) => last = e.to_string(),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(format!("{url} is not Pebble's directory: {last}"))
 }
 
 /// A plain GET, trusting `ca` if given, through certwright's own TLS
