@@ -12,6 +12,7 @@ pub mod pause;
 pub mod retry;
 pub mod tls;
 pub mod transport;
+pub mod trust_bundle;
 pub mod types;
 
 pub use error::{Error, ProblemKind};

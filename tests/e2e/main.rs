@@ -28,4 +28,5 @@ mod polish;
 mod renew;
 mod renew_ari;
 mod safety;
+mod servers;
 mod trust;
