@@ -8,6 +8,7 @@ pub mod error;
 pub mod identifiers;
 pub mod jws;
 pub mod lifecycle;
+pub mod pause;
 pub mod retry;
 pub mod tls;
 pub mod transport;

@@ -190,6 +190,48 @@ impl Drop for Standalone {
     }
 }
 
+/// One lineage's use of a standalone server that several lineages share
+/// (`renew --jobs N`): it serves the tokens of every lineage, and each
+/// share removes only its own.
+pub struct SharedStandalone {
+    server: Arc<Standalone>,
+    mine: Vec<String>,
+}
+
+impl SharedStandalone {
+    pub fn new(server: Arc<Standalone>) -> SharedStandalone {
+        SharedStandalone {
+            server,
+            mine: Vec::new(),
+        }
+    }
+}
+
+impl Solver for SharedStandalone {
+    fn challenge_type(&self) -> ChallengeType {
+        ChallengeType::Http01
+    }
+
+    fn present(&mut self, task: &ChallengeTask) -> Result<()> {
+        check_token(&task.token)?;
+        self.server
+            .tokens
+            .lock()
+            .expect("token map mutex")
+            .insert(task.token.clone(), task.key_authorization.clone());
+        self.mine.push(task.token.clone());
+        Ok(())
+    }
+
+    fn cleanup(&mut self) -> Result<()> {
+        let mut tokens = self.server.tokens.lock().expect("token map mutex");
+        for t in self.mine.drain(..) {
+            tokens.remove(&t);
+        }
+        Ok(())
+    }
+}
+
 /// Writes `<webroot>/.well-known/acme-challenge/<token>` files for an
 /// existing web server and removes them (and the directories it created)
 /// afterwards, also when the run is interrupted.
@@ -324,6 +366,25 @@ mod tests {
         let mut out = String::new();
         s.read_to_string(&mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn shares_of_one_standalone_server_serve_and_remove_only_their_own() {
+        let server = Arc::new(Standalone::bind("127.0.0.1", 0).unwrap());
+        let addr = server.local_addr();
+        let (mut a, mut b) = (
+            SharedStandalone::new(Arc::clone(&server)),
+            SharedStandalone::new(Arc::clone(&server)),
+        );
+        a.present(&task("tok_a")).unwrap();
+        b.present(&task("tok_b")).unwrap();
+        a.cleanup().unwrap();
+        let path = |t: &str| format!("/.well-known/acme-challenge/{t}");
+        assert!(http_get(addr, &path("tok_a")).starts_with("HTTP/1.1 404"));
+        assert!(http_get(addr, &path("tok_b")).ends_with("tok_b.thumb"));
+        b.cleanup().unwrap();
+        assert!(http_get(addr, &path("tok_b")).starts_with("HTTP/1.1 404"));
+        assert!(a.present(&task("../x")).is_err());
     }
 
     #[test]

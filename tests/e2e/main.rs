@@ -13,6 +13,8 @@ mod dns;
 mod dns_providers;
 mod exit_codes;
 mod faults;
+mod fleet;
+mod fleet_pebble;
 mod generated_files;
 mod hostile;
 mod import_certbot;
