@@ -10,6 +10,7 @@ use crate::challenge::{ChallengeTask, OrderPlan, Solver};
 use crate::crypto::{self, CertInfo, KeyType};
 use crate::error::{Error, Result};
 use crate::store::{Pem, PendingOrder, Store, Version};
+use crate::validation;
 use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
 use std::time::Duration;
@@ -378,7 +379,7 @@ fn authorize(
                 AuthorizationStatus::Valid => continue,
                 AuthorizationStatus::Pending => {}
                 AuthorizationStatus::Invalid => {
-                    return Err(authorization_error(&authz));
+                    return Err(authorization_error(&authz, Some(&solver.challenge_type())));
                 }
                 AuthorizationStatus::Deactivated
                 | AuthorizationStatus::Expired
@@ -442,33 +443,36 @@ fn authorize(
             })?;
             to_answer.push((
                 authz.identifier.clone(),
-                challenge.url.clone(),
-                challenge.status,
+                authz_url.clone(),
+                challenge.clone(),
             ));
         }
         if !to_answer.is_empty() {
             solver.ready()?;
         }
-        for (identifier, url, status) in &to_answer {
-            if *status == ChallengeStatus::Pending {
+        // Fetches that arrive from here on are the CA's validation.
+        let answered_at = std::time::Instant::now();
+        let mut answered = Vec::new();
+        for (identifier, authz_url, challenge) in to_answer {
+            // A synchronous CA (smallstep, acme2certifier) decides inside
+            // this request: its answer is the verdict.
+            let latest = if challenge.status == ChallengeStatus::Pending {
                 progress.step(&format!("asking the CA to validate {identifier}"));
-                account.respond(url)?;
-            }
+                account.respond(&challenge.url)?
+            } else {
+                challenge
+            };
+            answered.push(validation::Answered::new(identifier, authz_url, latest));
         }
         crate::crash_point::hit("issue.challenges_answered");
-        // The CA cannot have validated in the instant since we answered:
-        // the first read waits one poll step instead of costing a request.
-        let known = (!to_answer.is_empty()).then(|| (order.clone(), None));
-        account
-            .poll_order(
-                order_url,
-                known,
-                PollTarget {
-                    what: "the CA to validate",
-                },
-                |s| s != OrderStatus::Pending,
-            )
-            .map_err(Error::from)
+        validation::await_verdict(
+            account,
+            order_url,
+            (order.clone(), None),
+            &mut answered,
+            solver.sightings(),
+            answered_at,
+        )
     })();
     let cleanup = solver.cleanup();
     match (result, cleanup) {
@@ -481,31 +485,25 @@ fn authorize(
     }
 }
 
-fn authorization_error(authz: &Authorization) -> Error {
-    let problem = authz
-        .challenges
-        .iter()
-        .find_map(|c| c.error.clone())
-        .unwrap_or_else(|| Problem {
-            detail: Some(format!("the authorization is {:?}", authz.status).to_lowercase()),
-            ..Problem::default()
-        });
+fn authorization_error(authz: &Authorization, kind: Option<&ChallengeType>) -> Error {
     AcmeError::ValidationFailed {
-        identifier: authz.identifier.value.clone(),
-        problem: Box::new(problem),
+        failures: vec![validation::authorization_failure(authz, kind)],
     }
     .into()
 }
 
 /// Builds the most useful error for an invalid order: the failed
-/// challenge's problem when one can be found, else the order's own.
+/// challenges' problems when they can be found, else the order's own.
 fn invalid_order_error(account: &Account<'_>, url: &str, order: &Order) -> Error {
-    for authz_url in &order.authorizations {
-        if let Ok(authz) = account.authorization(authz_url)
-            && authz.status == AuthorizationStatus::Invalid
-        {
-            return authorization_error(&authz);
-        }
+    let failures: Vec<_> = order
+        .authorizations
+        .iter()
+        .filter_map(|authz_url| account.authorization(authz_url).ok())
+        .filter(|authz| authz.status == AuthorizationStatus::Invalid)
+        .map(|authz| validation::authorization_failure(&authz, None))
+        .collect();
+    if !failures.is_empty() {
+        return AcmeError::ValidationFailed { failures }.into();
     }
     AcmeError::OrderInvalid {
         url: url.to_string(),

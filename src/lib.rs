@@ -28,5 +28,6 @@ pub mod renew;
 pub mod settings;
 pub mod staging;
 pub mod store;
+pub mod validation;
 
 pub use error::{Error, Result};

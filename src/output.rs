@@ -12,6 +12,7 @@ use crate::log_file::{RunLog, redact};
 use crate::progress::Progress;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
+use std::cell::Cell;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -35,6 +36,12 @@ pub fn lock_wait_notice(root: &Path, holder: Option<&str>, wait: Duration) -> St
         root.display(),
         human_duration(wait)
     )
+}
+
+thread_local! {
+    /// Set while a buffered lineage block is printed: its events keep the
+    /// time they happened (see `renew::parallel`).
+    static EVENT_TIME: Cell<Option<SystemTime>> = const { Cell::new(None) };
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,7 +174,7 @@ impl Output {
     fn event(&self, mut value: Value) {
         // Wall-clock time, so CI logs line up with the CA's and the DNS
         // provider's (and tests can order events against outside actions).
-        let now = std::time::SystemTime::now();
+        let now = EVENT_TIME.get().unwrap_or_else(SystemTime::now);
         value["time"] = json!(crate::clock::rfc3339(now));
         value["unix_ms"] = json!(
             now.duration_since(std::time::UNIX_EPOCH)
@@ -176,6 +183,14 @@ impl Output {
         );
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{value}");
+    }
+
+    /// Runs `print` with its JSON events stamped `at` instead of now: for
+    /// messages recorded earlier and printed later.
+    pub fn at(&self, at: SystemTime, print: impl FnOnce()) {
+        EVENT_TIME.set(Some(at));
+        print();
+        EVENT_TIME.set(None);
     }
 
     /// Stops the spinner; call before printing the result.
@@ -220,12 +235,21 @@ impl Output {
     /// An error that does not end the command (one lineage of several
     /// failed): shown even with --quiet, as a JSON event with --json.
     pub fn error_in(&self, context: &str, error: &crate::error::Error) {
+        self.error_parts_in(context, &error.to_string(), error.problem());
+    }
+
+    /// [`Output::error_in`] from an error's text and problem document.
+    pub fn error_parts_in(
+        &self,
+        context: &str,
+        error: &str,
+        problem: Option<&crate::acme::types::Problem>,
+    ) {
         self.log(&format!("error: {context}: {error}"));
         match self.mode {
             Mode::Json => {
-                let mut doc =
-                    json!({"event": "error", "context": context, "error": error.to_string()});
-                if let Some(p) = error.problem() {
+                let mut doc = json!({"event": "error", "context": context, "error": error});
+                if let Some(p) = problem {
                     doc["problem"] = serde_json::to_value(p).unwrap_or(Value::Null);
                 }
                 self.event(doc);

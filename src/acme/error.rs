@@ -4,7 +4,7 @@
 //! match on a kind instead of comparing URN strings. The crate's
 //! [`crate::Error`] wraps this one unchanged.
 
-use super::types::Problem;
+use super::types::{ChallengeType, Problem};
 use crate::clock::{human_duration, rfc3339};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -115,11 +115,9 @@ pub enum Error {
         last_status: Option<String>,
     },
 
-    #[error("validation of {identifier} failed: {problem}")]
-    ValidationFailed {
-        identifier: String,
-        problem: Box<Problem>,
-    },
+    /// The CA rejected the validation of one or more identifiers.
+    #[error("{}", failures.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"))]
+    ValidationFailed { failures: Vec<ValidationFailure> },
 
     #[error("the order {url} became invalid{}", problem.as_ref().map(|p| format!(": {p}")).unwrap_or_default())]
     OrderInvalid {
@@ -141,6 +139,34 @@ pub enum Error {
         #[source]
         source: openssl::error::ErrorStack,
     },
+}
+
+/// One identifier whose validation the CA rejected, with what it said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationFailure {
+    pub identifier: String,
+    pub challenge: ChallengeType,
+    /// The CA's problem document; None when it gave no reason.
+    pub problem: Option<Problem>,
+    /// What the CA's objects showed, for when it gave no problem document
+    /// ("the challenge is invalid").
+    pub state: String,
+    /// The usual local causes of such a failure, when the caller knows them.
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for ValidationFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "validation of {} failed: ", self.identifier)?;
+        match &self.problem {
+            Some(p) => write!(f, "{}", p.to_string().replace('\n', "\n  "))?,
+            None => write!(f, "{} (the CA gave no reason)", self.state)?,
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint ({}): {hint}", self.challenge)?;
+        }
+        Ok(())
+    }
 }
 
 impl Error {
@@ -169,8 +195,9 @@ impl Error {
     /// The problem document behind this error, if the CA sent one.
     pub fn problem(&self) -> Option<&Problem> {
         match self {
-            Error::Problem { problem, .. } | Error::ValidationFailed { problem, .. } => {
-                Some(problem)
+            Error::Problem { problem, .. } => Some(problem),
+            Error::ValidationFailed { failures } => {
+                failures.iter().find_map(|f| f.problem.as_ref())
             }
             Error::OrderInvalid { problem, .. } => problem.as_deref(),
             _ => None,

@@ -8,9 +8,11 @@ pub mod error;
 pub mod identifiers;
 pub mod jws;
 pub mod lifecycle;
+pub mod pause;
 pub mod retry;
 pub mod tls;
 pub mod transport;
+pub mod trust_bundle;
 pub mod types;
 
 pub use error::{Error, ProblemKind};

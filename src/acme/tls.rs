@@ -7,15 +7,18 @@
 //! instructions, ~35 ms of CPU and ~2 MB of memory on every run, more than
 //! all the rest of an issuance together (callgrind). Here the system roots
 //! come from OpenSSL's hashed certificate directory, looked up lazily: only
-//! the root the server chains to is ever parsed. A `--ca-bundle` replaces the
-//! system roots entirely.
+//! the root the server chains to is ever parsed. A `--ca-bundle` (or
+//! SSL_CERT_FILE) replaces the system roots: it is only indexed, and the
+//! server's chain is verified after the handshake against the bundle's
+//! certificates that issued it (see [`super::trust_bundle`]), before any
+//! request is sent.
 
 use super::error::{Error, Result};
+use super::trust_bundle::{Bundle, Peer, verify_server_chain};
 use openssl::ssl::{
     HandshakeError, SslContext, SslContextBuilder, SslFiletype, SslMethod, SslOptions, SslStream,
     SslVerifyMode, SslVersion,
 };
-use openssl::x509::X509;
 use openssl::x509::store::{X509Lookup, X509StoreBuilder};
 use std::fmt;
 use std::io::{Read, Write};
@@ -46,6 +49,15 @@ impl std::error::Error for TlsHandshakeError {}
 
 pub struct OpensslConnector {
     context: Arc<SslContext>,
+    /// Set when trust comes from a bundle: the chain is verified after the
+    /// handshake against its matching certificates.
+    bundle: Option<Arc<BundleTrust>>,
+}
+
+struct BundleTrust {
+    bundle: Bundle,
+    /// SSL_CERT_DIR, searched as well when SSL_CERT_FILE gave the bundle.
+    dir: Option<PathBuf>,
 }
 
 impl fmt::Debug for OpensslConnector {
@@ -66,59 +78,42 @@ impl OpensslConnector {
             .set_min_proto_version(Some(SslVersion::TLS1_2))
             .map_err(tls_setup("TLS versions"))?;
         builder.set_options(SslOptions::NO_COMPRESSION);
-        builder.set_verify(SslVerifyMode::PEER);
-        let mut store = X509StoreBuilder::new().map_err(tls_setup("certificate store"))?;
-        match ca_bundle {
-            Some(path) => {
-                for cert in load_bundle(path)? {
-                    store
-                        .add_cert(cert)
-                        .map_err(tls_setup("adding a CA certificate"))?;
-                }
-            }
-            None => add_system_roots(&mut store)?,
+        let env_file = std::env::var_os("SSL_CERT_FILE").map(PathBuf::from);
+        let bundle = match (ca_bundle, &env_file) {
+            (Some(path), _) => Some(BundleTrust {
+                bundle: Bundle::read(path)?,
+                dir: None,
+            }),
+            (None, Some(file)) => Some(BundleTrust {
+                bundle: Bundle::read(file)?,
+                dir: std::env::var_os("SSL_CERT_DIR").map(PathBuf::from),
+            }),
+            (None, None) => None,
+        };
+        if bundle.is_some() {
+            // Verified in `connect` once the chain is known; the handshake
+            // itself still proves the server holds the leaf's key.
+            builder.set_verify(SslVerifyMode::NONE);
+        } else {
+            builder.set_verify(SslVerifyMode::PEER);
+            let mut store = X509StoreBuilder::new().map_err(tls_setup("certificate store"))?;
+            add_system_roots(&mut store)?;
+            builder.set_cert_store(store.build());
         }
-        builder.set_cert_store(store.build());
         Ok(OpensslConnector {
             context: Arc::new(builder.build()),
+            bundle: bundle.map(Arc::new),
         })
     }
 }
 
-fn load_bundle(path: &Path) -> Result<Vec<X509>> {
-    let pem = std::fs::read(path).map_err(|e| Error::CaBundle {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let certs = X509::stack_from_pem(&pem).map_err(|e| Error::CaBundle {
-        path: path.to_path_buf(),
-        reason: format!("not a PEM certificate bundle ({e})"),
-    })?;
-    if certs.is_empty() {
-        return Err(Error::CaBundle {
-            path: path.to_path_buf(),
-            reason: "the CA bundle holds no certificate".into(),
-        });
-    }
-    Ok(certs)
-}
-
-/// The system's trust anchors: SSL_CERT_FILE / SSL_CERT_DIR when set (as
-/// OpenSSL itself honours them), else a hashed directory looked up lazily,
-/// else OpenSSL's default file and directory.
+/// The system's trust anchors without SSL_CERT_FILE: SSL_CERT_DIR when set
+/// (as OpenSSL itself honours it), else a hashed directory looked up
+/// lazily, else OpenSSL's default file and directory.
 fn add_system_roots(store: &mut X509StoreBuilder) -> Result<()> {
-    let env_file = std::env::var_os("SSL_CERT_FILE").map(PathBuf::from);
     let env_dir = std::env::var_os("SSL_CERT_DIR").map(PathBuf::from);
-    if let Some(file) = &env_file {
-        for cert in load_bundle(file)? {
-            store
-                .add_cert(cert)
-                .map_err(tls_setup("adding a CA certificate"))?;
-        }
-    }
     let dirs: Vec<PathBuf> = match env_dir {
         Some(d) => vec![d],
-        None if env_file.is_some() => Vec::new(),
         None => ["/etc/ssl/certs", "/usr/lib/ssl/certs", "/etc/pki/tls/certs"]
             .iter()
             .map(PathBuf::from)
@@ -133,7 +128,7 @@ fn add_system_roots(store: &mut X509StoreBuilder) -> Result<()> {
         lookup
             .add_dir(&dir.to_string_lossy(), SslFiletype::PEM)
             .map_err(tls_setup("certificate directory"))?;
-    } else if env_file.is_none() {
+    } else {
         store
             .set_default_paths()
             .map_err(tls_setup("system certificates"))?;
@@ -209,6 +204,26 @@ impl<In: Transport> Connector<In> for OpensslConnector {
                 handshake_error(mid.error().to_string())
             }
         })?;
+        if let Some(trust) = &self.bundle {
+            let chain = stream
+                .ssl()
+                .peer_cert_chain()
+                .ok_or_else(|| handshake_error("the server sent no certificate".into()))?;
+            let anchors = trust
+                .bundle
+                .anchors_for(chain)
+                .map_err(|e| handshake_error(e.to_string()))?;
+            let peer = match host.parse::<IpAddr>() {
+                Ok(ip) => Peer::Ip(ip),
+                Err(_) => Peer::Host(&host),
+            };
+            verify_server_chain(chain, anchors, trust.dir.as_deref(), peer).map_err(|detail| {
+                ureq::Error::Other(Box::new(TlsHandshakeError {
+                    detail,
+                    verify_failed: true,
+                }))
+            })?;
+        }
         let buffers = LazyBuffers::new(
             details.config.input_buffer_size(),
             details.config.output_buffer_size(),

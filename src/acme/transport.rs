@@ -4,6 +4,7 @@
 
 use super::error::{Error, ProblemKind, Result};
 use super::jws::SigningKey;
+use super::pause::Pauses;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::types::Problem;
 use crate::clock::Clock;
@@ -22,6 +23,11 @@ use std::time::{Duration, Instant};
 pub const MAX_RESPONSE_BYTES: u64 = 1 << 20;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Nonces kept for later POSTs. Every response brings one (RFC 8555
+/// §7.2); with several workers sharing the transport, keeping them all
+/// saves a newNonce request per POST. More than this are never in use at
+/// once; the oldest are dropped (CAs expire unused nonces).
+const NONCE_POOL: usize = 16;
 
 /// Whether a request may be sent again after a failure whose outcome at the
 /// server is unknown (5xx without Retry-After, connection dropped).
@@ -44,6 +50,9 @@ pub struct Response {
     pub retry_after: Option<Duration>,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// A newNonce answer's Replay-Nonce, handed to the caller instead of
+    /// the pool, so another worker cannot take it first.
+    nonce: Option<String>,
 }
 
 impl Response {
@@ -106,7 +115,10 @@ pub struct HttpSettings<'a> {
 pub struct Transport {
     agent: ureq::Agent,
     new_nonce_url: Mutex<Option<String>>,
-    nonce: Mutex<Option<String>>,
+    nonces: Mutex<Vec<String>>,
+    /// When the CA asked to hold every request (503/429 Retry-After),
+    /// shared with the other transports of a run.
+    pauses: Arc<Pauses>,
     /// Directory URLs and their resource names, so waits and warnings can
     /// say "retrying newOrder" instead of printing a URL.
     names: Mutex<Vec<(String, &'static str)>>,
@@ -138,7 +150,8 @@ impl Transport {
         Ok(Transport {
             agent,
             new_nonce_url: Mutex::new(None),
-            nonce: Mutex::new(None),
+            nonces: Mutex::new(Vec::new()),
+            pauses: Arc::default(),
             names: Mutex::new(Vec::new()),
             policy,
             clock,
@@ -146,6 +159,45 @@ impl Transport {
             requests: AtomicU32::new(0),
             rng: Mutex::new(rand::rngs::StdRng::from_rng(&mut rand::rng())),
         })
+    }
+
+    /// Shares the CA's "hold every request until" instants with other
+    /// transports (the workers of one `renew --jobs N` run).
+    pub fn with_pauses(mut self, pauses: Arc<Pauses>) -> Transport {
+        self.pauses = pauses;
+        self
+    }
+
+    fn keep_nonce(&self, nonce: String) {
+        let mut pool = self.nonces.lock().expect("nonce mutex");
+        if pool.len() >= NONCE_POOL {
+            pool.remove(0);
+        }
+        pool.push(nonce);
+    }
+
+    /// Waits while the CA has asked every client to hold off; fails at once
+    /// when that wait is longer than the policy accepts.
+    fn honor_pause(&self, url: &str) -> Result<()> {
+        while let Some(wait) = self.pauses.remaining(url, self.clock.now()) {
+            if wait > self.policy.max_retry_wait {
+                return Err(Error::RetryLater {
+                    url: url.to_string(),
+                    reason: "asked every request to wait".into(),
+                    retry_at: self.clock.now() + wait,
+                    wait,
+                    max_wait: self.policy.max_retry_wait,
+                });
+            }
+            self.sleep(
+                &format!(
+                    "the CA asked to wait (Retry-After) before {}",
+                    self.describe(url)
+                ),
+                wait,
+            );
+        }
+        Ok(())
     }
 
     pub fn set_new_nonce_url(&self, url: &str) {
@@ -196,6 +248,7 @@ impl Transport {
         body: Option<Vec<u8>>,
         accept: &str,
     ) -> Result<Response> {
+        self.honor_pause(url)?;
         let started = Instant::now();
         self.requests.fetch_add(1, Ordering::Relaxed);
         let result = match (method, body) {
@@ -222,8 +275,11 @@ impl Transport {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        if let Some(nonce) = header("replay-nonce").filter(|n| is_valid_nonce(n)) {
-            *self.nonce.lock().expect("nonce mutex") = Some(nonce);
+        let mut nonce = header("replay-nonce").filter(|n| is_valid_nonce(n));
+        if method != "HEAD"
+            && let Some(n) = nonce.take()
+        {
+            self.keep_nonce(n);
         }
         let location = header("location");
         let retry_after =
@@ -270,6 +326,7 @@ impl Transport {
             retry_after,
             content_type,
             body,
+            nonce,
         })
     }
 
@@ -282,7 +339,7 @@ impl Transport {
     }
 
     fn take_nonce(&self) -> Result<String> {
-        if let Some(n) = self.nonce.lock().expect("nonce mutex").take() {
+        if let Some(n) = self.nonces.lock().expect("nonce mutex").pop() {
             return Ok(n);
         }
         let url = self
@@ -293,15 +350,12 @@ impl Transport {
             .ok_or_else(|| Error::Unsupported("no newNonce URL known yet".into()))?;
         self.with_retries("HEAD", &url, Repeat::Safe, || {
             self.exchange("HEAD", &url, None, "*/*")
-        })?;
-        self.nonce
-            .lock()
-            .expect("nonce mutex")
-            .take()
-            .ok_or_else(|| Error::Malformed {
-                url: url.clone(),
-                reason: "newNonce answered without a usable Replay-Nonce header".into(),
-            })
+        })?
+        .nonce
+        .ok_or_else(|| Error::Malformed {
+            url: url.clone(),
+            reason: "newNonce answered without a usable Replay-Nonce header".into(),
+        })
     }
 
     /// A signed POST. Each attempt is signed afresh with a new nonce, so a
@@ -379,6 +433,9 @@ impl Transport {
                             "busy"
                         };
                         let what = self.describe(url);
+                        // Busy or limited is about the CA, not this
+                        // request: the other workers hold off too.
+                        self.pauses.hold(url, self.clock.now(), after);
                         if waited + after > self.policy.max_retry_wait {
                             return Err(Error::RetryLater {
                                 url: url.to_string(),

@@ -19,10 +19,12 @@ pub const CHALLENGE_PATH: &str = "/.well-known/acme-challenge/";
 pub const DEFAULT_HTTP_PORT: u16 = 80;
 
 type Tokens = Arc<Mutex<HashMap<String, String>>>;
+type Seen = Arc<super::sightings::Sightings>;
 
 /// Serves key authorizations on its own port until dropped or cleaned up.
 pub struct Standalone {
     tokens: Tokens,
+    seen: Seen,
     stop: Arc<AtomicBool>,
     addr: SocketAddr,
     thread: Option<JoinHandle<()>>,
@@ -37,14 +39,17 @@ impl Standalone {
             Error::Solver(format!("cannot read the standalone server's address: {e}"))
         })?;
         let tokens: Tokens = Arc::default();
+        let seen: Seen = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let tokens = Arc::clone(&tokens);
+            let seen = Arc::clone(&seen);
             let stop = Arc::clone(&stop);
-            std::thread::spawn(move || serve(listener, tokens, stop))
+            std::thread::spawn(move || serve(listener, tokens, seen, stop))
         };
         Ok(Standalone {
             tokens,
+            seen,
             stop,
             addr,
             thread: Some(thread),
@@ -99,22 +104,23 @@ fn bind_listener(address: &str, port: u16) -> Result<TcpListener> {
     })
 }
 
-fn serve(listener: TcpListener, tokens: Tokens, stop: Arc<AtomicBool>) {
+fn serve(listener: TcpListener, tokens: Tokens, seen: Seen, stop: Arc<AtomicBool>) {
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             break;
         }
         let Ok(stream) = stream else { continue };
         let tokens = Arc::clone(&tokens);
+        let seen = Arc::clone(&seen);
         // One thread per connection: a CA's validators connect from several
         // vantage points at once, and a slow client must not block them.
         std::thread::spawn(move || {
-            let _ = answer(stream, &tokens);
+            let _ = answer(stream, &tokens, &seen);
         });
     }
 }
 
-fn answer(mut stream: TcpStream, tokens: &Tokens) -> std::io::Result<()> {
+fn answer(mut stream: TcpStream, tokens: &Tokens, seen: &Seen) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
     let mut buf = [0u8; 8192];
@@ -132,12 +138,11 @@ fn answer(mut stream: TcpStream, tokens: &Tokens) -> std::io::Result<()> {
     let request = String::from_utf8_lossy(&buf[..len]);
     let mut parts = request.lines().next().unwrap_or("").split_whitespace();
     let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let body = if method == "GET" || method == "HEAD" {
-        path.strip_prefix(CHALLENGE_PATH)
-            .and_then(|token| tokens.lock().expect("token map mutex").get(token).cloned())
-    } else {
-        None
-    };
+    let token = path
+        .strip_prefix(CHALLENGE_PATH)
+        .filter(|_| method == "GET" || method == "HEAD");
+    let body = token.and_then(|token| tokens.lock().expect("token map mutex").get(token).cloned());
+    let served = body.is_some();
     let response = match body {
         Some(key_auth) => format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
@@ -147,7 +152,12 @@ fn answer(mut stream: TcpStream, tokens: &Tokens) -> std::io::Result<()> {
         None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
     };
     stream.write_all(response.as_bytes())?;
-    stream.flush()
+    stream.flush()?;
+    // Counted once answered: the CA has what it came for.
+    if let (Some(token), true) = (token, served) {
+        seen.saw(token);
+    }
+    Ok(())
 }
 
 impl Solver for Standalone {
@@ -168,11 +178,57 @@ impl Solver for Standalone {
         self.tokens.lock().expect("token map mutex").clear();
         Ok(())
     }
+
+    fn sightings(&self) -> Option<&super::sightings::Sightings> {
+        Some(&self.seen)
+    }
 }
 
 impl Drop for Standalone {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+/// One lineage's use of a standalone server that several lineages share
+/// (`renew --jobs N`): it serves the tokens of every lineage, and each
+/// share removes only its own.
+pub struct SharedStandalone {
+    server: Arc<Standalone>,
+    mine: Vec<String>,
+}
+
+impl SharedStandalone {
+    pub fn new(server: Arc<Standalone>) -> SharedStandalone {
+        SharedStandalone {
+            server,
+            mine: Vec::new(),
+        }
+    }
+}
+
+impl Solver for SharedStandalone {
+    fn challenge_type(&self) -> ChallengeType {
+        ChallengeType::Http01
+    }
+
+    fn present(&mut self, task: &ChallengeTask) -> Result<()> {
+        check_token(&task.token)?;
+        self.server
+            .tokens
+            .lock()
+            .expect("token map mutex")
+            .insert(task.token.clone(), task.key_authorization.clone());
+        self.mine.push(task.token.clone());
+        Ok(())
+    }
+
+    fn cleanup(&mut self) -> Result<()> {
+        let mut tokens = self.server.tokens.lock().expect("token map mutex");
+        for t in self.mine.drain(..) {
+            tokens.remove(&t);
+        }
+        Ok(())
     }
 }
 
@@ -310,6 +366,25 @@ mod tests {
         let mut out = String::new();
         s.read_to_string(&mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn shares_of_one_standalone_server_serve_and_remove_only_their_own() {
+        let server = Arc::new(Standalone::bind("127.0.0.1", 0).unwrap());
+        let addr = server.local_addr();
+        let (mut a, mut b) = (
+            SharedStandalone::new(Arc::clone(&server)),
+            SharedStandalone::new(Arc::clone(&server)),
+        );
+        a.present(&task("tok_a")).unwrap();
+        b.present(&task("tok_b")).unwrap();
+        a.cleanup().unwrap();
+        let path = |t: &str| format!("/.well-known/acme-challenge/{t}");
+        assert!(http_get(addr, &path("tok_a")).starts_with("HTTP/1.1 404"));
+        assert!(http_get(addr, &path("tok_b")).ends_with("tok_b.thumb"));
+        b.cleanup().unwrap();
+        assert!(http_get(addr, &path("tok_b")).starts_with("HTTP/1.1 404"));
+        assert!(a.present(&task("../x")).is_err());
     }
 
     #[test]

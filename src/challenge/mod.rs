@@ -9,6 +9,7 @@ pub mod http01;
 pub mod nginx;
 pub mod propagation;
 pub mod setup;
+pub mod sightings;
 pub mod tls_alpn01;
 
 use crate::acme::types::{ChallengeType, Identifier};
@@ -53,6 +54,12 @@ pub trait Solver {
         Ok(())
     }
     fn cleanup(&mut self) -> Result<()>;
+    /// The CA's fetches of the challenges, for a solver that can see them
+    /// (the standalone http-01 server): the poller then asks for the
+    /// verdict right after the CA has looked, instead of guessing.
+    fn sightings(&self) -> Option<&sightings::Sightings> {
+        None
+    }
 }
 
 /// Tokens become file names and URL paths: only base64url is accepted

@@ -360,7 +360,8 @@ pub enum Command {
     /// List the certificates certwright manages
     #[command(after_help = "Examples:\n  \
         certwright certificates\n  \
-        certwright certificates --cert-name example.com --json")]
+        certwright certificates --cert-name example.com --json\n  \
+        certwright certificates --format prometheus")]
     Certificates(CertificatesArgs),
 
     /// Revoke a certificate
@@ -400,12 +401,14 @@ pub enum Command {
     /// Renew every certificate that is due (run it from cron or a timer)
     #[command(
         after_help = "Examples:\n  \
-        certwright renew -q                      # from cron, twice a day\n  \
+        certwright renew -q                      # from cron, every 6 hours\n  \
+        certwright renew --jobs 8 --metrics-file /var/lib/node-exporter/certwright.prom\n  \
         certwright renew --cert-name example.com --force-renewal\n  \
         certwright renew --deploy-hook 'systemctl reload nginx'\n  \
         certwright renew --dry-run",
         after_long_help = "Examples:\n  \
-        certwright renew -q                      # from cron, twice a day\n  \
+        certwright renew -q                      # from cron, every 6 hours\n  \
+        certwright renew --jobs 8 --metrics-file /var/lib/node-exporter/certwright.prom\n  \
         certwright renew --cert-name example.com --force-renewal\n  \
         certwright renew --deploy-hook 'systemctl reload nginx'\n  \
         certwright renew --dry-run\n\n\
@@ -415,6 +418,34 @@ pub enum Command {
     )]
     Renew(RenewArgs),
 
+    /// Nagios/Icinga check of every certificate (expiry, revocation,
+    /// failing renewals, ARI windows moved earlier); reads the store only
+    #[command(after_help = "Examples:\n  \
+        certwright check\n  \
+        certwright check --warning 14 --critical 3 --cert-name example.com\n\n\
+        Prints one status line (CERTWRIGHT OK, WARNING, CRITICAL or UNKNOWN, then perfdata),\n\
+        then one line per certificate that is not OK. Exit status: 0 OK, 1 WARNING,\n\
+        2 CRITICAL, 3 UNKNOWN (Nagios plugin conventions).")]
+    Check(CheckArgs),
+
+    /// Remove a certificate (live/, archive/, renewal/) from the store; it
+    /// is not revoked
+    #[command(after_help = "Examples:\n  \
+        certwright delete --cert-name old.example.com\n  \
+        certwright delete --cert-name old.example.com --yes   # from a script\n\n\
+        The certificate stays valid until it expires; to revoke it, use\n\
+        certwright revoke --cert-name NAME --delete-after-revoke instead.")]
+    Delete(DeleteArgs),
+
+    /// Change how a certificate renews (solver, key, hooks, margin,
+    /// profile), proven first by a dry run against the CA's staging
+    /// directory; nothing is saved if it fails
+    #[command(after_help = "Examples:\n  \
+        certwright reconfigure --cert-name example.com --webroot -w /var/www/html\n  \
+        certwright reconfigure --cert-name example.com --deploy-hook 'systemctl reload nginx'\n  \
+        certwright reconfigure --cert-name example.com --key-type rsa2048 --renew-before 30d")]
+    Reconfigure(ReconfigureArgs),
+
     /// Print the dns-persist-01 TXT record that lets this account validate
     /// a name for as long as the record stays (draft-ietf-acme-dns-persist-01)
     #[command(after_help = "Examples:\n  \
@@ -423,6 +454,105 @@ pub enum Command {
         Create the record in DNS once; then `certwright issue -d example.com\n\
         --preferred-challenges dns-persist-01` needs no DNS change per order.")]
     PersistRecord(PersistRecordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReconfigureArgs {
+    /// The lineage to change
+    #[arg(long = "cert-name", value_name = "NAME", add = crate::cli::completion::cert_names())]
+    pub cert_name: String,
+
+    /// Answer http-01 with a built-in web server from now on
+    #[arg(long, conflicts_with = "webroot")]
+    pub standalone: bool,
+
+    /// Answer http-01 by writing files into a running web server's root
+    #[arg(long, requires = "webroot_path")]
+    pub webroot: bool,
+
+    /// Document root for --webroot
+    #[arg(short = 'w', long = "webroot-path", value_name = "DIR")]
+    pub webroot_path: Option<PathBuf>,
+
+    /// Port of the standalone http-01 server
+    #[arg(long = "http-01-port", value_name = "PORT")]
+    pub http_01_port: Option<u16>,
+
+    /// Address of the standalone http-01 server
+    #[arg(long = "http-01-address", value_name = "ADDR")]
+    pub http_01_address: Option<String>,
+
+    /// Key type of the next certificates
+    #[arg(long, value_parser = key_type(), value_name = "TYPE")]
+    pub key_type: Option<KeyType>,
+
+    /// Prefer the alternate chain whose top issuer has this common name
+    #[arg(long, value_name = "ISSUER_CN")]
+    pub preferred_chain: Option<String>,
+
+    /// Keep the private key across renewals
+    #[arg(long)]
+    pub reuse_key: bool,
+
+    /// Generate a new private key at each renewal
+    #[arg(long, conflicts_with = "reuse_key")]
+    pub no_reuse_key: bool,
+
+    /// Renew this long before expiry ("30d") or at this fraction of the
+    /// lifetime left ("1/3")
+    #[arg(long, value_name = "DURATION|FRACTION")]
+    pub renew_before: Option<String>,
+
+    /// ACME profile to request from now on
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Staging directory URL for the dry run, for CAs whose staging
+    /// directory certwright does not know
+    #[arg(long, env = "CERTWRIGHT_STAGING_SERVER", value_name = "URL")]
+    pub staging_server: Option<String>,
+
+    #[command(flatten)]
+    pub hooks: HookArgs,
+
+    #[command(flatten)]
+    pub dns: Box<DnsArgs>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// WARNING when a certificate has fewer days left than this
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warning: u32,
+
+    /// CRITICAL when a certificate has fewer days left than this
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub critical: u32,
+
+    /// Only these lineages [default: all]
+    #[arg(long = "cert-name", value_name = "NAME", add = crate::cli::completion::cert_names())]
+    pub cert_names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The lineage to remove
+    #[arg(long = "cert-name", value_name = "NAME", add = crate::cli::completion::cert_names())]
+    pub cert_name: String,
+
+    /// Do not ask (required when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// How `certificates` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ListFormat {
+    /// For people; with the global --json flag, one JSON document
+    #[default]
+    Text,
+    /// node_exporter's textfile format (what renew writes to its metrics file)
+    Prometheus,
 }
 
 #[derive(Debug, Args)]
@@ -622,6 +752,22 @@ pub struct RenewArgs {
     /// [default: 480]
     #[arg(long, env = "CERTWRIGHT_RANDOM_SLEEP_MAX", value_name = "SECONDS", help_heading = heading::RENEWAL)]
     pub random_sleep_max: Option<u64>,
+
+    /// Certificates renewed at once [default: 4]
+    ///
+    /// Renew up to N certificates at once; they share the account, the
+    /// CA's directory and its Retry-After pauses [default: 4, within Let's
+    /// Encrypt's published rate limits]
+    #[arg(long, env = "CERTWRIGHT_JOBS", value_name = "N", help_heading = heading::RENEWAL)]
+    pub jobs: Option<u64>,
+
+    /// Write metrics for node_exporter to FILE after the run
+    ///
+    /// After the run (also one with nothing to do), write every
+    /// certificate's expiry, planned renewal, failures and ARI window to
+    /// FILE in node_exporter's textfile format, atomically
+    #[arg(long, env = "CERTWRIGHT_METRICS_FILE", value_name = "FILE", help_heading = heading::OUTPUT)]
+    pub metrics_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -786,6 +932,20 @@ pub struct IssueArgs {
     #[arg(long, help_heading = heading::RENEWAL)]
     pub force_renewal: bool,
 
+    /// Issue even if names of the lineage are left out
+    ///
+    /// Issue even if this leaves out names the lineage's certificate has
+    /// (without it, that needs a yes on a terminal)
+    #[arg(long, help_heading = heading::NAMES)]
+    pub allow_name_removal: bool,
+
+    /// Accepted for certbot compatibility (adding names needs no flag)
+    ///
+    /// Accepted for certbot compatibility: adding names to a lineage needs
+    /// no flag (certwright says which names it adds)
+    #[arg(long, help_heading = heading::NAMES)]
+    pub expand: bool,
+
     /// When `renew` renews this certificate
     ///
     /// When `renew` renews this certificate: "30d" before expiry, or "1/3"
@@ -931,6 +1091,10 @@ pub struct CertificatesArgs {
     #[arg(long = "cert-name", value_name = "NAME", help_heading = heading::NAMES,
           add = crate::cli::completion::cert_names())]
     pub cert_names: Vec<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }
 
 /// RFC 5280 §5.3.1 revocation reasons that ACME subscribers may give.

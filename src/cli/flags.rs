@@ -3,7 +3,8 @@
 //! everything below them never see clap.
 
 use crate::cli::{
-    CaArgs, DnsArgs, GlobalArgs, HookArgs, IssueArgs, RegistrationArgs, RenewArgs, StagingArgs,
+    CaArgs, DnsArgs, GlobalArgs, HookArgs, IssueArgs, ReconfigureArgs, RegistrationArgs, RenewArgs,
+    StagingArgs,
 };
 use crate::error::Result;
 use crate::settings::config_file::ConfigFile;
@@ -97,6 +98,8 @@ pub fn issue_flags(args: &IssueArgs) -> Result<ConfigFile> {
 pub fn renew_flags(args: &RenewArgs) -> Result<ConfigFile> {
     Ok(ConfigFile {
         random_sleep_max: args.random_sleep_max,
+        jobs: args.jobs,
+        metrics_file: args.metrics_file.clone(),
         renew_before: parse_renew_before(args.renew_before.as_deref())?,
         reuse_key: switch_pair(args.reuse_key, args.no_reuse_key),
         max_retry_wait: args.max_retry_wait,
@@ -105,6 +108,21 @@ pub fn renew_flags(args: &RenewArgs) -> Result<ConfigFile> {
     }
     .or(hook_flags(&args.hooks))
     .or(staging_flags(&args.staging)))
+}
+
+pub fn reconfigure_flags(args: &ReconfigureArgs) -> Result<ConfigFile> {
+    Ok(ConfigFile {
+        key_type: args.key_type,
+        reuse_key: switch_pair(args.reuse_key, args.no_reuse_key),
+        preferred_chain: args.preferred_chain.clone(),
+        renew_before: parse_renew_before(args.renew_before.as_deref())?,
+        http_01_port: args.http_01_port,
+        http_01_address: args.http_01_address.clone(),
+        staging_server: args.staging_server.clone(),
+        ..ConfigFile::default()
+    }
+    .or(hook_flags(&args.hooks))
+    .or(dns_flags(&args.dns)))
 }
 
 fn parse_renew_before(text: Option<&str>) -> Result<Option<RenewBefore>> {

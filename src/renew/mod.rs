@@ -10,31 +10,41 @@
 //!   others still run.
 
 pub mod cert_scan;
+pub mod check;
 pub mod hooks;
+pub mod inventory;
+pub mod metrics;
+pub mod parallel;
 pub mod policy;
 
 use crate::account;
 use crate::acme::Error as AcmeError;
 use crate::acme::ari;
 use crate::acme::client::AcmeClient;
+use crate::acme::pause::Pauses;
 use crate::acme::retry::RetryPolicy;
 use crate::acme::transport::{HttpSettings, Transport};
 use crate::ca_servers::resolve_server;
+use crate::challenge::http01::{SharedStandalone, Standalone};
 use crate::clock::{Clock, human_duration, rfc3339};
 use crate::error::{Error, Result};
 use crate::issue::{IssueRequest, issue};
 use crate::output::Output;
 use crate::progress::Progress;
 use crate::settings::Settings;
-use crate::store::{self, RenewalConfig, Store, Version};
+use crate::store::{self, RenewalConfig, SolverConfig, Store, Version};
 use hooks::{PostHooks, run_deploy_hook, run_hook};
 use policy::{CertFacts, Decision, LineageState, PolicyInput, Reason, RenewBefore, ServerState};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
+
+/// Certificates renewed at once by default: see docs/renewal.md ("Why 4")
+/// for how this stays within Let's Encrypt's published rate limits.
+pub const DEFAULT_JOBS: usize = 4;
 
 /// Everything `renew` needs from the command line, resolved.
 #[derive(Debug, Clone)]
@@ -50,6 +60,10 @@ pub struct RenewSettings {
     pub policy: RetryPolicy,
     /// Staging directory for dry runs of lineages whose CA has no known one.
     pub staging_server: Option<String>,
+    /// Lineages renewed at once (`--jobs`, config `jobs`).
+    pub jobs: usize,
+    /// node_exporter textfile written after the run.
+    pub metrics_file: Option<PathBuf>,
     /// Flags, environment and config file: laid over each lineage's
     /// renewal file (see `settings::Settings::effective`).
     pub layers: Settings,
@@ -80,6 +94,8 @@ impl RenewSettings {
             hook_timeout: layers.hook_timeout(),
             policy: layers.policy(),
             staging_server: layers.staging_server().map(str::to_string),
+            jobs: layers.jobs(),
+            metrics_file: layers.metrics_file().map(Path::to_path_buf),
             layers,
         })
     }
@@ -298,6 +314,8 @@ struct Outcome {
     install_error: Option<String>,
     /// The renewal completed an order an interrupted run had left.
     resumed: bool,
+    /// HTTP requests sent for this lineage.
+    requests: u32,
 }
 
 impl Outcome {
@@ -313,6 +331,7 @@ impl Outcome {
             deploy_error: None,
             install_error: None,
             resumed: false,
+            requests: 0,
         }
     }
 
@@ -331,6 +350,7 @@ impl Outcome {
             "deploy_hook_error": self.deploy_error,
             "install_error": self.install_error,
             "resumed": self.resumed,
+            "requests": self.requests,
         })
     }
 }
@@ -456,34 +476,73 @@ pub fn run(env: &Env<'_>, settings: &RenewSettings) -> Result<u8> {
         lock = store.lock_announcing(settings.lock_wait, announce)?;
         found = scan(env, settings, &names);
     }
-    let mut runner = Runner::new(env, settings, PostHooks::new(settings.hook_timeout)?);
+    let runner = Runner::new(env, settings, PostHooks::new(settings.hook_timeout)?);
     for (name, e) in &found.broken {
         env.output.error_in(name, e);
     }
-    runner.failures = found.broken.len() as u32;
-    runner.outcomes = found.done;
-    for lineage in found.work {
-        runner.process(lineage);
+    runner
+        .failures
+        .fetch_add(found.broken.len() as u32, Ordering::Relaxed);
+    let mut outcomes = found.done;
+    let jobs = settings.jobs.max(1);
+    let buffered = jobs > 1 && found.work.len() > 1;
+    if buffered {
+        env.output.step(&format!(
+            "renewing {} certificate(s), {} at a time",
+            found.work.len(),
+            jobs.min(found.work.len())
+        ));
+    }
+    // Results come back in name order, whatever order they finished in.
+    for o in parallel::run(jobs, found.work, |l| runner.process_logged(l, buffered)) {
+        outcomes.push(o);
     }
     runner.run_post_hooks();
     drop(lock);
-    Ok(runner.report(names.len(), slept))
+    let exit = runner.report(&outcomes, names.len(), slept);
+    if let Some(path) = &settings.metrics_file
+        && let Err(e) = write_metrics(env, settings, path)
+    {
+        env.output.error_in("metrics file", &e);
+        return Ok(crate::exit_code::FAILURE.max(exit));
+    }
+    Ok(exit)
 }
 
-type ClientSlot = std::result::Result<Rc<AcmeClient>, String>;
+type ClientSlot = std::result::Result<Arc<AcmeClient>, String>;
 
+/// What the workers of one run share. Everything behind a lock is either
+/// cheap to hold (maps) or meant to make the others wait (the directory
+/// read, the pre-hook, deploy hooks).
 struct Runner<'a> {
     env: &'a Env<'a>,
     settings: &'a RenewSettings,
-    servers: Servers,
-    clients: HashMap<(String, Option<PathBuf>), ClientSlot>,
-    ari_transports: HashMap<Option<PathBuf>, Rc<Transport>>,
-    /// Pre-hooks already run (command, whether it succeeded).
-    pre_hooks: Vec<(String, std::result::Result<(), String>)>,
+    /// Progress for code shared by the workers: routed to the lineage the
+    /// calling worker is busy with.
+    routed: Arc<parallel::Routed>,
+    servers: Mutex<Servers>,
+    clients: Mutex<HashMap<(String, Option<PathBuf>), ClientSlot>>,
+    ari_transports: Mutex<HashMap<Option<PathBuf>, Arc<Transport>>>,
+    /// The CA's Retry-After instants, for every transport of the run.
+    pauses: Arc<Pauses>,
+    /// Pre-hooks already run (command, whether it succeeded); held while
+    /// one runs, so the other workers wait for it.
+    pre_hooks: Mutex<Vec<(String, std::result::Result<(), String>)>>,
     post_hooks: PostHooks,
-    outcomes: Outcomes,
-    renewed: u32,
-    failures: u32,
+    /// One deploy hook at a time.
+    deploying: Mutex<()>,
+    /// A staging account is registered once, not by every worker.
+    staging_account: Mutex<()>,
+    /// Standalone http-01 servers shared by the lineages of a parallel run
+    /// that listen on the same address and port.
+    standalone: Mutex<HashMap<(String, u16), Arc<Standalone>>>,
+    /// Lineages whose solver holds something only one can have at a time
+    /// (nginx's configuration, the tls-alpn-01 port) renew one at a time.
+    exclusive: Mutex<()>,
+    /// Lineage blocks are printed whole.
+    printing: Mutex<()>,
+    renewed: AtomicU32,
+    failures: AtomicU32,
 }
 
 impl<'a> Runner<'a> {
@@ -491,14 +550,20 @@ impl<'a> Runner<'a> {
         Runner {
             env,
             settings,
-            servers: Servers::default(),
-            clients: HashMap::new(),
-            ari_transports: HashMap::new(),
-            pre_hooks: Vec::new(),
+            routed: Arc::new(parallel::Routed(Arc::clone(env.output))),
+            servers: Mutex::default(),
+            clients: Mutex::default(),
+            ari_transports: Mutex::default(),
+            pauses: Arc::default(),
+            pre_hooks: Mutex::default(),
             post_hooks,
-            outcomes: Outcomes::new(false),
-            renewed: 0,
-            failures: 0,
+            deploying: Mutex::default(),
+            staging_account: Mutex::default(),
+            standalone: Mutex::default(),
+            exclusive: Mutex::default(),
+            printing: Mutex::default(),
+            renewed: AtomicU32::new(0),
+            failures: AtomicU32::new(0),
         }
     }
 
@@ -506,11 +571,36 @@ impl<'a> Runner<'a> {
         self.env.clock.now()
     }
 
-    fn progress(&self) -> Arc<dyn Progress> {
-        Arc::clone(self.env.output) as Arc<dyn Progress>
+    fn progress(&self) -> &dyn Progress {
+        self.routed.as_ref()
     }
 
-    fn process(&mut self, mut l: Lineage) {
+    fn error_in(&self, context: &str, e: &Error) {
+        self.routed.error_in(context, e);
+    }
+
+    fn failed(&self) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// One lineage with its messages in its own log (printed as one block
+    /// when `buffered`), and the requests sent for it counted.
+    fn process_logged(&self, l: Lineage, buffered: bool) -> Outcome {
+        let log = Arc::new(if buffered {
+            parallel::LineageLog::buffered()
+        } else {
+            parallel::LineageLog::direct(Arc::clone(self.env.output))
+        });
+        let mut outcome = {
+            let _route = parallel::route_to(Arc::clone(&log));
+            self.process(l)
+        };
+        outcome.requests = log.requests();
+        log.flush(self.env.output, &self.printing);
+        outcome
+    }
+
+    fn process(&self, mut l: Lineage) -> Outcome {
         // Each check makes the next decision final (the cache is fresh),
         // so this settles in at most two checks; the bound is a safeguard.
         for _ in 0..4 {
@@ -527,19 +617,26 @@ impl<'a> Runner<'a> {
         if l.decision.contacts_ca() {
             o.error = Some("could not settle whether renewal is due".into());
         }
-        self.outcomes.push(o);
+        o
     }
 
-    fn decide(&mut self, l: &Lineage) -> Decision {
-        let now = self.now();
+    fn server_state(&self, server: &str) -> Option<ServerState> {
+        self.servers
+            .lock()
+            .expect("servers mutex")
+            .get(self.env.store, self.progress(), server)
+            .cloned()
+    }
+
+    fn decide(&self, l: &Lineage) -> Decision {
+        let server = self.server_state(&l.config.server);
         decide(
             &l.config,
             l.config.renew_before,
             &l.cert,
             &l.state,
-            self.servers
-                .get(self.env.store, self.env.output.as_ref(), &l.config.server),
-            now,
+            server.as_ref(),
+            self.now(),
             self.settings.force || self.settings.dry_run,
         )
     }
@@ -549,16 +646,18 @@ impl<'a> Runner<'a> {
             return;
         }
         if let Err(e) = self.env.store.save_lineage_state(&l.name, &l.state) {
-            self.env.output.error_in(&l.name, &e);
+            self.error_in(&l.name, &e);
         }
     }
 
     /// The connected client for a CA, at most one directory request per CA
-    /// per run (a failure is not retried within the run). What the
-    /// directory says about ARI is remembered for later runs.
-    fn client(&mut self, server: &str, ca_bundle: Option<&Path>) -> Result<Rc<AcmeClient>> {
+    /// per run (a failure is not retried within the run); the other
+    /// workers wait for it. What the directory says about ARI is
+    /// remembered for later runs.
+    fn client(&self, server: &str, ca_bundle: Option<&Path>) -> Result<Arc<AcmeClient>> {
         let key = (server.to_string(), ca_bundle.map(Path::to_path_buf));
-        if let Some(slot) = self.clients.get(&key) {
+        let mut clients = self.clients.lock().expect("clients mutex");
+        if let Some(slot) = clients.get(&key) {
             return slot.clone().map_err(|detail| {
                 AcmeError::Transport {
                     url: server.to_string(),
@@ -576,8 +675,7 @@ impl<'a> Runner<'a> {
                 ServerState::answered(&c.directory_url, c.directory.renewal_info.as_deref(), now)
             }
             Err(e) => ServerState::failed(
-                self.servers
-                    .get(self.env.store, self.env.output.as_ref(), server),
+                self.server_state(server).as_ref(),
                 server,
                 &e.to_string(),
                 now,
@@ -586,19 +684,21 @@ impl<'a> Runner<'a> {
         if !self.settings.dry_run
             && let Err(e) = self.env.store.save_server_state(server, &server_state)
         {
-            self.env.output.warn(&e.to_string());
+            self.progress().warn(&e.to_string());
         }
         self.servers
+            .lock()
+            .expect("servers mutex")
             .known
             .insert(server.to_string(), Some(server_state));
         match result {
             Ok(c) => {
-                let c = Rc::new(c);
-                self.clients.insert(key, Ok(Rc::clone(&c)));
+                let c = Arc::new(c);
+                clients.insert(key, Ok(Arc::clone(&c)));
                 Ok(c)
             }
             Err(e) => {
-                self.clients.insert(key, Err(e.to_string()));
+                clients.insert(key, Err(e.to_string()));
                 Err(e)
             }
         }
@@ -610,22 +710,23 @@ impl<'a> Runner<'a> {
             HttpSettings { ca_bundle },
             self.settings.policy.clone(),
             Arc::clone(self.env.clock),
-            self.progress(),
-        )?;
-        self.env.output.step(&format!("contacting {server}"));
+            Arc::clone(&self.routed) as Arc<dyn Progress>,
+        )?
+        .with_pauses(Arc::clone(&self.pauses));
+        self.progress().step(&format!("contacting {server}"));
         Ok(AcmeClient::connect(&server, transport)?)
     }
 
-    fn learn_directory(&mut self, config: &RenewalConfig) {
+    fn learn_directory(&self, config: &RenewalConfig) {
         if let Err(e) = self.client(&config.server, config.ca_bundle.as_deref()) {
-            self.env.output.warn(&format!(
+            self.progress().warn(&format!(
                 "cannot read {}'s directory to learn whether it offers ARI ({e}); deciding by certificate lifetime",
                 config.server
             ));
         }
     }
 
-    fn check_ari(&mut self, l: &mut Lineage, url: &str) {
+    fn check_ari(&self, l: &mut Lineage, url: &str) {
         let transport = match self.ari_transport(&l.config) {
             Ok(t) => t,
             Err(e) => {
@@ -634,8 +735,7 @@ impl<'a> Runner<'a> {
                 return;
             }
         };
-        self.env
-            .output
+        self.progress()
             .step(&format!("asking the CA when to renew {}", l.name));
         let result = ari::fetch(&transport, url);
         let now = self.now();
@@ -649,7 +749,7 @@ impl<'a> Runner<'a> {
                 &mut rand::rng(),
             ),
             Err(e) => {
-                self.env.output.warn(&format!(
+                self.progress().warn(&format!(
                     "{}: no renewal information from the CA ({e}); deciding by certificate lifetime",
                     l.name
                 ));
@@ -663,29 +763,34 @@ impl<'a> Runner<'a> {
         l.dirty = true;
     }
 
-    fn ari_transport(&mut self, config: &RenewalConfig) -> Result<Rc<Transport>> {
-        if let Some(t) = self.ari_transports.get(&config.ca_bundle) {
-            return Ok(Rc::clone(t));
+    fn ari_transport(&self, config: &RenewalConfig) -> Result<Arc<Transport>> {
+        let mut transports = self.ari_transports.lock().expect("ARI transports mutex");
+        if let Some(t) = transports.get(&config.ca_bundle) {
+            return Ok(Arc::clone(t));
         }
-        let t = Rc::new(Transport::new(
-            HttpSettings {
-                ca_bundle: config.ca_bundle.as_deref(),
-            },
-            ari_policy(&self.settings.policy),
-            Arc::clone(self.env.clock),
-            self.progress(),
-        )?);
-        self.ari_transports
-            .insert(config.ca_bundle.clone(), Rc::clone(&t));
+        let t = Arc::new(
+            Transport::new(
+                HttpSettings {
+                    ca_bundle: config.ca_bundle.as_deref(),
+                },
+                ari_policy(&self.settings.policy),
+                Arc::clone(self.env.clock),
+                Arc::clone(&self.routed) as Arc<dyn Progress>,
+            )?
+            .with_pauses(Arc::clone(&self.pauses)),
+        );
+        transports.insert(config.ca_bundle.clone(), Arc::clone(&t));
         Ok(t)
     }
 
-    /// Runs the lineage's pre-hook unless this run already did.
-    fn pre_hook(&mut self, config: &RenewalConfig) -> Result<()> {
+    /// Runs the lineage's pre-hook unless this run already did; a worker
+    /// that needs it while another runs it waits for the outcome.
+    fn pre_hook(&self, config: &RenewalConfig) -> Result<()> {
         let Some(cmd) = config.pre_hook.clone() else {
             return Ok(());
         };
-        if let Some((_, earlier)) = self.pre_hooks.iter().find(|(c, _)| *c == cmd) {
+        let mut done = self.pre_hooks.lock().expect("pre-hook mutex");
+        if let Some((_, earlier)) = done.iter().find(|(c, _)| *c == cmd) {
             // Each pre-hook runs once per run; a failure counts for every
             // lineage that needed it.
             return earlier.clone().map_err(|detail| Error::Hook {
@@ -693,22 +798,21 @@ impl<'a> Runner<'a> {
                 detail: format!("it failed earlier in this run ({detail})"),
             });
         }
-        self.env.output.step(&format!("running pre-hook: {cmd}"));
+        self.progress().step(&format!("running pre-hook: {cmd}"));
         let result = run_hook(
             "pre-hook",
             &cmd,
             &[],
             self.settings.hook_timeout,
-            self.env.output.as_ref(),
+            self.progress(),
         );
-        self.pre_hooks
-            .push((cmd, result.as_ref().map(|_| ()).map_err(|e| e.to_string())));
+        done.push((cmd, result.as_ref().map(|_| ()).map_err(|e| e.to_string())));
         result
     }
 
-    fn renew(&mut self, mut l: Lineage, reason: Reason) {
+    fn renew(&self, mut l: Lineage, reason: Reason) -> Outcome {
         let name = l.name.clone();
-        self.env.output.step(&format!(
+        self.progress().step(&format!(
             "renewing {name} ({})",
             match reason {
                 Reason::Forced if self.settings.dry_run => "dry run",
@@ -727,38 +831,40 @@ impl<'a> Runner<'a> {
         o.reason = Some(reason);
         match result {
             Ok((version, not_after, resumed)) => {
-                self.renewed += 1;
+                self.renewed.fetch_add(1, Ordering::Relaxed);
                 o.resumed = resumed;
                 o.version = version;
                 o.not_after = Some(not_after);
                 if !self.settings.dry_run {
                     self.installed(&l);
                     // The configuration already points at live/: this
-                    // reloads the server (and repairs removed lines).
+                    // reloads the server (and repairs removed lines). One
+                    // worker at a time edits and reloads it.
                     if let Some(installer) = &l.config.installer {
+                        let _one_at_a_time = self.deploying.lock().expect("deploy mutex");
                         let store = self.env.store;
                         if let Err(e) = crate::installer::install(
                             installer,
                             &store.live_fullchain(&name),
                             &store.live_privkey(&name),
                             &l.config.domains,
-                            self.env.output.as_ref(),
+                            self.progress(),
                         ) {
-                            self.env.output.error_in(&name, &e);
+                            self.error_in(&name, &e);
                             o.install_error = Some(e.to_string());
-                            self.failures += 1;
+                            self.failed();
                         }
                     }
                     if let Err(e) = self.deploy_hook(&l.config) {
-                        self.env.output.error_in(&name, &e);
+                        self.error_in(&name, &e);
                         o.deploy_error = Some(e.to_string());
-                        self.failures += 1;
+                        self.failed();
                     }
                 }
             }
             Err(e) => {
-                self.env.output.error_in(&format!("renewing {name}"), &e);
-                self.failures += 1;
+                self.error_in(&format!("renewing {name}"), &e);
+                self.failed();
                 o.action = Action::Failed;
                 o.error = Some(e.to_string());
                 let now = self.now();
@@ -768,25 +874,66 @@ impl<'a> Runner<'a> {
                 self.save_state(&l);
             }
         }
-        self.outcomes.push(o);
+        o
+    }
+
+    /// The solver for a lineage. In a parallel run, lineages answering
+    /// http-01 on the same standalone address and port share one server
+    /// for the run instead of failing to bind it.
+    fn solver(&self, config: &SolverConfig) -> Result<Box<dyn crate::challenge::Solver>> {
+        let own = || {
+            crate::challenge::setup::build_solver_with(
+                config,
+                &crate::challenge::setup::SolverEnv {
+                    clock: Arc::clone(self.env.clock),
+                    progress: Arc::clone(&self.routed) as Arc<dyn Progress>,
+                    operator: None,
+                    hook_timeout: self.settings.hook_timeout,
+                },
+            )
+        };
+        let SolverConfig::Standalone {
+            http_port,
+            http_address,
+        } = config
+        else {
+            return own();
+        };
+        if self.settings.jobs <= 1 {
+            return own();
+        }
+        let key = (
+            http_address.clone().unwrap_or_else(|| "::".to_string()),
+            http_port.unwrap_or(crate::challenge::http01::DEFAULT_HTTP_PORT),
+        );
+        let mut servers = self.standalone.lock().expect("standalone mutex");
+        let server = match servers.get(&key) {
+            Some(s) => Arc::clone(s),
+            None => {
+                let s = Arc::new(Standalone::bind(&key.0, key.1)?);
+                servers.insert(key, Arc::clone(&s));
+                s
+            }
+        };
+        Ok(Box::new(SharedStandalone::new(server)))
     }
 
     /// One renewal through the issuance flow; returns the installed
     /// version (None in a dry run), the new expiry, and whether an order
     /// left by an interrupted run was completed.
-    fn issue(&mut self, l: &Lineage) -> Result<(Option<u32>, SystemTime, bool)> {
+    fn issue(&self, l: &Lineage) -> Result<(Option<u32>, SystemTime, bool)> {
         let config = &l.config;
+        // nginx's configuration is edited and reloaded per challenge; the
+        // tls-alpn-01 server binds its port for one lineage's names.
+        let exclusive = matches!(
+            config.solver,
+            SolverConfig::Nginx { .. } | SolverConfig::TlsAlpn { .. }
+        );
+        let _one_at_a_time =
+            exclusive.then(|| self.exclusive.lock().expect("exclusive solver mutex"));
         // Bind the port / check the webroot before the CA hears from us.
         // Progress and hook warnings as `issue` shows them; never a prompt.
-        let mut solver = crate::challenge::setup::build_solver_with(
-            &config.solver,
-            &crate::challenge::setup::SolverEnv {
-                clock: Arc::clone(self.env.clock),
-                progress: Arc::clone(self.env.output) as Arc<dyn Progress>,
-                operator: None,
-                hook_timeout: self.settings.hook_timeout,
-            },
-        )?;
+        let mut solver = self.solver(&config.solver)?;
         let store = self.env.store;
         let (client, acct) = if self.settings.dry_run {
             self.staging_client_and_account(config)?
@@ -846,21 +993,20 @@ impl<'a> Runner<'a> {
     /// does), with the staging account kept in `<config>/staging/`,
     /// registered on first use with the production account's contacts.
     fn staging_client_and_account(
-        &mut self,
+        &self,
         config: &RenewalConfig,
-    ) -> Result<(Rc<AcmeClient>, account::LoadedAccount)> {
+    ) -> Result<(Arc<AcmeClient>, account::LoadedAccount)> {
         let server = crate::staging::staging_server_for(
             &resolve_server(Some(&config.server))?,
             self.settings.staging_server.as_deref(),
         )?;
         let client = self.client(&server, config.ca_bundle.as_deref())?;
         let staging_store = crate::staging::staging_store(self.env.store);
+        // Two workers must not both register the staging account.
+        let _one_at_a_time = self.staging_account.lock().expect("staging mutex");
         let store = self.env.store;
-        let (acct, _) = crate::staging::staging_account(
-            &client,
-            &staging_store,
-            self.env.output.as_ref(),
-            || {
+        let (acct, _) =
+            crate::staging::staging_account(&client, &staging_store, self.progress(), || {
                 let production = account::load(store, &config.server, Some(&config.account))?
                     .ok_or_else(|| Error::NoAccount {
                         server: config.server.clone(),
@@ -873,19 +1019,18 @@ impl<'a> Runner<'a> {
                     key_type: crate::crypto::KeyType::EcdsaP256,
                     eab: None,
                 })
-            },
-        )?;
+            })?;
         Ok((client, acct))
     }
 
     /// Bookkeeping after a new certificate is live: a fresh state for it,
     /// and the revoked mark cleared.
-    fn installed(&mut self, l: &Lineage) {
+    fn installed(&self, l: &Lineage) {
         let store = self.env.store;
         let result = (|| {
             if let Some(version) = store.current_version(&l.name)? {
                 let cert = read_facts(&version)?;
-                store.save_lineage_state(&l.name, &LineageState::for_cert(None, &cert))?;
+                store.save_lineage_state(&l.name, &LineageState::installed(&cert, self.now()))?;
             }
             if l.stored.revoked {
                 let mut config = l.stored.clone();
@@ -896,7 +1041,7 @@ impl<'a> Runner<'a> {
             Ok::<(), Error>(())
         })();
         if let Err(e) = result {
-            self.env.output.warn(&format!("{}: {e}", l.name));
+            self.progress().warn(&format!("{}: {e}", l.name));
         }
     }
 
@@ -904,31 +1049,37 @@ impl<'a> Runner<'a> {
         let Some(cmd) = config.deploy_hook.as_deref() else {
             return Ok(());
         };
+        let _one_at_a_time = self.deploying.lock().expect("deploy mutex");
         run_deploy_hook(
             self.env.store,
             cmd,
             &config.name,
             &config.domains,
             self.settings.hook_timeout,
-            self.env.output.as_ref(),
+            self.progress(),
         )
     }
 
-    fn run_post_hooks(&mut self) {
+    fn run_post_hooks(&self) {
         // A post-hook undoes a pre-hook (restarts the web server it
         // stopped), so it runs even when renewals failed.
-        self.failures += self.post_hooks.run(self.env.output.as_ref());
+        let failed = self.post_hooks.run(self.env.output.as_ref());
+        self.failures.fetch_add(failed, Ordering::Relaxed);
     }
 
     fn requests(&self) -> u32 {
         let clients: u32 = self
             .clients
+            .lock()
+            .expect("clients mutex")
             .values()
             .filter_map(|c| c.as_ref().ok())
             .map(|c| c.transport.request_count())
             .sum();
         let ari: u32 = self
             .ari_transports
+            .lock()
+            .expect("ARI transports mutex")
             .values()
             .map(|t| t.request_count())
             .sum();
@@ -936,11 +1087,11 @@ impl<'a> Runner<'a> {
     }
 
     /// Prints the result; returns the exit code.
-    fn report(&self, checked: usize, slept: Option<Duration>) -> u8 {
+    fn report(&self, outcomes: &Outcomes, checked: usize, slept: Option<Duration>) -> u8 {
         use crate::exit_code as exit;
         let dry = self.settings.dry_run;
         let mut lines = Vec::new();
-        for o in &self.outcomes.listed {
+        for o in &outcomes.listed {
             match o.action {
                 Action::Renewed if dry => {
                     lines.push(format!("{}: dry run succeeded (nothing was kept)", o.name))
@@ -974,11 +1125,11 @@ impl<'a> Runner<'a> {
                 Action::NotDue => {}
             }
         }
-        if let Some((t, name)) = &self.outcomes.soonest {
+        if let Some((t, name)) = &outcomes.soonest {
             let wait = t.duration_since(self.now()).unwrap_or_default();
             lines.push(format!(
                 "{} of {checked} certificate(s) not due; next check: {name} at {} (in {})",
-                self.outcomes.not_due,
+                outcomes.not_due,
                 rfc3339(*t),
                 human_duration(wait)
             ));
@@ -986,7 +1137,11 @@ impl<'a> Runner<'a> {
         if checked == 0 {
             lines.push("No certificates to renew (none issued yet).".into());
         }
-        let exit = match (self.failures, self.renewed) {
+        let (failures, renewed) = (
+            self.failures.load(Ordering::Relaxed),
+            self.renewed.load(Ordering::Relaxed),
+        );
+        let exit = match (failures, renewed) {
             (0, _) => exit::SUCCESS,
             (_, 0) => exit::FAILURE,
             _ => exit::PARTIAL,
@@ -994,16 +1149,15 @@ impl<'a> Runner<'a> {
         self.env.output.result(
             &lines.join("\n"),
             json!({
-                "ok": self.failures == 0,
+                "ok": failures == 0,
                 "dry_run": dry,
                 "checked": checked,
-                "renewed": self.renewed,
-                "failed": self.failures,
+                "renewed": renewed,
+                "failed": failures,
                 "requests": self.requests(),
                 "slept_ms": slept.map_or(0, |d| d.as_millis() as u64),
-                "not_due": self.outcomes.not_due,
-                "certificates": self
-                    .outcomes
+                "not_due": outcomes.not_due,
+                "certificates": outcomes
                     .listed
                     .iter()
                     .map(|o| o.json(self.env.store))
@@ -1012,6 +1166,62 @@ impl<'a> Runner<'a> {
         );
         exit
     }
+}
+
+/// Renews `config`'s lineage in a dry run (against the CA's staging
+/// directory, nothing kept) with `config` in place of its renewal file:
+/// how `reconfigure` proves a change before saving it. Pre- and
+/// post-hooks run, as in any dry run.
+pub fn prove(env: &Env<'_>, settings: &RenewSettings, config: &RenewalConfig) -> Result<()> {
+    let store = env.store;
+    let name = &config.name;
+    let version = store.current_version(name)?.ok_or_else(|| Error::BadFile {
+        path: store.live_path(name),
+        reason: format!(
+            "no certificate is installed for this lineage; run `certwright issue --cert-name {name} ...`"
+        ),
+    })?;
+    let cert = read_facts(&version)?;
+    let lineage = Lineage {
+        name: name.clone(),
+        config: settings.layers.effective(config),
+        stored: config.clone(),
+        version,
+        state: LineageState::for_cert(None, &cert),
+        cert,
+        dirty: false,
+        decision: Decision::Renew(Reason::Forced),
+    };
+    let runner = Runner::new(env, settings, PostHooks::new(settings.hook_timeout)?);
+    if let Some(post) = &lineage.config.post_hook {
+        runner.post_hooks.add(post);
+    }
+    let result = runner
+        .pre_hook(&lineage.config)
+        .and_then(|()| runner.issue(&lineage));
+    runner.run_post_hooks();
+    result.map(|_| ())
+}
+
+/// Writes the node_exporter textfile for every lineage (see
+/// `renew::metrics`), with the margins this run would use.
+fn write_metrics(env: &Env<'_>, settings: &RenewSettings, path: &Path) -> Result<()> {
+    let entries = inventory::scan(env.store, &[])?;
+    let now = env.clock.now();
+    let lineages: Vec<metrics::LineageMetrics> = entries
+        .iter()
+        .map(|e| {
+            metrics::LineageMetrics::of(e, env.store, now, |c| {
+                settings.layers.effective(c).renew_before
+            })
+        })
+        .collect();
+    // The textfile directory belongs to the admin, not to the store.
+    store::safe_fs::replace_file(
+        path,
+        metrics::render(&lineages, now).as_bytes(),
+        store::PUBLIC_FILE_MODE,
+    )
 }
 
 /// Remembers what a CA's directory says about ARI, so later runs with
@@ -1121,7 +1331,15 @@ pub fn describe(
             "next_check": rfc3339(a.next_check),
             "explanation_url": a.explanation_url,
             "last_error": a.last_error,
+            "moved_earlier_from": a.moved_earlier_from.map(rfc3339),
         });
+        if let (Some(from), Some(start)) = (a.moved_earlier_from, a.window_start) {
+            human.push_str(&format!(
+                "  ARI:      the CA moved the window earlier (start was {}, now {}): it may revoke this certificate early\n",
+                rfc3339(from),
+                rfc3339(start)
+            ));
+        }
     }
     if let Some(f) = &state.failure {
         human.push_str(&format!(

@@ -145,6 +145,9 @@ pub struct LineageState {
     pub ari: Option<AriState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<FailureState>,
+    /// When certwright installed this certificate (for monitoring).
+    #[serde(default, with = "opt_time", skip_serializing_if = "Option::is_none")]
+    pub installed_at: Option<SystemTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,6 +179,11 @@ pub struct AriState {
     pub failures: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// The window's start before an answer moved it earlier: CAs do that
+    /// ahead of revoking certificates early, so monitoring is told (see
+    /// `renew::check`). Kept until the certificate is replaced.
+    #[serde(default, with = "opt_time", skip_serializing_if = "Option::is_none")]
+    pub moved_earlier_from: Option<SystemTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -243,6 +251,14 @@ impl ServerState {
 impl LineageState {
     /// The state for `cert`: the stored one if it is about this
     /// certificate, else a fresh one.
+    /// The state of a certificate certwright just installed.
+    pub fn installed(cert: &CertFacts, now: SystemTime) -> LineageState {
+        LineageState {
+            installed_at: Some(now),
+            ..LineageState::for_cert(None, cert)
+        }
+    }
+
     pub fn for_cert(stored: Option<LineageState>, cert: &CertFacts) -> LineageState {
         match stored {
             Some(s) if s.cert_serial.as_deref() == Some(cert.serial.as_str()) => s,
@@ -281,6 +297,11 @@ impl LineageState {
             (Some(a), true) if a.selected.is_some() => a.selected,
             _ => Some(pick_in_window(start, end, rng)),
         };
+        let previous = self.ari.as_ref().filter(|a| a.url == url);
+        let moved_earlier_from = previous.and_then(|a| {
+            a.moved_earlier_from
+                .or(a.window_start.filter(|earlier| start < *earlier))
+        });
         self.ari = Some(AriState {
             url: url.to_string(),
             window_start: Some(start),
@@ -292,6 +313,7 @@ impl LineageState {
             next_check: now + ari_recheck_after(retry_after),
             failures: 0,
             last_error: None,
+            moved_earlier_from,
         });
     }
 
@@ -321,12 +343,14 @@ impl LineageState {
                 })),
             failures,
             last_error: Some(error.to_string()),
+            moved_earlier_from: None,
         };
         if let Some(p) = previous {
             next.window_start = p.window_start;
             next.window_end = p.window_end;
             next.selected = p.selected;
             next.explanation_url = p.explanation_url;
+            next.moved_earlier_from = p.moved_earlier_from;
         }
         self.ari = Some(next);
     }
@@ -888,6 +912,33 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_window_moved_earlier_is_remembered_until_the_certificate_changes() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let c = cert(days(90), true);
+        let url = "https://ca.test/renewal-info/aki.serial";
+        let mut s = LineageState::installed(&c, at(T0));
+        assert_eq!(s.installed_at, Some(at(T0)));
+        let first = (at(T0) + days(60), at(T0) + days(62));
+        s.ari_answered(url, first, None, None, at(T0), &mut rng);
+        // The same window again, or a later one: nothing to report.
+        s.ari_answered(url, first, None, None, at(T0) + HOUR, &mut rng);
+        assert_eq!(s.ari.as_ref().unwrap().moved_earlier_from, None);
+        let earlier = (at(T0) + days(2), at(T0) + days(3));
+        s.ari_answered(url, earlier, None, None, at(T0) + HOUR * 2, &mut rng);
+        assert_eq!(s.ari.as_ref().unwrap().moved_earlier_from, Some(first.0));
+        // A failed check and a later answer keep it.
+        s.ari_failed(url, "timeout", None, at(T0) + HOUR * 3);
+        s.ari_answered(url, earlier, None, None, at(T0) + HOUR * 4, &mut rng);
+        assert_eq!(s.ari.as_ref().unwrap().moved_earlier_from, Some(first.0));
+        // A new certificate starts afresh.
+        let next = CertFacts {
+            serial: "0b".into(),
+            ..c.clone()
+        };
+        assert_eq!(LineageState::for_cert(Some(s), &next).ari, None);
     }
 
     #[test]

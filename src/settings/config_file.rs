@@ -169,6 +169,10 @@ config_fields! {
     lock_wait: u64,
     /// Upper bound of the random delay before a non-interactive renew.
     random_sleep_max: u64,
+    /// Certificates renewed at once.
+    jobs: u64,
+    /// node_exporter textfile written after every renew run.
+    metrics_file: PathBuf,
     /// Renew when less than this remains: "30d", "12h", "1/3" or "0.33".
     renew_before: RenewBefore,
     /// Standalone http-01 server port.
@@ -196,6 +200,10 @@ config_fields! {
     /// Longest any hook may run before it is killed, seconds.
     hook_timeout: u64,
 }
+
+/// Most certificates `renew --jobs` works on at once: beyond this a run
+/// only waits on the CA's rate limits (docs/renewal.md).
+pub const MAX_JOBS: u64 = 64;
 
 /// The default location of the config file for this user.
 pub fn default_path(config_dir: &Path) -> PathBuf {
@@ -275,6 +283,11 @@ impl ConfigFile {
                 "propagation_sleep_times",
                 format!("must be positive seconds, e.g. [1, 2, 4, 8] (got {times:?})"),
             ));
+        }
+        if let Some(j) = self.jobs
+            && !(1..=MAX_JOBS).contains(&j)
+        {
+            return Err(("jobs", format!("must be 1 to {MAX_JOBS} (got {j})")));
         }
         if let Some(r) = &self.dns_resolver {
             crate::challenge::propagation::parse_server(r)
@@ -523,6 +536,8 @@ pub(crate) mod tests {
             order_timeout: Some(200 + u64::from(n)),
             lock_wait: Some(300 + u64::from(n)),
             random_sleep_max: Some(400 + u64::from(n)),
+            jobs: Some(1 + u64::from(n % 8)),
+            metrics_file: Some(bundle.join(format!("metrics{n}.prom"))),
             renew_before: Some(RenewBefore::parse(&format!("{n}d")).unwrap()),
             http_01_port: Some(8000 + n),
             http_01_address: Some(format!("127.0.0.{n}")),

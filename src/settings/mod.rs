@@ -217,6 +217,17 @@ impl Settings {
             .unwrap_or(DEFAULT_RANDOM_SLEEP_MAX)
     }
 
+    /// Certificates `renew` works on at once.
+    pub fn jobs(&self) -> usize {
+        self.merged
+            .jobs
+            .map_or(crate::renew::DEFAULT_JOBS, |j| j as usize)
+    }
+
+    pub fn metrics_file(&self) -> Option<&std::path::Path> {
+        self.merged.metrics_file.as_deref()
+    }
+
     pub fn staging_server(&self) -> Option<&str> {
         self.merged.staging_server.as_deref()
     }

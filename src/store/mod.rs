@@ -306,6 +306,24 @@ impl Store {
         Ok(names)
     }
 
+    /// Every name with an entry in `live/` (with or without a renewal
+    /// file), sorted; hidden and invalid names are skipped.
+    pub fn live_names(&self) -> Result<Vec<String>> {
+        let dir = self.root.join("live");
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&dir)(e)),
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| validate_lineage_name(n).is_ok())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     /// The version `live/<name>` points at.
     pub fn current_version(&self, name: &str) -> Result<Option<Version>> {
         let live = self.live_path(name);
@@ -588,30 +606,56 @@ impl Store {
         }
     }
 
-    /// Removes a lineage: the live link first (so nothing points into a
-    /// half-deleted archive), then the archive, then the renewal file.
+    /// Removes a lineage, renewal file first: once it is gone nothing
+    /// renews the lineage, and what a crash may leave behind (a `live/`
+    /// entry without renewal file) is listed by `certificates` as broken
+    /// with this command as the fix. Each part is renamed into a private
+    /// `.trash/` directory (one atomic rename each) and only then removed,
+    /// so no half-deleted archive is ever reachable through `live/`.
     pub fn delete_lineage(&self, name: &str) -> Result<()> {
         validate_lineage_name(name)?;
-        let live = self.live_path(name);
-        match fs::remove_file(&live) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&live)(e)),
+        let root = self.root_dir()?;
+        let (trash_root, _) = root.create_dir(TRASH_DIR, PRIVATE_DIR_MODE)?;
+        let batch = format!("{name}.{}", rand::random::<u32>());
+        let (trash, _) = trash_root.create_dir(&batch, PRIVATE_DIR_MODE)?;
+        let state = format!("{name}.json");
+        let renewal_file = format!("{name}.toml");
+        // (directory below the root, entry in it, name in the trash)
+        let parts: [(&str, &str, &str); 4] = [
+            ("renewal", &renewal_file, "renewal.toml"),
+            ("live", name, "live"),
+            ("archive", name, "archive"),
+            ("renewal/.state", &state, "state.json"),
+        ];
+        for (dir, entry, as_name) in parts {
+            let Some(dir) = root.open_dir(Path::new(dir))? else {
+                continue;
+            };
+            match dir.rename(entry, &trash, as_name) {
+                Ok(()) => dir.sync()?,
+                Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            crate::crash_point::hit("store.delete_lineage_part");
         }
-        let archive = self.archive_dir(name);
-        match fs::remove_dir_all(&archive) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&archive)(e)),
-        }
-        let renewal = self.renewal_path(name);
-        match fs::remove_file(&renewal) {
+        self.empty_trash()
+    }
+
+    /// Removes what deletions left in `.trash/` (an interrupted one too).
+    /// Only certwright writes there (0700, created without following
+    /// links), so removing the tree by path is safe.
+    pub fn empty_trash(&self) -> Result<()> {
+        let dir = self.root.join(TRASH_DIR);
+        match fs::remove_dir_all(&dir) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io(&renewal)(e)),
+            Err(e) => Err(Error::io(&dir)(e)),
         }
     }
 }
+
+/// Where `delete_lineage` moves a lineage's parts before removing them.
+const TRASH_DIR: &str = ".trash";
 
 #[cfg(test)]
 mod tests {
@@ -660,6 +704,32 @@ mod tests {
         let v = store.install("a.test", pem(b"ok")).unwrap();
         assert_eq!(v.number, 1);
         assert_eq!(fs::read(v.cert()).unwrap(), b"ok");
+    }
+
+    #[test]
+    fn delete_removes_every_part_and_live_names_lists_orphans() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::new(tmp.path());
+        store.install("gone.test", pem(b"x")).unwrap();
+        store.install("kept.test", pem(b"y")).unwrap();
+        store.save_lineage_state("gone.test", &1).unwrap();
+        fs::create_dir_all(tmp.path().join("renewal")).unwrap();
+        fs::write(store.renewal_path("gone.test"), "x").unwrap();
+        assert_eq!(store.live_names().unwrap(), ["gone.test", "kept.test"]);
+        store.delete_lineage("gone.test").unwrap();
+        for p in [
+            store.live_path("gone.test"),
+            store.archive_dir("gone.test"),
+            store.renewal_path("gone.test"),
+            store.lineage_state_path("gone.test"),
+            tmp.path().join(TRASH_DIR),
+        ] {
+            assert!(fs::symlink_metadata(&p).is_err(), "{} left", p.display());
+        }
+        assert_eq!(store.live_names().unwrap(), ["kept.test"]);
+        assert!(store.live_path("kept.test").join("cert.pem").exists());
+        // Deleting what is already gone is not an error.
+        store.delete_lineage("gone.test").unwrap();
     }
 
     #[test]

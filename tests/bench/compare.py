@@ -10,11 +10,19 @@ work, several rounds, interleaved so machine noise hits every tool alike:
   noop-N   renew run over N lineages, none due (N = 10, 100, 1000)
   version  `--version` start-up
 
+With --validation-delays (e.g. 0,4,11) it measures instead how each client
+waits for validation: Pebble's VA sleeps a random 0..N-1 s before each
+validation (PEBBLE_VA_SLEEPTIME=N; 0 means PEBBLE_VA_NOSLEEP), and every
+client issues for 1 and for 10 names; requests and wall time per delay.
+uacme (webroot hook behind a small web server, since it has no standalone
+mode) joins when listed in --tools.
+
 For every run: wall time, CPU time (user+sys of the process), peak RSS, and
 the HTTP requests the ACME server received. Prints a Markdown table of
 medians and the certwright/peer ratios. See docs/benchmarks.md.
 
 usage: python3 tests/bench/compare.py [--rounds 3] [--tools certwright,certbot,lego]
+       python3 tests/bench/compare.py --validation-delays 0,4,11 --tools certwright,certbot,lego,uacme
 Installs pebble, certbot and lego with apt-get when missing (root or sudo).
 """
 import argparse
@@ -48,7 +56,7 @@ def wait_port(port, timeout=20):
 
 
 def ensure_packages(tools):
-    want = {"pebble": "pebble", "certbot": "certbot", "lego": "lego", "time": "time"}
+    want = {"pebble": "pebble", "certbot": "certbot", "lego": "lego", "uacme": "uacme", "time": "time"}
     missing = [pkg for binary, pkg in want.items()
                if (binary in ("pebble", "time") or binary in tools)
                and not shutil.which(binary) and not os.path.exists(f"/usr/bin/{binary}")]
@@ -75,7 +83,7 @@ class Bench:
     def openssl(self, *a):
         subprocess.run(["openssl", *a], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def start(self):
+    def start(self, va_sleep=0):
         w = self.work
         self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                      "-days", "7", "-keyout", f"{w}/ca.key", "-out", f"{w}/ca.pem", "-subj", "/CN=bench TLS CA")
@@ -95,7 +103,12 @@ class Bench:
             ["pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", f"127.0.0.1:{dns}",
              "-management", f"127.0.0.1:{ctsm}", "-http01", "", "-https01", "", "-tlsalpn01", ""],
             stdout=log, stderr=log))
-        env = dict(os.environ, PEBBLE_VA_NOSLEEP="1", PEBBLE_WFE_NONCEREJECT="0", PEBBLE_AUTHZREUSE="0")
+        env = dict(os.environ, PEBBLE_WFE_NONCEREJECT="0", PEBBLE_AUTHZREUSE="0")
+        if va_sleep:
+            env["PEBBLE_VA_SLEEPTIME"] = str(va_sleep)
+            env.pop("PEBBLE_VA_NOSLEEP", None)
+        else:
+            env["PEBBLE_VA_NOSLEEP"] = "1"
         self.procs.append(subprocess.Popen(
             ["pebble", "-config", f"{w}/pebble.json", "-dnsserver", f"127.0.0.1:{dns}"],
             stdout=log, stderr=log, env=env))
@@ -115,6 +128,7 @@ class Bench:
         for p in self.procs:
             p.kill()
             p.wait()
+        self.procs = []
 
     def request_count(self):
         with open(self.requests_log) as f:
@@ -142,6 +156,61 @@ class Bench:
             rss_kb = f.read().split()[-1]
         return Measured(wall, ru.ru_utime + ru.ru_stime, int(rss_kb) / 1024, self.request_count() - before, rc)
 
+    def measure_issue(self, tool, names):
+        """One issuance; uacme gets a web server on Pebble's http-01 port
+        for its webroot, only while it runs (the others bind the port)."""
+        server = None
+        if tool == "uacme":
+            root = f"{self.work}/uacme-www"
+            os.makedirs(f"{root}/.well-known/acme-challenge", exist_ok=True)
+            self.env["UACME_CHALLENGE_PATH"] = f"{root}/.well-known/acme-challenge"
+            server = subprocess.Popen([sys.executable, "-m", "http.server", str(self.http), "--bind", "127.0.0.1",
+                                       "-d", root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wait_port(self.http)
+        try:
+            return self.measure(self.issue_cmd(tool, names))
+        finally:
+            if server:
+                server.kill()
+                server.wait()
+
+    def run_validation_delays(self):
+        tools = self.args.tools
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        for delay in self.args.validation_delays:
+            self.start(va_sleep=delay)
+            try:
+                for tool in tools:
+                    shutil.rmtree(f"{self.work}/uacme", ignore_errors=True)
+                    self.register(tool)
+                for r in range(self.args.rounds):
+                    for n in (1, 10):
+                        for tool in tools:
+                            names = [f"v{delay}-{r}-{i}.{tool}.example.test" for i in range(n)]
+                            self.record((delay, n), tool, self.measure_issue(tool, names))
+            finally:
+                self.stop()
+        self.report_validation()
+
+    def report_validation(self):
+        tools = self.args.tools
+        print(f"\n{self.args.rounds} rounds, medians; requests / wall s; Pebble VA sleeping a random "
+              f"0..N-1 s per validation (N=0: no sleep); work dir {self.work}\n")
+        print("| VA sleep N | names | " + " | ".join(tools) + " |")
+        print("| ---: | ---: | " + " | ".join("---" for _ in tools) + " |")
+        for delay in self.args.validation_delays:
+            for n in (1, 10):
+                cells = []
+                for tool in tools:
+                    ms = self.results.get(((delay, n), tool))
+                    if not ms:
+                        cells.append("-")
+                        continue
+                    req = statistics.median(m.requests for m in ms)
+                    wall = statistics.median(m.wall for m in ms)
+                    cells.append(f"{req:g} / {wall:.2f}")
+                print(f"| {delay} | {n} | " + " | ".join(cells) + " |")
+
     def record(self, scenario, tool, m):
         self.results.setdefault((scenario, tool), []).append(m)
 
@@ -158,8 +227,19 @@ class Bench:
         return ["lego", "--server", self.directory, "--path", f"{self.work}/lego", "--accept-tos",
                 "--email", "bench@example.com", *a]
 
+    def uacme(self, *a):
+        # uacme's libcurl (GnuTLS) reads only the CA file compiled in: give
+        # it the bench CA there, in a mount namespace of its own.
+        w = self.work
+        return ["unshare", "--mount", "sh", "-c",
+                'mount --bind "$0" /etc/ssl/certs/ca-certificates.crt && shift && exec "$@"',
+                f"{w}/ca.pem", "--", "uacme", "-a", self.directory, "-c", f"{w}/uacme", "-y", "-t", "EC",
+                "-h", "/usr/share/uacme/uacme.sh", *a]
+
     def issue_cmd(self, tool, names):
         d = [x for n in names for x in ("-d", n)]
+        if tool == "uacme":
+            return self.uacme("issue", *names)
         if tool == "certwright":
             return self.cw() + ["-q", "issue", *d, "--standalone", "--http-01-address", "127.0.0.1",
                                 "--http-01-port", str(self.http)]
@@ -173,6 +253,8 @@ class Bench:
             self.measure(self.cw() + ["-q", "register", "--email", "bench@example.com", "--agree-tos"])
         elif tool == "certbot":
             self.measure(self.certbot("register", "--agree-tos", "--email", "bench@example.com"))
+        elif tool == "uacme":
+            self.measure(self.uacme("new", "bench@example.com"))
         else:  # lego has no register step: a first issuance creates the account
             self.measure(self.issue_cmd("lego", ["warmup.lego.example.test"]))
 
@@ -282,11 +364,17 @@ def main():
     p.add_argument("--tools", default="certwright,certbot,lego")
     p.add_argument("--noop", default="10,100,1000")
     p.add_argument("--certbot-noop-max", type=int, default=1000)
+    p.add_argument("--validation-delays", default="",
+                   help="comma-separated PEBBLE_VA_SLEEPTIME values (0 = no sleep): measure validation waits only")
     a = p.parse_args()
     a.tools = a.tools.split(",")
     a.noop = [int(x) for x in a.noop.split(",") if x]
+    a.validation_delays = [int(x) for x in a.validation_delays.split(",") if x]
     ensure_packages(a.tools)
-    Bench(a).run()
+    if a.validation_delays:
+        Bench(a).run_validation_delays()
+    else:
+        Bench(a).run()
 
 
 if __name__ == "__main__":

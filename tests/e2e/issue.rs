@@ -472,6 +472,33 @@ fn unreachable_server_and_untrusted_tls_get_hints() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("--ca-bundle"), "{}", stderr(&out));
+    // A bundle of system roots and another CA: Pebble's chain is checked
+    // against the bundle after the handshake, and refused.
+    let other = tempfile::tempdir().unwrap();
+    let bundle = other.path().join("bundle.pem");
+    let mut pem = std::fs::read("/etc/ssl/certs/ca-certificates.crt").unwrap_or_default();
+    pem.extend(std::fs::read(TlsFixture::create(other.path()).ca_pem).unwrap());
+    std::fs::write(&bundle, pem).unwrap();
+    let out = std::process::Command::new(BIN)
+        .args([
+            "register",
+            "--email",
+            "a@example.com",
+            "--agree-tos",
+            "--server",
+            &pebble.directory,
+        ])
+        .args(["--config-dir", tmp.path().to_str().unwrap()])
+        .arg("--ca-bundle")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("certificate verify failed"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

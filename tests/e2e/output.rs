@@ -285,6 +285,23 @@ fn json_documents_match_docs_json_output_md() {
         "_validation-persist.json.example.test"
     );
 
+    // A change proven by a dry run (this Pebble plays its own staging CA).
+    let out = json_run(
+        &cw,
+        &[
+            "reconfigure",
+            "--cert-name",
+            "json.example.test",
+            "--deploy-hook",
+            "true",
+            "--staging-server",
+            &pebble.directory,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = c.run("reconfigure", &out);
+    assert_eq!(doc["changed"], serde_json::json!(["deploy_hook"]));
+
     let out = json_run(
         &cw,
         &[
@@ -301,6 +318,13 @@ fn json_documents_match_docs_json_output_md() {
         (&doc["reason"], &doc["reason_code"]),
         (&"superseded".into(), &4.into())
     );
+
+    let out = json_run(
+        &cw,
+        &["delete", "--cert-name", "json.example.test", "--yes"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(c.run("delete", &out)["deleted"], true);
 
     let certbot = tmp.path().join("letsencrypt");
     std::fs::create_dir_all(certbot.join("renewal")).unwrap();

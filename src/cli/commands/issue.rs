@@ -25,6 +25,16 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
+/// The solver flags `issue` and `reconfigure` share.
+pub(super) struct SolverFlags<'a> {
+    pub standalone: bool,
+    pub webroot: bool,
+    pub webroot_path: Option<&'a std::path::Path>,
+    pub http_01_port: Option<u16>,
+    pub http_01_address: Option<&'a str>,
+    pub dns: &'a DnsArgs,
+}
+
 fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<SolverConfig> {
     if let (Some(dir), false) = (&args.webroot_path, args.webroot) {
         return Err(Error::Usage(format!(
@@ -38,6 +48,14 @@ fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<Solve
             }
         )));
     }
+    let flags = SolverFlags {
+        standalone: args.standalone,
+        webroot: args.webroot,
+        webroot_path: args.webroot_path.as_deref(),
+        http_01_port: args.http_01_port,
+        http_01_address: args.http_01_address.as_deref(),
+        dns: &args.dns,
+    };
     let tls_alpn_flags = args.tls_alpn_01_port.is_some() || args.tls_alpn_01_address.is_some();
     match args.dns.preferred_challenges.first() {
         Some(PreferredChallenge::TlsAlpn01 | PreferredChallenge::DnsPersist01)
@@ -59,6 +77,7 @@ fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<Solve
     // First, so dns-only flags next to --standalone/--webroot are refused.
     let dns = dns_solver_config(&args.dns)?;
     if let Some(nginx) = nginx {
+        // Checked first, so dns-only flags are refused with --nginx too.
         if args.standalone || args.webroot || dns.is_some() {
             return Err(Error::Usage(
                 "--nginx answers the challenge itself: leave out --standalone, --webroot, --dns-hook and --manual".into(),
@@ -66,26 +85,33 @@ fn solver_config(args: &IssueArgs, nginx: Option<&SolverConfig>) -> Result<Solve
         }
         return Ok(nginx.clone());
     }
-    if let Some(dns) = dns {
-        return Ok(dns);
+    chosen_solver(&flags)?.ok_or_else(|| {
+        Error::Usage(
+            "choose how to answer the CA's challenge: --nginx, --standalone, or --webroot -w DIR, or dns-01 with --dns-provider NAME, --dns-hook SCRIPT or --manual".into(),
+        )
+    })
+}
+
+/// The solver the flags choose; None when they choose none.
+pub(super) fn chosen_solver(args: &SolverFlags<'_>) -> Result<Option<SolverConfig>> {
+    // First, so dns-only flags next to --standalone/--webroot are refused.
+    if let Some(dns) = dns_solver_config(args.dns)? {
+        return Ok(Some(dns));
     }
     if args.webroot {
         let webroot = args
             .webroot_path
-            .clone()
             .ok_or_else(|| Error::Usage("--webroot needs -w DIR".into()))?;
-        let webroot = std::path::absolute(&webroot).map_err(Error::io(&webroot))?;
-        return Ok(SolverConfig::Webroot { webroot });
+        let webroot = std::path::absolute(webroot).map_err(Error::io(webroot))?;
+        return Ok(Some(SolverConfig::Webroot { webroot }));
     }
     if args.standalone {
-        return Ok(SolverConfig::Standalone {
+        return Ok(Some(SolverConfig::Standalone {
             http_port: args.http_01_port,
-            http_address: args.http_01_address.clone(),
-        });
+            http_address: args.http_01_address.map(str::to_string),
+        }));
     }
-    Err(Error::Usage(
-        "choose how to answer the CA's challenge: --nginx, --standalone, or --webroot -w DIR, or dns-01 with --dns-provider NAME, --dns-hook SCRIPT or --manual".into(),
-    ))
+    Ok(None)
 }
 
 /// `--standalone --preferred-challenges tls-alpn-01`.
@@ -352,6 +378,54 @@ fn dry_run_account(
     Ok(acct)
 }
 
+/// An existing lineage asked for different names: leaving names out
+/// needs a yes on a terminal or `--allow-name-removal` (a typo in a cron
+/// job must not silently drop a site from its certificate); adding names
+/// is said. Returns the added names, for the report.
+fn check_name_changes(
+    ctx: &Context,
+    name: &str,
+    existing: Option<&RenewalConfig>,
+    domains: &[String],
+    args: &IssueArgs,
+) -> Result<Option<String>> {
+    let Some(existing) = existing else {
+        return Ok(None);
+    };
+    let removed: Vec<&str> = existing
+        .domains
+        .iter()
+        .filter(|d| !domains.contains(d))
+        .map(String::as_str)
+        .collect();
+    let added: Vec<&str> = domains
+        .iter()
+        .filter(|d| !existing.domains.contains(d))
+        .map(String::as_str)
+        .collect();
+    if !removed.is_empty() && !args.allow_name_removal {
+        let list = removed.join(", ");
+        let confirmed = ctx.interactive
+            && ctx.output.confirm(&format!(
+                "The certificate {name} covers {list}, which this request leaves out; the new certificate will not cover {}. Continue?",
+                if removed.len() == 1 { "it" } else { "them" }
+            ));
+        if !confirmed {
+            return Err(Error::Usage(format!(
+                "{name} covers {list}, which this request leaves out; to keep {}, add -d for each; to drop {}, confirm on a terminal or pass --allow-name-removal",
+                if removed.len() == 1 { "it" } else { "them" },
+                if removed.len() == 1 { "it" } else { "them" },
+            )));
+        }
+    }
+    if added.is_empty() {
+        return Ok(None);
+    }
+    let list = added.join(", ");
+    ctx.output.step(&format!("adding {list} to {name}"));
+    Ok(Some(list))
+}
+
 /// What the command line asks for, checked before the CA hears from us.
 struct Checked {
     csr_input: Option<CsrInput>,
@@ -478,6 +552,7 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
     let store = &target.lineage_store;
     let _lock = ctx.lock(&target.account_store, &settings)?;
     let existing = store.renewal_config(name)?;
+    let added = check_name_changes(ctx, name, existing.as_ref(), &checked.domains, args)?;
     let old_installer = existing.as_ref().and_then(|e| e.installer.as_ref());
     // --nginx's flags over the lineage's installer; without --nginx the
     // lineage keeps the installer `install` gave it.
@@ -673,6 +748,10 @@ pub(super) fn run(ctx: &Context, args: &IssueArgs) -> Result<u8> {
         install_error: install_error.as_ref().map(|e| e.to_string()),
     };
     let human = summary(&report, &live, installer.is_some());
+    let human = match &added {
+        Some(list) => format!("{human}\n  adding {list} to {name}"),
+        None => human,
+    };
     ctx.output.result(&human, report.json());
     Ok(if deploy_error.is_some() || install_error.is_some() {
         exit::FAILURE

@@ -3,10 +3,13 @@
 
 mod account;
 mod certificates;
+mod check;
+mod delete;
 mod import_certbot;
 mod install;
 mod issue;
 mod persist_record;
+mod reconfigure;
 mod register;
 mod renew;
 mod revoke;
@@ -140,6 +143,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Revoke(args) => revoke::run(&ctx, args),
         Command::Account(cmd) => account::run(&ctx, cmd),
         Command::Renew(args) => renew::run(&ctx, args),
+        Command::Check(args) => check::run(&ctx, args),
+        Command::Delete(args) => delete::run(&ctx, args),
+        Command::Reconfigure(args) => reconfigure::run(&ctx, args),
         Command::PersistRecord(args) => persist_record::run(&ctx, args),
         Command::Install(args) => install::run(&ctx, args),
     };

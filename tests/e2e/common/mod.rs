@@ -3,9 +3,12 @@
 //! runner for the real certwright binary.
 #![allow(dead_code)]
 
+pub mod acme2certifier;
 pub mod bind;
+pub mod caddy;
 pub mod fake_clock;
 pub mod fault_server;
+pub mod netns;
 pub mod nginx;
 pub mod pdns;
 
