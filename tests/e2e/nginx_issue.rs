@@ -31,6 +31,9 @@ fn setup_with(pebble_http_port: Option<u16>) -> Setup {
     let nginx = NginxServer::start(&sites());
     let pebble = Pebble::start_with(PebbleOptions {
         http_port: Some(pebble_http_port.unwrap_or(nginx.http_port)),
+        // A reused authorization skips the challenge (and its reloads) the
+        // tests count.
+        env: vec![("PEBBLE_AUTHZREUSE", "0".into())],
         ..PebbleOptions::default()
     });
     let config = tempfile::tempdir().unwrap();

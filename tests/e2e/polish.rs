@@ -745,7 +745,11 @@ fn every_flag_is_documented() {
 /// issue does; `certificates` names the renewal basis as the JSON does.
 #[test]
 fn renew_shows_dns_progress_and_hook_warnings_like_issue() {
-    let pebble = Pebble::start();
+    // A reused authorization would skip the challenge this test watches.
+    let pebble = Pebble::start_with(PebbleOptions {
+        env: vec![("PEBBLE_AUTHZREUSE", "0".into())],
+        ..Default::default()
+    });
     let tmp = tempfile::tempdir().unwrap();
     let cw = Certwright::new(tmp.path(), &pebble);
     cw.register();

@@ -173,18 +173,12 @@ fn parse_ini(text: &str) -> Option<BTreeMap<String, String>> {
     Some(out)
 }
 
-/// The effective uid, from the owner of /proc/self (no libc binding for
-/// one call).
-// TODO(unify): the `trust` work adds ownership/mode checks for config
-// files; once on main, this and config.rs's running_as_root share one.
-fn effective_uid() -> Option<u32> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
-}
-
-/// Refuses a credentials file others could read or change.
+/// Refuses a credentials file others could change (the store's strict
+/// modes: owner root or this user, no group/other write, the same for every
+/// directory above it) or read (a secret: no group/other bits at all).
 pub fn check_private(path: &Path) -> Result<()> {
     use std::os::unix::fs::MetadataExt;
+    crate::store::strict_modes::check_chain(path, "the DNS credentials file")?;
     let meta = std::fs::metadata(path).map_err(Error::io(path))?;
     if !meta.is_file() {
         return Err(Error::BadFile {
@@ -192,24 +186,12 @@ pub fn check_private(path: &Path) -> Result<()> {
             reason: "is not a regular file".into(),
         });
     }
-    let me = effective_uid();
-    if meta.uid() != 0 && Some(meta.uid()) != me {
-        return Err(Error::BadFile {
-            path: path.to_path_buf(),
-            reason: format!(
-                "holds DNS credentials but is owned by uid {}, not by root or the user running certwright (uid {}); refusing to use it: chown it to yourself or root",
-                meta.uid(),
-                me.map(|u| u.to_string())
-                    .unwrap_or_else(|| "unknown".into())
-            ),
-        });
-    }
     let mode = meta.mode() & 0o777;
     if mode & 0o077 != 0 {
         return Err(Error::BadFile {
             path: path.to_path_buf(),
             reason: format!(
-                "holds DNS credentials but has mode {mode:04o}, so other users can read or change it; refusing to use it: chmod 600 {}",
+                "holds DNS credentials but has mode {mode:04o}, so other users can read it; refusing to use it: chmod 600 {}",
                 path.display()
             ),
         });
@@ -233,11 +215,18 @@ mod tests {
     fn a_file_others_can_read_is_refused_and_a_private_one_is_read() {
         let tmp = tempfile::tempdir().unwrap();
         let text = "server = \"127.0.0.1:53\"\n";
-        for mode in [0o644, 0o640, 0o604, 0o660, 0o602] {
+        for mode in [0o644, 0o640, 0o604] {
             let path = write(tmp.path(), "c.toml", text, mode);
             let err = Credentials::load(Some(&path), &[]).unwrap_err().to_string();
             assert!(err.contains(&format!("{mode:04o}")), "{err}");
             assert!(err.contains("chmod 600"), "{err}");
+        }
+        // Writable by others: the store's strict-modes check says so.
+        for mode in [0o660, 0o602] {
+            let path = write(tmp.path(), "c.toml", text, mode);
+            let err = Credentials::load(Some(&path), &[]).unwrap_err().to_string();
+            assert!(err.contains(&format!("{mode:04o}")), "{err}");
+            assert!(err.contains("chmod go-w"), "{err}");
         }
         let path = write(tmp.path(), "c.toml", text, 0o600);
         let c = Credentials::load(Some(&path), &[]).unwrap();
@@ -248,7 +237,10 @@ mod tests {
 
     #[test]
     fn a_file_owned_by_someone_else_is_refused() {
-        if effective_uid() != Some(0) {
+        if !std::fs::metadata("/proc/self").is_ok_and(|m| {
+            use std::os::unix::fs::MetadataExt;
+            m.uid() == 0
+        }) {
             return; // only root can give a file away
         }
         let tmp = tempfile::tempdir().unwrap();
