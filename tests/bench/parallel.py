@@ -131,9 +131,10 @@ def main():
                 out = run(servers, ["--json", "renew", "--force-renewal", "--no-random-sleep", *flags])
                 wall = time.monotonic() - start
                 doc = json.loads(out)
-                if doc["renewed"] != size:
-                    sys.exit(f"renewed {doc['renewed']} of {size}:\n{out}")
-                per = [c["requests"] for c in doc["certificates"]]
+                # The seed lineage renews too.
+                if doc["renewed"] != size + 1:
+                    sys.exit(f"renewed {doc['renewed']} of {size + 1}:\n{out}")
+                per = [c["requests"] for c in doc["certificates"] if c["name"].startswith("l")]
                 print(f"| {size} | {jobs} | {wall:.1f} | {size / wall * 60:.0f} | "
                       f"{min(per)} / {statistics.median(per):g} / {max(per)} | {doc['requests']} |", flush=True)
     finally:
