@@ -591,6 +591,47 @@ pub struct PersistRecordArgs {
     /// first of the CA's caaIdentities]
     #[arg(long, value_name = "NAME", help_heading = heading::CA)]
     pub issuer_domain_name: Option<String>,
+
+    /// Create the records through this DNS provider
+    ///
+    /// Create the records through this DNS provider instead of printing
+    /// them: rfc2136 (DNS UPDATE with a TSIG key) or powerdns (the
+    /// PowerDNS API); the TXT value is added beside the name's other values
+    #[arg(
+        long,
+        value_name = "NAME",
+        value_parser = clap::builder::PossibleValuesParser::new(crate::challenge::dns_provider::PROVIDERS.iter().map(|p| p.name)),
+        help_heading = heading::CHALLENGES
+    )]
+    pub dns_provider: Option<String>,
+
+    /// The provider's credentials file (chmod 600)
+    ///
+    /// The provider's credentials file (chmod 600; certwright's TOML or a
+    /// certbot plugin's INI). Without it the provider reads its environment
+    /// variables
+    #[arg(long, value_name = "FILE", requires = "dns_provider", help_heading = heading::CHALLENGES)]
+    pub dns_credentials: Option<PathBuf>,
+
+    /// Another provider for DOMAIN and the names under it
+    ///
+    /// Send DOMAIN, its wildcard and the names under it to another
+    /// provider; repeatable, the most specific DOMAIN wins, other names use
+    /// --dns-provider (e.g. example.net=powerdns:/etc/certwright/pdns.toml)
+    #[arg(
+        long,
+        value_name = "DOMAIN=PROVIDER[:FILE]",
+        value_parser = crate::challenge::dns_provider::parse_provider_for,
+        help_heading = heading::CHALLENGES
+    )]
+    pub dns_provider_for: Vec<(String, crate::store::ProviderSpec)>,
+
+    /// Ask this DNS server for CNAMEs on the record names
+    ///
+    /// With a provider: ask this DNS server whether a record name is a
+    /// CNAME (delegated validation) [default: the system resolver]
+    #[arg(long, value_name = "ADDR[:PORT]", help_heading = heading::CHALLENGES)]
+    pub dns_resolver: Option<String>,
 }
 
 /// `--nginx` and how to reach that nginx (docs/nginx.md); kept in the

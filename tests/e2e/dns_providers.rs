@@ -286,6 +286,92 @@ fn a_readable_credentials_file_is_refused() {
     assert!(!pebble.log().contains("/order-plz"), "{}", pebble.log());
 }
 
+/// `persist-record --dns-provider rfc2136` creates the dns-persist-01
+/// records at BIND (a name and its wildcard share one TXT name), beside a
+/// value someone else put there, and says so; nothing is removed. The hook
+/// scripts are refused.
+#[test]
+fn persist_record_creates_the_records_through_rfc2136() {
+    const NAME: &str = "_validation-persist.example.test";
+    let tmp = tempfile::tempdir().unwrap();
+    let bind = Bind::start();
+    let pebble = Pebble::start();
+    let cw = Certwright::new(tmp.path(), &pebble);
+    cw.register();
+    let creds = bind.credentials(tmp.path(), None);
+    let mut p = rfc2136(&bind, tmp.path(), None);
+    p.present("example.test", NAME, "someone-else").unwrap();
+    let addr = bind.addr();
+    let base = [
+        "persist-record",
+        "-d",
+        "example.test",
+        "-d",
+        "*.example.test",
+        "--issuer-domain-name",
+        "pebble.example",
+    ];
+    let mut args = base.to_vec();
+    args.extend([
+        "--dns-provider",
+        "rfc2136",
+        "--dns-credentials",
+        creds.to_str().unwrap(),
+        "--dns-resolver",
+        &addr,
+    ]);
+    let mut json = args.clone();
+    json.insert(0, "--json");
+    let doc: serde_json::Value = serde_json::from_str(&cw.ok(&json)).unwrap();
+    let records = doc["records"].as_array().unwrap();
+    assert_eq!(records.len(), 2, "{doc:#}");
+    let mut want = vec!["someone-else".to_string()];
+    for r in records {
+        assert_eq!(r["name"], NAME, "{doc:#}");
+        assert_eq!(r["created"], true, "{doc:#}");
+        want.push(r["value"].as_str().unwrap().to_string());
+    }
+    assert!(want[2].ends_with("; policy=wildcard"), "{doc:#}");
+    want.sort();
+    assert_eq!(bind.txt(NAME), want);
+    assert!(!bind.log().contains("deleting an RR"), "{}", bind.log());
+
+    // Again, in text: it says so, and the same values stay once each.
+    let text = cw.ok(&args);
+    assert!(
+        text.contains("Created these TXT records") && text.contains(&format!("{NAME}. IN TXT")),
+        "{text}"
+    );
+    assert_eq!(bind.txt(NAME), want);
+
+    // Without a provider nothing is created.
+    let mut json = base.to_vec();
+    json.insert(0, "--json");
+    let doc: serde_json::Value = serde_json::from_str(&cw.ok(&json)).unwrap();
+    assert_eq!(doc["records"][0]["created"], false, "{doc:#}");
+
+    // The hook scripts are refused, before anything changes.
+    let out = cw.run(&[
+        "persist-record",
+        "-d",
+        "other.example.test",
+        "--issuer-domain-name",
+        "pebble.example",
+        "--dns-provider-for",
+        "example.test=hook",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("not the hook scripts"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        bind.txt("_validation-persist.other.example.test")
+            .is_empty()
+    );
+}
+
 #[test]
 fn powerdns_issues_apex_and_wildcard_with_pebble_asking_powerdns() {
     let tmp = tempfile::tempdir().unwrap();

@@ -2,9 +2,11 @@
 //! once, bound to this account (draft-ietf-acme-dns-persist-01 §4).
 
 use super::account::{Resolved, load, resolve};
+use crate::challenge::dns_lookup::DnsProbe;
 use crate::challenge::dns_persist01::{
     DRAFT, PersistRecord, check_issuer_domain_names, parse_persist_until, record_name,
 };
+use crate::challenge::dns_provider::{ProviderChoice, ProviderSet, ProviderSpec};
 use crate::cli::PersistRecordArgs;
 use crate::cli::context::Context;
 use crate::error::{Error, Result};
@@ -27,6 +29,7 @@ pub(super) fn run(ctx: &Context, args: &PersistRecordArgs) -> Result<u8> {
         .as_deref()
         .map(|text| parse_persist_until(text, ctx.clock.now()))
         .transpose()?;
+    let mut providers = open_providers(args, &domains)?;
     let Resolved {
         ca,
         store,
@@ -68,11 +71,38 @@ pub(super) fn run(ctx: &Context, args: &PersistRecordArgs) -> Result<u8> {
             (domain.clone(), record_name(domain), record.txt_value())
         })
         .collect();
-    let mut human = format!(
-        "Create {} TXT record{} ({DRAFT}), once; they stay:\n",
-        if records.len() == 1 { "this" } else { "these" },
-        if records.len() == 1 { "" } else { "s" },
-    );
+    // With a provider: create each record (added beside the name's other
+    // values). They are meant to stay, so nothing is cleaned up.
+    let mut created = Vec::new();
+    if let Some(set) = providers.as_mut() {
+        for (domain, name, value) in &records {
+            set.present(domain, name, value).map_err(|e| {
+                Error::Solver(format!(
+                    "could not create the TXT record {name}: {e}{}",
+                    if created.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (already created: {})", created.join(", "))
+                    }
+                ))
+            })?;
+            created.push(name.clone());
+        }
+    }
+    let plural = records.len() != 1;
+    let mut human = if providers.is_some() {
+        format!(
+            "Created {} TXT record{} ({DRAFT}) through the DNS provider; they stay:\n",
+            if plural { "these" } else { "this" },
+            if plural { "s" } else { "" },
+        )
+    } else {
+        format!(
+            "Create {} TXT record{} ({DRAFT}), once; they stay:\n",
+            if plural { "these" } else { "this" },
+            if plural { "s" } else { "" },
+        )
+    };
     for (_, name, value) in &records {
         human.push_str(&format!("\n{name}. IN TXT \"{value}\"\n"));
     }
@@ -104,10 +134,41 @@ pub(super) fn run(ctx: &Context, args: &PersistRecordArgs) -> Result<u8> {
                     "domain": domain,
                     "name": name,
                     "value": value,
+                    "created": created.contains(name),
                 }))
                 .collect::<Vec<_>>(),
             "requests": requests,
         }),
     );
     Ok(exit::SUCCESS)
+}
+
+/// The providers of `--dns-provider`/`--dns-provider-for`, opened (their
+/// credentials read and checked) before the CA is contacted; `None`
+/// without them (the records are printed).
+fn open_providers(args: &PersistRecordArgs, domains: &[String]) -> Result<Option<ProviderSet>> {
+    let choice = ProviderChoice {
+        default: args
+            .dns_provider
+            .as_deref()
+            .map(|p| ProviderSpec::new(p, args.dns_credentials.clone()))
+            .transpose()?,
+        per_name: args.dns_provider_for.clone(),
+    };
+    if choice.is_empty() {
+        if args.dns_resolver.is_some() {
+            return Err(Error::Usage(
+                "--dns-resolver needs --dns-provider or --dns-provider-for".into(),
+            ));
+        }
+        return Ok(None);
+    }
+    if choice.uses_hooks() {
+        return Err(Error::Usage(
+            "persist-record creates records through rfc2136 or powerdns only, not the hook scripts: create them with your own tooling from the printed record (--json has name and value)".into(),
+        ));
+    }
+    choice.check_domains(domains.iter().map(String::as_str))?;
+    let cnames = DnsProbe::new(args.dns_resolver.as_deref())?;
+    Ok(Some(ProviderSet::open(choice, Box::new(cnames))?))
 }
