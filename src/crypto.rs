@@ -227,7 +227,6 @@ pub fn common_name(name: &openssl::x509::X509NameRef) -> Option<String> {
 pub fn verify_issued_chain(
     chain: &[X509],
     key: &PKey<Private>,
-    names: &[String],
     now: SystemTime,
 ) -> Result<CertInfo> {
     let leaf = chain.first().ok_or_else(|| Error::BadCertificate {
@@ -240,34 +239,6 @@ pub fn verify_issued_chain(
         });
     }
     let info = cert_info(leaf)?;
-    // Exactly the requested names: a name nobody asked for would be served
-    // (and logged in CT) under this lineage.
-    let (extra, missing) = crate::acme::identifiers::compare_names(names, &info.names);
-    if !missing.is_empty() {
-        return Err(Error::BadCertificate {
-            reason: format!(
-                "the certificate lacks requested names: {}",
-                missing.join(", ")
-            ),
-        });
-    }
-    if !extra.is_empty() {
-        return Err(Error::BadCertificate {
-            reason: format!(
-                "the certificate carries names that were not requested: {}",
-                extra.join(", ")
-            ),
-        });
-    }
-    let san_entries = leaf.subject_alt_names().map_or(0, |s| s.len());
-    if san_entries != info.names.len() {
-        return Err(Error::BadCertificate {
-            reason: format!(
-                "the certificate carries {} subject alternative name(s) that are neither DNS names nor IP addresses, which were not requested",
-                san_entries.abs_diff(info.names.len())
-            ),
-        });
-    }
     // Allow a little clock skew on notBefore: CAs backdate, but not always.
     if info.not_before > now + Duration::from_secs(300) || info.not_after <= now {
         return Err(Error::BadCertificate {

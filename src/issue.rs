@@ -542,8 +542,8 @@ fn download_and_install(
     }
     crate::crash_point::hit("issue.downloaded");
     let chain = crypto::split_pem_chain(&pem)?;
-    let info =
-        crypto::verify_issued_chain(&chain, &flight.key, &req.domains, transport.clock.now())?;
+    let info = crypto::verify_issued_chain(&chain, &flight.key, transport.clock.now())?;
+    check_leaf_names(&chain[0], &info, &req.domains)?;
     let to_pem = |certs: &[X509]| -> Result<Vec<u8>> {
         let mut out = Vec::new();
         for c in certs {
@@ -583,4 +583,36 @@ fn chain_top_issuer_matches(pem: &[u8], preferred: &str) -> bool {
                 .and_then(|top| crypto::common_name(top.issuer_name()))
         })
         .is_some_and(|cn| cn == preferred)
+}
+
+/// Exactly the requested names in the leaf: a name nobody asked for would be
+/// served (and logged in CT) under this lineage.
+fn check_leaf_names(leaf: &X509, info: &crypto::CertInfo, names: &[String]) -> Result<()> {
+    let (extra, missing) = crate::acme::identifiers::compare_names(names, &info.names);
+    if !missing.is_empty() {
+        return Err(Error::BadCertificate {
+            reason: format!(
+                "the certificate lacks requested names: {}",
+                missing.join(", ")
+            ),
+        });
+    }
+    if !extra.is_empty() {
+        return Err(Error::BadCertificate {
+            reason: format!(
+                "the certificate carries names that were not requested: {}",
+                extra.join(", ")
+            ),
+        });
+    }
+    let san_entries = leaf.subject_alt_names().map_or(0, |s| s.len());
+    if san_entries != info.names.len() {
+        return Err(Error::BadCertificate {
+            reason: format!(
+                "the certificate carries {} subject alternative name(s) that are neither DNS names nor IP addresses, which were not requested",
+                san_entries.abs_diff(info.names.len())
+            ),
+        });
+    }
+    Ok(())
 }

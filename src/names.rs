@@ -195,7 +195,7 @@ mod tests {
         let domain = normalize_domain(&long).unwrap();
         assert_eq!(domain.len(), 253);
         let lineage = default_lineage_name(std::slice::from_ref(&domain));
-        crate::store::validate_lineage_name(&lineage).unwrap();
+        super::validate_lineage_name(&lineage).unwrap();
         assert_eq!(lineage.len(), MAX_LINEAGE_NAME);
         let other = default_lineage_name(&[domain.replacen('b', "c", 1)]);
         assert_ne!(lineage, other, "cut names stay distinct");

@@ -553,8 +553,13 @@ impl TxtAtAuthorities for DnsProbe {
 
 /// The providers change the record where a CNAME leads, found the same way
 /// the propagation check finds it.
-impl super::dns_provider::CnameLookup for DnsProbe {
-    fn follow_cnames(&mut self, name: &str) -> Result<String> {
+/// Follows CNAMEs from a record name to where its TXT records really live.
+pub trait CnameLookup: Send {
+    fn record_target(&mut self, name: &str) -> Result<String>;
+}
+
+impl CnameLookup for DnsProbe {
+    fn record_target(&mut self, name: &str) -> Result<String> {
         let start = fqdn(name)?;
         DnsProbe::follow_cnames(self, &start, QUERY_TIMEOUT)
             .map(|(target, _)| display(&target))

@@ -42,10 +42,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-/// Certificates renewed at once by default: see docs/renewal.md ("Why 4")
-/// for how this stays within Let's Encrypt's published rate limits.
-pub const DEFAULT_JOBS: usize = 4;
-
 /// Everything `renew` needs from the command line, resolved.
 #[derive(Debug, Clone)]
 pub struct RenewSettings {

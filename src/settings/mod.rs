@@ -27,6 +27,10 @@ use crate::store::{RenewalConfig, SolverConfig};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Certificates renewed at once by default: see docs/renewal.md ("Why 4")
+/// for how this stays within Let's Encrypt's published rate limits.
+pub const DEFAULT_JOBS: usize = 4;
+
 /// The config directory: the flag or CERTWRIGHT_CONFIG_DIR (clap merges
 /// both), else /etc/certwright for root, else the platform's config dir.
 pub fn config_dir(flag: Option<&Path>) -> Result<PathBuf> {
@@ -219,9 +223,7 @@ impl Settings {
 
     /// Certificates `renew` works on at once.
     pub fn jobs(&self) -> usize {
-        self.merged
-            .jobs
-            .map_or(crate::renew::DEFAULT_JOBS, |j| j as usize)
+        self.merged.jobs.map_or(DEFAULT_JOBS, |j| j as usize)
     }
 
     pub fn metrics_file(&self) -> Option<&std::path::Path> {

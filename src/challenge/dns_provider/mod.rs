@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod powerdns;
 pub mod rfc2136;
 
+use crate::challenge::dns_lookup::CnameLookup;
 use crate::error::{Error, Result};
 pub use crate::store::ProviderSpec;
 use credentials::Credentials;
@@ -189,11 +190,6 @@ impl ProviderChoice {
     }
 }
 
-/// Follows CNAMEs from a record name to where its TXT records really live.
-pub trait CnameLookup: Send {
-    fn follow_cnames(&mut self, name: &str) -> Result<String>;
-}
-
 /// One record a provider was asked to create.
 #[derive(Debug, Clone)]
 struct Published {
@@ -290,7 +286,7 @@ impl ProviderSet {
         let fqdn = match self.targets.get(record_name) {
             Some(t) => t.clone(),
             None => {
-                let t = self.cnames.follow_cnames(record_name)?;
+                let t = self.cnames.record_target(record_name)?;
                 self.targets.insert(record_name.to_string(), t.clone());
                 t
             }
@@ -412,7 +408,7 @@ mod tests {
 
     struct Cnames(BTreeMap<String, String>);
     impl CnameLookup for Cnames {
-        fn follow_cnames(&mut self, name: &str) -> Result<String> {
+        fn record_target(&mut self, name: &str) -> Result<String> {
             Ok(self
                 .0
                 .get(name)
