@@ -167,13 +167,33 @@ pub fn issue_args(name: &str) -> Vec<String> {
 }
 
 /// `n` distinct free loopback ports (all held while choosing, so they differ).
+/// Ports for the servers a test starts. They are taken below the kernel's
+/// ephemeral range (32768 and up), so no outgoing connection of any process
+/// is given one before its server binds it, and never twice within this
+/// binary, whose tests run in parallel: both happened with port 0 (a
+/// standalone server found its port "already in use").
 pub fn free_ports(n: usize) -> Vec<u16> {
-    let held: Vec<TcpListener> = (0..n)
-        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
-        .collect();
-    held.iter()
-        .map(|l| l.local_addr().unwrap().port())
-        .collect()
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    const FIRST: u64 = 20_000;
+    const SPAN: u64 = 12_000;
+    let start = u64::from(std::process::id()) * 7_919;
+    let mut held = Vec::new();
+    let mut ports = Vec::new();
+    for _ in 0..SPAN {
+        if ports.len() == n {
+            break;
+        }
+        let port = (FIRST + (start + NEXT.fetch_add(1, Ordering::Relaxed)) % SPAN) as u16;
+        let tcp = TcpListener::bind(("127.0.0.1", port));
+        let udp = std::net::UdpSocket::bind(("127.0.0.1", port));
+        if let (Ok(tcp), Ok(udp)) = (tcp, udp) {
+            held.push((tcp, udp));
+            ports.push(port);
+        }
+    }
+    assert_eq!(ports.len(), n, "no free loopback ports left below 32768");
+    ports
 }
 
 pub fn wait_for_port(port: u16, what: &str, child: &mut Child) {
