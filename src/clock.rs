@@ -6,6 +6,48 @@ use std::time::{Duration, SystemTime};
 
 /// A clock for tests, kept out of the shipped library; the end-to-end
 /// tests use the same file.
+/// RFC 3339 (UTC, seconds) for the state files, readable by people:
+/// `#[serde(with = "crate::clock::rfc3339_serde")]`, or `…::option`.
+pub mod rfc3339_serde {
+    use super::{parse_rfc3339, rfc3339};
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::SystemTime;
+
+    pub fn serialize<S: Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&rfc3339(*t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_rfc3339(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {text:?}")))
+    }
+
+    pub mod option {
+        use super::{parse_rfc3339, rfc3339};
+        use serde::{Deserialize, Deserializer, Serializer};
+        use std::time::SystemTime;
+
+        pub fn serialize<S: Serializer>(t: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_str(&rfc3339(*t)),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<SystemTime>, D::Error> {
+            match Option::<String>::deserialize(d)? {
+                None => Ok(None),
+                Some(text) => parse_rfc3339(&text).map(Some).ok_or_else(|| {
+                    serde::de::Error::custom(format!("not an RFC 3339 time: {text:?}"))
+                }),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 #[path = "../tests/e2e/common/fake_clock.rs"]
 pub mod fake;

@@ -92,8 +92,24 @@ pub fn issue(
         }
         order = match current.status {
             OrderStatus::Pending => {
-                match authorize(account, solver, &identifiers, &flight.url, &current) {
-                    Ok(o) => (o, None),
+                let memory = remembered_validation(store, account, solver);
+                let expected = memory.as_ref().map(|m| m.fetches_per_validation);
+                match authorize(
+                    account,
+                    solver,
+                    &identifiers,
+                    &flight.url,
+                    &current,
+                    expected,
+                ) {
+                    Ok(verdict) => {
+                        if let Some(n) = verdict.fetches_per_validation
+                            && Some(n) != expected
+                        {
+                            remember_validation(store, account, n);
+                        }
+                        (verdict.order, None)
+                    }
                     Err(Error::Acme(e @ crate::acme::Error::WrongNames { .. })) => {
                         return Err(forget(e)?);
                     }
@@ -360,7 +376,8 @@ fn authorize(
     requested: &[Identifier],
     order_url: &str,
     order: &Order,
-) -> Result<Order> {
+    fetches_per_validation: Option<u32>,
+) -> Result<validation::Verdict> {
     let progress = &account.client.transport.progress;
     let thumbprint = account.key.thumbprint()?;
     let mut to_answer = Vec::new();
@@ -453,12 +470,16 @@ fn authorize(
         // Fetches that arrive from here on are the CA's validation.
         let answered_at = std::time::Instant::now();
         let mut answered = Vec::new();
+        let mut round_trip = std::time::Duration::ZERO;
         for (identifier, authz_url, challenge) in to_answer {
             // A synchronous CA (smallstep, acme2certifier) decides inside
             // this request: its answer is the verdict.
             let latest = if challenge.status == ChallengeStatus::Pending {
                 progress.step(&format!("asking the CA to validate {identifier}"));
-                account.respond(&challenge.url)?
+                let sent = std::time::Instant::now();
+                let latest = account.respond(&challenge.url)?;
+                round_trip = round_trip.max(sent.elapsed());
+                latest
             } else {
                 challenge
             };
@@ -470,7 +491,11 @@ fn authorize(
             order_url,
             (order.clone(), None),
             &mut answered,
-            solver.sightings(),
+            solver.sightings().map(|sightings| validation::Watch {
+                sightings,
+                fetches_per_validation,
+                round_trip,
+            }),
             answered_at,
         )
     })();
@@ -482,6 +507,40 @@ fn authorize(
         }
         (Err(e), Ok(())) | (Ok(_), Err(e)) => Err(e),
         (Ok(order), Ok(())) => Ok(order),
+    }
+}
+
+/// How the CA validated last time, for a solver that can watch it; an
+/// unreadable record is only a missed shortcut.
+fn remembered_validation(
+    store: &Store,
+    account: &Account<'_>,
+    solver: &dyn Solver,
+) -> Option<validation::ValidationMemory> {
+    solver.sightings()?;
+    let directory = &account.client.directory_url;
+    match store.validation_memory::<validation::ValidationMemory>(directory) {
+        Ok(Some(m)) if m.directory == *directory && m.fetches_per_validation > 0 => Some(m),
+        Ok(_) => None,
+        Err(e) => {
+            account
+                .client
+                .transport
+                .progress
+                .warn(&format!("{e}; the wait for validation starts from scratch"));
+            None
+        }
+    }
+}
+
+fn remember_validation(store: &Store, account: &Account<'_>, fetches_per_validation: u32) {
+    let memory = validation::ValidationMemory {
+        directory: account.client.directory_url.clone(),
+        fetches_per_validation,
+        learned: account.client.transport.clock.now(),
+    };
+    if let Err(e) = store.save_validation_memory(&memory.directory, &memory) {
+        account.client.transport.progress.warn(&e.to_string());
     }
 }
 

@@ -9,12 +9,17 @@
 //! authorizations not yet valid read too. docs/servers.md has the details.
 //!
 //! When polls happen: the standalone http-01 server sees the CA fetch each
-//! token ([`Sightings`]), so the order is read once every token was fetched
-//! and the fetches paused ([`QUIET`]); if the CA was still at work (it
-//! checks from several places, maybe one after another), the next look
-//! waits for its next fetches and a longer pause ([`QUIET_SPREAD`]). Before
-//! the first fetch, and for solvers that cannot see the CA, a schedule that
-//! starts at half a second and grows. A Retry-After from the CA replaces the
+//! token ([`Sightings`]). How many fetches one validation takes (one per
+//! network perspective: Pebble makes 3, Let's Encrypt about 5) is learned
+//! from the last validation against the same CA and kept in the store
+//! ([`ValidationMemory`]), so the order is read once every token has had
+//! that many fetches and the CA had a round trip's time to record its
+//! verdict: one look, whatever the CA's pace. Without that knowledge the
+//! order is read once every token was fetched and the fetches paused
+//! ([`QUIET`]); if the CA was still at work, the next look waits for its
+//! next fetches and a longer pause ([`QUIET_SPREAD`]). Before the first
+//! fetch, and for solvers that cannot see the CA, a schedule that starts at
+//! half a second and grows. A Retry-After from the CA replaces the
 //! schedule (it is still never shorter than the quick steps of
 //! [`crate::acme::retry::DEFAULT_POLL_SCHEDULE`], so `Retry-After: 0` does
 //! not make a tight loop).
@@ -24,10 +29,11 @@ use crate::acme::client::Account;
 use crate::acme::error::ValidationFailure;
 use crate::acme::retry::DEFAULT_POLL_SCHEDULE;
 use crate::acme::types::*;
-use crate::challenge::sightings::{QUIET, QUIET_CLOSE, QUIET_SPREAD, SPREAD, Seen, Sightings};
+use crate::challenge::sightings::{QUIET, QUIET_CLOSE, QUIET_SPREAD, SPREAD, Sightings, Snapshot};
 use crate::clock::human_duration;
 use crate::error::{Error, Result};
-use std::time::{Duration, Instant};
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Waits between order polls while the CA validates, when it sends no
 /// Retry-After and no solver saw it look: early enough for a CA that
@@ -40,10 +46,100 @@ pub const VALIDATION_POLL_SCHEDULE: [Duration; 5] = [
     Duration::from_secs(8),
 ];
 
-/// The schedule once the standalone server has seen the CA fetch: looks
-/// follow the CA's fetches, and this only bounds the wait for a CA that
-/// goes silent.
-pub const SEEN_FALLBACK: [Duration; 1] = [Duration::from_secs(8)];
+/// With a solver that sees the CA: the looks while it has fetched nothing
+/// yet (it has not started, or cannot reach this machine). Every CA seen so
+/// far fetches within a few seconds; a look before is most likely wasted.
+pub const UNSEEN_LOOKS: [Duration; 2] = [Duration::from_secs(6), Duration::from_secs(8)];
+
+/// How long the CA may go without a new fetch, while more are expected,
+/// before the order is read anyway (Pebble's perspectives pause up to
+/// `PEBBLE_VA_SLEEPTIME - 1` whole seconds each).
+pub const SILENT: Duration = Duration::from_secs(8);
+
+/// After the last expected fetch, the CA needs about a round trip to record
+/// its verdict: the look waits twice the challenge POST's round trip, within
+/// these bounds.
+pub const SETTLE_MIN: Duration = Duration::from_millis(20);
+pub const SETTLE_MAX: Duration = Duration::from_secs(1);
+
+/// Without a learned fetch count, a look that found the CA still at work
+/// with no fetch since is followed by one after this, doubling up to
+/// [`SILENT`] (a CA that fetched at once and records its verdict slowly).
+pub const NO_NEWS_PAUSE: Duration = Duration::from_secs(2);
+
+/// renewal/.state/servers/<server-id>.validation.json: how the CA validated
+/// last time, so the next validation costs one look.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationMemory {
+    pub directory: String,
+    /// Fetches of each token before the CA's verdict (its perspectives).
+    pub fetches_per_validation: u32,
+    #[serde(with = "crate::clock::rfc3339_serde")]
+    pub learned: SystemTime,
+}
+
+/// What a solver that sees the CA brings to the wait.
+pub struct Watch<'a> {
+    pub sightings: &'a Sightings,
+    /// From [`ValidationMemory`], when the CA was seen validating before.
+    pub fetches_per_validation: Option<u32>,
+    /// How long the challenge POST took.
+    pub round_trip: Duration,
+}
+
+/// The order once validation is over, and how many fetches of each token
+/// it took when a solver saw the CA (to remember for the next time).
+#[derive(Debug)]
+pub struct Verdict {
+    pub order: Order,
+    pub fetches_per_validation: Option<u32>,
+}
+
+/// Where the poller stands, for [`next_look`].
+#[derive(Debug, Clone, Copy)]
+struct Looking {
+    expected: Option<u32>,
+    settle: Duration,
+    /// The last look (or the challenge POST, before the first).
+    last_look: Instant,
+    looks: u32,
+    /// Looks since the latest fetch that found the CA still at work.
+    looks_since_fetch: u32,
+    looked_after_fetches: bool,
+}
+
+/// When the next look is worth a request, given what the CA fetched so far.
+fn next_look(l: &Looking, snap: &Snapshot) -> Instant {
+    let Some(last) = snap.last else {
+        return l.last_look + UNSEEN_LOOKS[(l.looks as usize).min(UNSEEN_LOOKS.len() - 1)];
+    };
+    let news = last > l.last_look;
+    let checked = snap.fewest >= l.expected.unwrap_or(1);
+    let backoff = |base: Duration| {
+        let doublings = l.looks_since_fetch.saturating_sub(1).min(8);
+        (base * (1u32 << doublings)).min(SILENT)
+    };
+    match (news, checked, l.expected) {
+        // Every perspective has looked: give the CA a round trip.
+        (true, true, Some(_)) => last + l.settle,
+        (true, true, None) => {
+            let quiet = if !l.looked_after_fetches {
+                QUIET
+            } else if snap.spread() > SPREAD {
+                QUIET_SPREAD
+            } else {
+                QUIET_CLOSE
+            };
+            last + quiet
+        }
+        // More fetches are due: wait for them, or for the CA to go silent.
+        (true, false, _) => last + SILENT,
+        // All fetched, looked, still at work: it is recording its verdict.
+        (false, true, Some(_)) => l.last_look + backoff(l.settle * 2),
+        (false, true, None) => l.last_look + backoff(NO_NEWS_PAUSE),
+        (false, false, _) => l.last_look + SILENT,
+    }
+}
 
 /// Times a challenge the CA failed to check but left `pending` (smallstep,
 /// after a connection error) is submitted again before giving up.
@@ -303,9 +399,9 @@ pub fn await_verdict(
     order_url: &str,
     mut order: (Order, Option<Duration>),
     answered: &mut [Answered],
-    sightings: Option<&Sightings>,
+    watch: Option<Watch<'_>>,
     answered_at: Instant,
-) -> Result<Order> {
+) -> Result<Verdict> {
     let transport = &account.client.transport;
     let policy = &transport.policy;
     let failures = settle(account, answered)?;
@@ -317,11 +413,24 @@ pub fn await_verdict(
         .iter()
         .filter_map(|a| a.challenge.token.clone())
         .collect();
-    // What the solver saw so far: nothing, fetches, or a look that found
-    // the CA still at work after they settled.
-    let mut fetches_seen = false;
-    let mut last_look = answered_at;
-    let mut looked_after_fetches = false;
+    // Only a validation the solver watched from its start teaches how many
+    // fetches the CA makes (not one that reused earlier authorizations).
+    let learning = !tokens.is_empty() && answered.iter().all(|a| !a.resolved);
+    let mut looking = Looking {
+        expected: watch.as_ref().and_then(|w| w.fetches_per_validation),
+        settle: watch.as_ref().map_or(SETTLE_MIN, |w| {
+            (w.round_trip * 2).clamp(SETTLE_MIN, SETTLE_MAX)
+        }),
+        last_look: answered_at,
+        looks: 0,
+        looks_since_fetch: 0,
+        looked_after_fetches: false,
+    };
+    let mut seen = Snapshot {
+        fewest: 0,
+        first: None,
+        last: None,
+    };
     let mut authz_read = started;
     // Every challenge answered `valid` (synchronous validators): the order
     // is ready now, no wait is worth it.
@@ -334,29 +443,31 @@ pub fn await_verdict(
     loop {
         let (current, retry_after) = &order;
         if current.status != OrderStatus::Pending {
-            return Ok(current.clone());
+            let fetches_per_validation = match &watch {
+                Some(_)
+                    if learning && current.status != OrderStatus::Invalid && seen.fewest > 0 =>
+                {
+                    Some(seen.fewest)
+                }
+                _ => None,
+            };
+            return Ok(Verdict {
+                order: current.clone(),
+                fetches_per_validation,
+            });
         }
-        let schedule = match (sightings, fetches_seen) {
-            // The CA is fetching: each new round of fetches brings a look,
-            // the schedule only catches a CA that stops without a word.
-            (Some(_), true) => &SEEN_FALLBACK[..],
-            _ => &VALIDATION_POLL_SCHEDULE[..],
-        };
-        let step = match retry_after {
-            Some(after) => {
-                (*after).max(DEFAULT_POLL_SCHEDULE[polls.min(DEFAULT_POLL_SCHEDULE.len() - 1)])
-            }
-            None => schedule[polls.min(schedule.len() - 1)],
-        };
+        let floor = retry_after.map(|after| {
+            after.max(DEFAULT_POLL_SCHEDULE[polls.min(DEFAULT_POLL_SCHEDULE.len() - 1)])
+        });
         let waited = transport
             .clock
             .now()
             .duration_since(started)
             .unwrap_or_default();
-        if waited + step > policy.order_timeout {
+        let timeout = |next: Duration| -> Error {
             let limit = human_duration(policy.order_timeout);
             let what = match retry_after {
-                Some(after) if *after > VALIDATION_POLL_SCHEDULE[0] => format!(
+                Some(after) if *after > VALIDATION_POLL_SCHEDULE[0] && next == *after => format!(
                     "the CA to validate (the CA asked to check again in {}, past the order timeout of {limit})",
                     human_duration(*after)
                 ),
@@ -364,43 +475,65 @@ pub fn await_verdict(
                     "the CA to validate (the next check would pass the order timeout of {limit})"
                 ),
             };
-            return Err(AcmeError::Timeout {
+            AcmeError::Timeout {
                 what,
                 waited,
                 last_status: Some("pending".into()),
             }
-            .into());
-        }
-        transport
-            .progress
-            .waiting("waiting for the CA to validate", step);
-        match sightings {
-            // Wake as soon as the CA has fetched every token and gone quiet,
-            // but never before its Retry-After.
-            Some(s) => {
-                let floor = retry_after.unwrap_or_default();
-                let t0 = Instant::now();
-                let quiet = match looked_after_fetches {
-                    false => QUIET,
-                    true if s.spread(&tokens, answered_at) > SPREAD => QUIET_SPREAD,
-                    true => QUIET_CLOSE,
+            .into()
+        };
+        match &watch {
+            // Look when what the CA fetched says it is worth it, never
+            // before its Retry-After, and not past the order timeout.
+            Some(w) => {
+                let now = Instant::now();
+                let deadline = now + policy.order_timeout.saturating_sub(waited);
+                let at = |snap: &Snapshot| match floor {
+                    // The CA's word replaces the wait for a first fetch.
+                    Some(f) if snap.last.is_none() => looking.last_look + f,
+                    Some(f) => next_look(&looking, snap).max(looking.last_look + f),
+                    None => next_look(&looking, snap),
                 };
-                let seen = s.wait(&tokens, answered_at, last_look, quiet, step);
-                if seen != Seen::Nothing {
-                    fetches_seen = true;
+                let planned = at(&w.sightings.snapshot(&tokens, answered_at));
+                if planned > deadline {
+                    return Err(timeout(floor.unwrap_or_default()));
                 }
-                if seen == Seen::Settled {
-                    looked_after_fetches = true;
+                transport.progress.waiting(
+                    "waiting for the CA to validate",
+                    planned.saturating_duration_since(now),
+                );
+                let mut wanted = planned;
+                seen = w.sightings.wait_until(&tokens, answered_at, |snap| {
+                    wanted = at(snap);
+                    wanted.min(deadline)
+                });
+                if wanted > deadline {
+                    return Err(timeout(floor.unwrap_or_default()));
                 }
-                let slept = t0.elapsed();
-                if slept < floor {
-                    transport.clock.sleep(floor - slept);
-                }
+                let news = seen.last.is_some_and(|last| last > looking.last_look);
+                looking.looks_since_fetch = if news {
+                    1
+                } else {
+                    looking.looks_since_fetch + 1
+                };
+                looking.looked_after_fetches |= seen.last.is_some();
+                looking.looks += 1;
+                looking.last_look = Instant::now();
             }
-            None => transport.clock.sleep(step),
+            None => {
+                let step = floor.unwrap_or(
+                    VALIDATION_POLL_SCHEDULE[polls.min(VALIDATION_POLL_SCHEDULE.len() - 1)],
+                );
+                if waited + step > policy.order_timeout {
+                    return Err(timeout(step));
+                }
+                transport
+                    .progress
+                    .waiting("waiting for the CA to validate", step);
+                transport.clock.sleep(step);
+            }
         }
         polls += 1;
-        last_look = Instant::now();
         order = account.order(order_url)?;
         let now = transport.clock.now();
         if order.0.status == OrderStatus::Pending
@@ -612,5 +745,82 @@ mod tests {
         assert!(
             matches!(judge(&a), Next::Failed(f) if f.problem.as_ref().unwrap().is("connection"))
         );
+    }
+
+    fn looking(expected: Option<u32>, at: Instant) -> Looking {
+        Looking {
+            expected,
+            settle: Duration::from_millis(30),
+            last_look: at,
+            looks: 0,
+            looks_since_fetch: 0,
+            looked_after_fetches: false,
+        }
+    }
+
+    fn seen(fewest: u32, first: Option<Instant>, last: Option<Instant>) -> Snapshot {
+        Snapshot {
+            fewest,
+            first,
+            last,
+        }
+    }
+
+    #[test]
+    fn with_a_learned_count_the_look_follows_the_last_expected_fetch() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut l = looking(Some(3), t0);
+        // Nothing fetched yet: the CA is given seconds before a look.
+        assert_eq!(next_look(&l, &seen(0, None, None)), t0 + UNSEEN_LOOKS[0]);
+        // Two of three fetches: wait for the third (or for the CA to fall
+        // silent), not for a pause.
+        let two = seen(2, Some(t0 + ms(100)), Some(t0 + ms(2100)));
+        assert_eq!(next_look(&l, &two), t0 + ms(2100) + SILENT);
+        // The third: a round trip later.
+        let three = seen(3, Some(t0 + ms(100)), Some(t0 + ms(3100)));
+        assert_eq!(next_look(&l, &three), t0 + ms(3100) + ms(30));
+        // That look found the order pending and no fetch came since: the CA
+        // is recording its verdict; look again soon, then less often.
+        l.last_look = t0 + ms(3130);
+        l.looks = 1;
+        l.looks_since_fetch = 1;
+        l.looked_after_fetches = true;
+        assert_eq!(next_look(&l, &three), l.last_look + ms(60));
+        l.looks_since_fetch = 2;
+        assert_eq!(next_look(&l, &three), l.last_look + ms(120));
+        l.looks_since_fetch = 30;
+        assert_eq!(next_look(&l, &three), l.last_look + SILENT);
+    }
+
+    #[test]
+    fn without_a_learned_count_the_look_follows_a_pause_in_the_fetches() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut l = looking(None, t0);
+        let one = seen(1, Some(t0 + ms(100)), Some(t0 + ms(100)));
+        assert_eq!(next_look(&l, &one), t0 + ms(100) + QUIET);
+        // Still pending: fetches spread over seconds need a long pause,
+        // close ones a short one.
+        l.last_look = t0 + ms(150);
+        l.looks = 1;
+        l.looks_since_fetch = 1;
+        l.looked_after_fetches = true;
+        let spread = seen(2, Some(t0 + ms(100)), Some(t0 + ms(1100)));
+        assert_eq!(next_look(&l, &spread), t0 + ms(1100) + QUIET_SPREAD);
+        let close = seen(2, Some(t0 + ms(100)), Some(t0 + ms(300)));
+        assert_eq!(next_look(&l, &close), t0 + ms(300) + QUIET_CLOSE);
+        // No fetch since the look: a pause that doubles.
+        assert_eq!(next_look(&l, &one), l.last_look + NO_NEWS_PAUSE);
+        l.looks_since_fetch = 2;
+        assert_eq!(next_look(&l, &one), l.last_look + NO_NEWS_PAUSE * 2);
+        // A token not fetched at all yet: wait for it.
+        let partial = seen(0, Some(t0 + ms(100)), Some(t0 + ms(200)));
+        assert_eq!(next_look(&l, &partial), t0 + ms(200) + SILENT);
+        // Before the first fetch, and after a look that saw none.
+        let mut l = looking(None, t0);
+        assert_eq!(next_look(&l, &seen(0, None, None)), t0 + UNSEEN_LOOKS[0]);
+        l.looks = 5;
+        assert_eq!(next_look(&l, &seen(0, None, None)), t0 + UNSEEN_LOOKS[1]);
     }
 }

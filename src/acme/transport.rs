@@ -129,6 +129,13 @@ pub struct Transport {
     rng: Mutex<rand::rngs::StdRng>,
 }
 
+/// ureq's buffers per connection: by default 128 KB each way, zeroed, so
+/// all of it is resident (half of the heap at the peak of an issuance). An
+/// ACME response's header block, which the input buffer must hold, is a
+/// few KB; bodies stream through in pieces.
+const INPUT_BUFFER: usize = 32 * 1024;
+const OUTPUT_BUFFER: usize = 16 * 1024;
+
 impl Transport {
     pub fn new(
         settings: HttpSettings<'_>,
@@ -145,6 +152,8 @@ impl Transport {
             .user_agent(concat!("certwright/", env!("CARGO_PKG_VERSION")))
             .timeout_global(Some(REQUEST_TIMEOUT))
             .timeout_connect(Some(CONNECT_TIMEOUT))
+            .input_buffer_size(INPUT_BUFFER)
+            .output_buffer_size(OUTPUT_BUFFER)
             .build();
         let agent = super::tls::agent(config, settings.ca_bundle)?;
         Ok(Transport {

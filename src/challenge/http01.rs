@@ -34,7 +34,12 @@ impl Standalone {
     /// Binds at once so a busy port is reported before anything is sent to
     /// the CA. An address of `::` also accepts IPv4 where the OS allows.
     pub fn bind(address: &str, port: u16) -> Result<Standalone> {
-        let listener = bind_listener(address, port)?;
+        let listener = super::listener::bind(
+            address,
+            port,
+            "standalone http-01 server",
+            "is a web server running? use --webroot with it, or stop it",
+        )?;
         let addr = listener.local_addr().map_err(|e| {
             Error::Solver(format!("cannot read the standalone server's address: {e}"))
         })?;
@@ -63,45 +68,12 @@ impl Standalone {
     fn shutdown(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop so it sees the flag.
-        let wake = match self.addr {
-            SocketAddr::V6(a) if a.ip().is_unspecified() => {
-                SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], a.port()))
-            }
-            SocketAddr::V4(a) if a.ip().is_unspecified() => {
-                SocketAddr::from(([127, 0, 0, 1], a.port()))
-            }
-            other => other,
-        };
+        let wake = super::listener::wake_address(self.addr);
         let _ = TcpStream::connect_timeout(&wake, Duration::from_millis(200));
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
     }
-}
-
-fn bind_listener(address: &str, port: u16) -> Result<TcpListener> {
-    let attempt = |addr: &str| TcpListener::bind((addr, port));
-    let result = match attempt(address) {
-        // Hosts without IPv6 cannot bind `::`; fall back to all IPv4.
-        Err(e) if address == "::" && e.kind() != std::io::ErrorKind::AddrInUse => {
-            attempt("0.0.0.0")
-        }
-        other => other,
-    };
-    result.map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::AddrInUse => format!(
-                "port {port} is already in use (is a web server running? use --webroot with it, or stop it)"
-            ),
-            std::io::ErrorKind::PermissionDenied => format!(
-                "no permission to listen on port {port} (run as root or give the binary CAP_NET_BIND_SERVICE)"
-            ),
-            _ => e.to_string(),
-        };
-        Error::Solver(format!(
-            "cannot start the standalone http-01 server on {address} port {port}: {hint}"
-        ))
-    })
 }
 
 fn serve(listener: TcpListener, tokens: Tokens, seen: Seen, stop: Arc<AtomicBool>) {

@@ -6,6 +6,7 @@ pub mod dns_lookup;
 pub mod dns_persist01;
 pub mod dns_provider;
 pub mod http01;
+pub mod listener;
 pub mod nginx;
 pub mod propagation;
 pub mod setup;

@@ -20,6 +20,7 @@
 //! - the port is released on cleanup, on drop, and (the process exits) on
 //!   SIGINT/SIGTERM/SIGHUP.
 
+use super::sightings::Sightings;
 use super::{ChallengeTask, Solver};
 use crate::acme::types::{ChallengeType, Identifier, IdentifierKind};
 use crate::crypto::{KeyType, crypto};
@@ -58,6 +59,8 @@ const CERT_LIFETIME_DAYS: u32 = 7;
 struct Answer {
     cert: X509,
     key: PKey<Private>,
+    /// The challenge's token, to record the CA's handshakes under.
+    token: String,
 }
 
 type Answers = Arc<Mutex<HashMap<String, Arc<Answer>>>>;
@@ -65,6 +68,7 @@ type Answers = Arc<Mutex<HashMap<String, Arc<Answer>>>>;
 /// Serves RFC 8737 validation certificates until cleaned up or dropped.
 pub struct TlsAlpnServer {
     answers: Answers,
+    seen: Arc<Sightings>,
     key: PKey<Private>,
     stop: Arc<AtomicBool>,
     addr: SocketAddr,
@@ -77,22 +81,30 @@ impl TlsAlpnServer {
     /// contacted. An address of `::` also accepts IPv4 where the OS allows
     /// (and falls back to `0.0.0.0` on hosts without IPv6).
     pub fn bind(address: &str, port: u16) -> Result<TlsAlpnServer> {
-        let listener = bind_listener(address, port)?;
+        let listener = super::listener::bind(
+            address,
+            port,
+            "tls-alpn-01 server",
+            "is a web server running on it? stop it for the run, or use http-01 or dns-01",
+        )?;
         let addr = listener.local_addr().map_err(|e| {
             Error::Solver(format!("cannot read the tls-alpn-01 server's address: {e}"))
         })?;
         let answers: Answers = Arc::default();
         let acceptor = acceptor(Arc::clone(&answers))?;
         let stop = Arc::new(AtomicBool::new(false));
+        let seen: Arc<Sightings> = Arc::default();
         let thread = {
             let stop = Arc::clone(&stop);
-            std::thread::spawn(move || serve(listener, acceptor, stop))
+            let (answers, seen) = (Arc::clone(&answers), Arc::clone(&seen));
+            std::thread::spawn(move || serve(listener, acceptor, answers, seen, stop))
         };
         // One key for every name: generating it per name would only cost
         // time, and it never leaves this process.
         let key = KeyType::EcdsaP256.generate()?;
         Ok(TlsAlpnServer {
             answers,
+            seen,
             key,
             stop,
             addr,
@@ -112,47 +124,12 @@ impl TlsAlpnServer {
         };
         self.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop so it sees the flag.
-        let _ = TcpStream::connect_timeout(&wake_address(self.addr), Duration::from_millis(500));
+        let _ = TcpStream::connect_timeout(
+            &super::listener::wake_address(self.addr),
+            Duration::from_millis(500),
+        );
         let _ = thread.join();
     }
-}
-
-/// The address that reaches a listener bound to `addr` from this host.
-fn wake_address(addr: SocketAddr) -> SocketAddr {
-    match addr {
-        SocketAddr::V6(a) if a.ip().is_unspecified() => {
-            SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], a.port()))
-        }
-        SocketAddr::V4(a) if a.ip().is_unspecified() => {
-            SocketAddr::from(([127, 0, 0, 1], a.port()))
-        }
-        other => other,
-    }
-}
-
-fn bind_listener(address: &str, port: u16) -> Result<TcpListener> {
-    let attempt = |addr: &str| TcpListener::bind((addr, port));
-    let result = match attempt(address) {
-        // Hosts without IPv6 cannot bind `::`; fall back to all IPv4.
-        Err(e) if address == "::" && e.kind() != std::io::ErrorKind::AddrInUse => {
-            attempt("0.0.0.0")
-        }
-        other => other,
-    };
-    result.map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::AddrInUse => format!(
-                "port {port} is already in use (is a web server running on it? stop it for the run, or use http-01 or dns-01)"
-            ),
-            std::io::ErrorKind::PermissionDenied => format!(
-                "no permission to listen on port {port} (run as root or give the binary CAP_NET_BIND_SERVICE)"
-            ),
-            _ => e.to_string(),
-        };
-        Error::Solver(format!(
-            "cannot start the tls-alpn-01 server on {address} port {port}: {hint}"
-        ))
-    })
 }
 
 /// The SNI name the CA sends for an identifier: the name itself, or the
@@ -404,7 +381,13 @@ fn lock(answers: &Answers) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Answ
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn serve(listener: TcpListener, acceptor: SslAcceptor, stop: Arc<AtomicBool>) {
+fn serve(
+    listener: TcpListener,
+    acceptor: SslAcceptor,
+    answers: Answers,
+    seen: Arc<Sightings>,
+    stop: Arc<AtomicBool>,
+) {
     let context: SslContext = acceptor.into_context();
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
@@ -416,11 +399,12 @@ fn serve(listener: TcpListener, acceptor: SslAcceptor, stop: Arc<AtomicBool>) {
         };
         // One thread per connection: validators connect from several
         // vantage points at once and a stalled peer must not block them.
-        std::thread::spawn(move || handshake(ssl, stream));
+        let (answers, seen) = (Arc::clone(&answers), Arc::clone(&seen));
+        std::thread::spawn(move || handshake(ssl, stream, &answers, &seen));
     }
 }
 
-fn handshake(ssl: Ssl, stream: TcpStream) {
+fn handshake(ssl: Ssl, stream: TcpStream, answers: &Answers, seen: &Sightings) {
     if stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT)).is_err()
         || stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT)).is_err()
     {
@@ -436,7 +420,17 @@ fn handshake(ssl: Ssl, stream: TcpStream) {
     // Nothing follows the handshake: the CA only looks at the certificate
     // (RFC 8737 §3), so close cleanly once it is done.
     if let Ok(mut tls) = ssl.accept(stream) {
+        // A completed acme-tls/1 handshake is the CA's look at the
+        // certificate: the poller counts it like an http-01 fetch.
+        let answered = tls
+            .ssl()
+            .servername(NameType::HOST_NAME)
+            .map(normalize_sni)
+            .and_then(|name| lock(answers).get(&name).map(|a| a.token.clone()));
         let _ = tls.shutdown();
+        if let Some(token) = answered {
+            seen.saw(&token);
+        }
     }
 }
 
@@ -457,7 +451,10 @@ impl Solver for TlsAlpnServer {
             let (stop, addr) = (Arc::clone(&self.stop), self.addr);
             self._interrupt = Some(crate::interrupt::on_interrupt(move || {
                 stop.store(true, Ordering::SeqCst);
-                let _ = TcpStream::connect_timeout(&wake_address(addr), Duration::from_millis(200));
+                let _ = TcpStream::connect_timeout(
+                    &super::listener::wake_address(addr),
+                    Duration::from_millis(200),
+                );
             })?);
         }
         let name = sni_name(&task.identifier)?;
@@ -467,9 +464,14 @@ impl Solver for TlsAlpnServer {
             Arc::new(Answer {
                 cert,
                 key: self.key.clone(),
+                token: task.token.clone(),
             }),
         );
         Ok(())
+    }
+
+    fn sightings(&self) -> Option<&Sightings> {
+        Some(&self.seen)
     }
 
     /// Forgets every certificate and releases the port.
@@ -611,6 +613,7 @@ mod tests {
         let mut server = TlsAlpnServer::bind("127.0.0.1", 0).unwrap();
         let addr = server.local_addr();
         server.present(&task("a.example", "k.t")).unwrap();
+        let since = std::time::Instant::now();
         // Other protocols only: no_application_protocol.
         let err = connect(addr, Some("a.example"), Some(b"\x02h2\x08http/1.1")).unwrap_err();
         assert!(
@@ -630,6 +633,20 @@ mod tests {
         assert!(connect_max(addr, Some("a.example"), Some(b"\x02h2"), tls12).is_err());
         let tls11 = Some(SslVersion::TLS1_1);
         assert!(connect_max(addr, Some("a.example"), Some(ALPN_ACME), tls11).is_err());
+        // The two completed acme-tls/1 handshakes are the CA's looks, for
+        // the poller; the refused ones are not (each is recorded by its own
+        // thread, hence the wait).
+        let token = ["tok".to_string()];
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        let seen = server.sightings().unwrap();
+        let snap = seen.wait_until(
+            &token,
+            since,
+            |s| if s.fewest >= 2 { since } else { deadline },
+        );
+        assert_eq!(snap.fewest, 2);
+        std::thread::sleep(Duration::from_millis(100));
+        assert_eq!(seen.snapshot(&token, since).fewest, 2);
         server.cleanup().unwrap();
     }
 

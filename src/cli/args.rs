@@ -29,10 +29,30 @@ pub mod heading {
     ];
 }
 
-/// The command line as parsed, with the help layout applied: what `main`,
-/// the completion engine, the man pages and the tests all use.
+/// The command line as parsed, with the help layout applied: what help and
+/// error messages, the completion engine, the man pages and the tests use.
+/// Building it formats every flag's help text and renders every command's
+/// usage (about 4.6 million instructions and 750 KB of heap): a command
+/// line that parses never needs it, so [`parse`] tries [`parser`] first.
 pub fn command() -> clap::Command {
-    use clap::CommandFactory;
+    let cmd = layout(global_flags(<Cli as clap::CommandFactory>::command()));
+    let mut built = cmd.clone();
+    built.build();
+    pin_usage(cmd, &built)
+}
+
+/// The same flags and commands without the help layout: enough to parse
+/// (and to know which flags carry secrets, for the run log), at a tenth of
+/// the cost.
+pub fn parser() -> clap::Command {
+    fn no_own_help(cmd: clap::Command) -> clap::Command {
+        cmd.disable_help_flag(true).mut_subcommands(no_own_help)
+    }
+    no_own_help(global_flags(<Cli as clap::CommandFactory>::command()))
+}
+
+/// `-h`/`--help` once for every command, and `-V`/`--version`.
+fn global_flags(cmd: clap::Command) -> clap::Command {
     let help = clap::Arg::new("help")
         .short('h')
         .long("help")
@@ -47,13 +67,7 @@ pub fn command() -> clap::Command {
         .action(ArgAction::Version)
         .help_heading(heading::GLOBAL)
         .help("Print version");
-    let cmd = layout(Cli::command())
-        .disable_version_flag(true)
-        .arg(version)
-        .arg(help);
-    let mut built = cmd.clone();
-    built.build();
-    pin_usage(cmd, &built)
+    cmd.disable_version_flag(true).arg(version).arg(help)
 }
 
 /// clap's error messages add to the usage line every flag that was used,
@@ -126,11 +140,22 @@ fn layout(cmd: clap::Command) -> clap::Command {
         .mut_subcommands(layout)
 }
 
-/// Parses the process's arguments with [`command`].
+/// Parses the process's arguments. A command line that [`parser`] refuses
+/// (or one asking for help or the version) is parsed again with
+/// [`command`], so what the user sees is laid out as `--help` shows it.
 pub fn parse() -> Result<Cli, clap::Error> {
     use clap::FromArgMatches;
-    let mut matches = command().try_get_matches()?;
-    Cli::from_arg_matches_mut(&mut matches)
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let quick = parser()
+        .try_get_matches_from(&args)
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches));
+    match quick {
+        Ok(cli) => Ok(cli),
+        Err(_) => {
+            let mut matches = command().try_get_matches_from(&args)?;
+            Cli::from_arg_matches_mut(&mut matches)
+        }
+    }
 }
 
 #[derive(Debug, Parser)]
@@ -1292,4 +1317,71 @@ pub struct AccountDeactivateArgs {
 fn key_type() -> impl TypedValueParser<Value = KeyType> {
     PossibleValuesParser::new(KeyType::ALL.map(KeyType::name))
         .map(|name| KeyType::from_name(&name).expect("a listed key type name"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            out.push(format!(
+                "{path} {} {:?} {:?} {:?}",
+                arg.get_id(),
+                arg.get_long(),
+                arg.get_short(),
+                arg.get_action()
+            ));
+        }
+        for sub in cmd.get_subcommands() {
+            flags(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    /// The quick parser must accept exactly what the laid-out command does:
+    /// a flag only one of them knew would parse differently with and
+    /// without an error along the way.
+    #[test]
+    fn the_quick_parser_has_the_flags_of_the_full_command() {
+        parser().debug_assert();
+        command().debug_assert();
+        let (mut quick, mut full) = (Vec::new(), Vec::new());
+        let (mut p, mut c) = (parser(), command());
+        p.build();
+        c.build();
+        flags(&p, "certwright", &mut quick);
+        flags(&c, "certwright", &mut full);
+        assert!(quick.len() > 100, "{}", quick.len());
+        assert_eq!(quick, full);
+    }
+
+    #[test]
+    fn both_parse_a_command_line_alike() {
+        use clap::FromArgMatches;
+        let line = [
+            "certwright",
+            "-q",
+            "issue",
+            "-d",
+            "a.example",
+            "-d",
+            "b.example",
+            "--standalone",
+            "--key-type",
+            "rsa3072",
+            "--dry-run",
+        ];
+        let quick = Cli::from_arg_matches(&parser().try_get_matches_from(line).unwrap()).unwrap();
+        let full = Cli::from_arg_matches(&command().try_get_matches_from(line).unwrap()).unwrap();
+        assert_eq!(format!("{quick:?}"), format!("{full:?}"));
+        // What the quick parser refuses, the full command refuses too (and
+        // its error is the one shown).
+        for bad in [
+            &["certwright", "issue", "--no-such-flag"][..],
+            &["certwright", "-h"],
+        ] {
+            assert!(parser().try_get_matches_from(bad).is_err());
+            assert!(command().try_get_matches_from(bad).is_err());
+        }
+    }
 }

@@ -7,7 +7,6 @@
 //! table-tested. `renew` does the I/O around it; docs/renewal.md explains
 //! the rules for users.
 
-use crate::clock::{parse_rfc3339, rfc3339};
 pub use crate::store::RenewBefore;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -146,7 +145,11 @@ pub struct LineageState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<FailureState>,
     /// When certwright installed this certificate (for monitoring).
-    #[serde(default, with = "opt_time", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::clock::rfc3339_serde::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub installed_at: Option<SystemTime>,
 }
 
@@ -157,23 +160,35 @@ pub struct AriState {
     pub url: String,
     /// The last valid suggested window, kept across failed checks so the
     /// drawn instant survives them.
-    #[serde(default, with = "opt_time", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::clock::rfc3339_serde::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_start: Option<SystemTime>,
-    #[serde(default, with = "opt_time", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::clock::rfc3339_serde::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_end: Option<SystemTime>,
     /// The instant drawn once in the window; drawn again only when the
     /// window changes.
-    #[serde(default, with = "opt_time", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::clock::rfc3339_serde::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub selected: Option<SystemTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation_url: Option<String>,
     /// Whether the latest check gave a valid window; if not, the fallback
     /// policy decides until the next check.
     pub answered: bool,
-    #[serde(with = "time")]
+    #[serde(with = "crate::clock::rfc3339_serde")]
     pub checked: SystemTime,
     /// Do not ask again before this (Retry-After, clamped; or a backoff).
-    #[serde(with = "time")]
+    #[serde(with = "crate::clock::rfc3339_serde")]
     pub next_check: SystemTime,
     #[serde(default)]
     pub failures: u32,
@@ -182,7 +197,11 @@ pub struct AriState {
     /// The window's start before an answer moved it earlier: CAs do that
     /// ahead of revoking certificates early, so monitoring is told (see
     /// `renew::check`). Kept until the certificate is replaced.
-    #[serde(default, with = "opt_time", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::clock::rfc3339_serde::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub moved_earlier_from: Option<SystemTime>,
 }
 
@@ -190,10 +209,10 @@ pub struct AriState {
 pub struct FailureState {
     /// Consecutive failed renewals of this certificate.
     pub count: u32,
-    #[serde(with = "time")]
+    #[serde(with = "crate::clock::rfc3339_serde")]
     pub last_at: SystemTime,
     /// No new attempt (without --force-renewal) before this.
-    #[serde(with = "time")]
+    #[serde(with = "crate::clock::rfc3339_serde")]
     pub retry_at: SystemTime,
     pub error: String,
 }
@@ -206,12 +225,16 @@ pub struct ServerState {
     /// The directory's renewalInfo URL; None when the CA has no ARI.
     #[serde(default)]
     pub renewal_info: Option<String>,
-    #[serde(with = "time")]
+    #[serde(with = "crate::clock::rfc3339_serde")]
     pub checked: SystemTime,
     /// Set when the directory could not be read; retry after `retry_at`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, with = "opt_time", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::clock::rfc3339_serde::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry_at: Option<SystemTime>,
     #[serde(default)]
     pub failures: u32,
@@ -520,50 +543,6 @@ pub fn next_action(decision: &Decision, state: &LineageState) -> Option<SystemTi
         Some(c) if c < at => c,
         _ => at,
     })
-}
-
-// RFC 3339 (UTC, seconds) in the state files, readable by people.
-mod time {
-    use super::*;
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(t: &SystemTime, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&rfc3339(*t))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> std::result::Result<SystemTime, D::Error> {
-        let text = String::deserialize(d)?;
-        parse_rfc3339(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {text:?}")))
-    }
-}
-
-mod opt_time {
-    use super::*;
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(
-        t: &Option<SystemTime>,
-        s: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        match t {
-            Some(t) => s.serialize_str(&rfc3339(*t)),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> std::result::Result<Option<SystemTime>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(text) => parse_rfc3339(&text)
-                .map(Some)
-                .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {text:?}"))),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! <root>/archive/<name>/pending/order.json, privkey.pem   (an order in flight)
 //! <root>/live/<name> -> ../archive/<name>/<N>
 //! <root>/renewal/<name>.toml
-//! <root>/renewal/.state/<name>.json, servers/<server-id>.json  (renewal cache)
+//! <root>/renewal/.state/<name>.json, servers/<server-id>.json, servers/<server-id>.validation.json  (renewal cache)
 //! ```
 //!
 //! Unlike certbot, `live/<name>` is one symlink to a complete version
@@ -491,6 +491,21 @@ impl Store {
 
     pub fn save_server_state<T: Serialize>(&self, server: &str, state: &T) -> Result<()> {
         self.write_json(&self.server_state_path(server), state)
+    }
+
+    /// How a CA validated last time (`crate::validation::ValidationMemory`).
+    pub fn validation_memory<T: DeserializeOwned>(&self, server: &str) -> Result<Option<T>> {
+        self.read_json(&self.validation_memory_path(server))
+    }
+
+    pub fn save_validation_memory<T: Serialize>(&self, server: &str, memory: &T) -> Result<()> {
+        self.write_json(&self.validation_memory_path(server), memory)
+    }
+
+    pub fn validation_memory_path(&self, server: &str) -> PathBuf {
+        self.state_dir()
+            .join("servers")
+            .join(format!("{}.validation.json", server_id(server)))
     }
 
     // ---- orders in flight ----

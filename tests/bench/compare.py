@@ -182,7 +182,15 @@ class Bench:
             try:
                 for tool in tools:
                     shutil.rmtree(f"{self.work}/uacme", ignore_errors=True)
-                    self.register(tool)
+                    registered = self.register(tool)
+                    if tool == "lego":
+                        self.record((delay, "first"), tool, registered)
+                    # A first issuance against this CA, for every tool alike
+                    # (lego's registration is one): certwright learns there
+                    # how many fetches a validation takes. Reported apart.
+                    if tool != "lego":
+                        names = [f"v{delay}-first.{tool}.example.test"]
+                        self.record((delay, "first"), tool, self.measure_issue(tool, names))
                 for r in range(self.args.rounds):
                     for n in (1, 10):
                         for tool in tools:
@@ -210,6 +218,15 @@ class Bench:
                     wall = statistics.median(m.wall for m in ms)
                     cells.append(f"{req:g} / {wall:.2f}")
                 print(f"| {delay} | {n} | " + " | ".join(cells) + " |")
+        print("\nFirst issuance against the CA (1 name, one run each; lego's is its registration):\n")
+        print("| VA sleep N | " + " | ".join(tools) + " |")
+        print("| ---: | " + " | ".join("---" for _ in tools) + " |")
+        for delay in self.args.validation_delays:
+            cells = []
+            for tool in tools:
+                ms = self.results.get(((delay, "first"), tool))
+                cells.append(f"{ms[0].requests:g} / {ms[0].wall:.2f}" if ms else "-")
+            print(f"| {delay} | " + " | ".join(cells) + " |")
 
     def record(self, scenario, tool, m):
         self.results.setdefault((scenario, tool), []).append(m)
@@ -256,7 +273,7 @@ class Bench:
         elif tool == "uacme":
             self.measure(self.uacme("new", "bench@example.com"))
         else:  # lego has no register step: a first issuance creates the account
-            self.measure(self.issue_cmd("lego", ["warmup.lego.example.test"]))
+            return self.measure(self.issue_cmd("lego", ["warmup.lego.example.test"]))
 
     # ---- no-op renew fixtures: one real lineage, cloned ----
     def clone_lineages(self, tool, n):

@@ -256,11 +256,25 @@ fn authorization_pending_forever_hits_the_order_timeout() {
     let tmp = tempfile::tempdir().unwrap();
     let cw = server.certwright(tmp.path());
     let started = Instant::now();
-    let out = run(
-        &cw,
-        &issue_args("pending.example.test"),
-        &["--order-timeout", "3"],
-    );
+    // A webroot, whose solver cannot see the CA: the poll schedule and the
+    // Retry-After decide (the standalone server would wait for fetches the
+    // fault server never makes).
+    let webroot = tmp.path().join("www");
+    std::fs::create_dir(&webroot).unwrap();
+    let args: Vec<String> = [
+        "issue",
+        "-d",
+        "pending.example.test",
+        "--webroot",
+        "-w",
+        webroot.to_str().unwrap(),
+        "--email",
+        "admin@example.com",
+        "--agree-tos",
+    ]
+    .map(String::from)
+    .to_vec();
+    let out = run(&cw, &args, &["--order-timeout", "3"]);
     let elapsed = started.elapsed();
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out, &server));
     let err = stderr(&out);

@@ -25,6 +25,7 @@ mod nginx_issue;
 mod output;
 mod pebble_nonce;
 mod polish;
+mod polling;
 mod renew;
 mod renew_ari;
 mod safety;

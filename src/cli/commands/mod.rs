@@ -114,7 +114,7 @@ pub fn run(cli: Cli) -> u8 {
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
         output.start_log(
             &Store::new(root).log_dir(),
-            &crate::log_file::redact_args(&crate::cli::command(), &args),
+            &crate::log_file::redact_args(&crate::cli::args::parser(), &args),
         );
     }
     let layers = dir.and_then(|dir| {
