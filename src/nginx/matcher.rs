@@ -8,10 +8,11 @@
 //! default server of that address and port (the block marked
 //! `default_server`, else the first) when nothing matches.
 //!
-//! Regular expressions are PCRE in nginx and the `regex` crate here: the
-//! two agree on the patterns server names use (anchors, classes, groups,
-//! named captures in both spellings); a pattern the crate refuses
-//! (look-around, back-references) is reported and never matched.
+//! Regular expressions are PCRE in nginx and the `regex-lite` crate here:
+//! the two agree on the patterns server names use (anchors, classes, groups,
+//! named captures in both spellings; host names are ASCII, so `\d` and
+//! `\w` mean the same); a pattern the crate refuses (look-around,
+//! back-references, Unicode classes) is reported and never matched.
 
 use super::config::{Config, ListenAddr, ServerBlock};
 use crate::error::Error;
@@ -29,7 +30,7 @@ enum Rank {
 /// How `pattern` (a server_name value) matches `host`, if it does.
 fn rank(pattern: &str, host: &str, notes: &mut Vec<String>) -> Option<Rank> {
     if let Some(re) = pattern.strip_prefix('~') {
-        return match regex::RegexBuilder::new(re).case_insensitive(true).build() {
+        return match regex_lite::RegexBuilder::new(re).case_insensitive(true).build() {
             Ok(r) => r.is_match(host).then_some(Rank::Regex),
             Err(_) => {
                 let note = format!(
