@@ -129,7 +129,9 @@ fn run_cleanups(signal: i32) {
             SIGTERM => "terminated",
             _ => "hung up",
         };
-        eprintln!("certwright: {name}; cleaning up before exit (press Ctrl-C again to skip)");
+        crate::output::to_stderr(&format!(
+            "certwright: {name}; cleaning up before exit (press Ctrl-C again to skip)\n"
+        ));
     }
     for cleanup in cleanups {
         cleanup();

@@ -65,9 +65,14 @@ fn global_flags(cmd: clap::Command) -> clap::Command {
         .short('V')
         .long("version")
         .action(ArgAction::Version)
+        // `certwright renew --version` too, as before the help layout.
+        .global(true)
         .help_heading(heading::GLOBAL)
         .help("Print version");
-    cmd.disable_version_flag(true).arg(version).arg(help)
+    cmd.disable_version_flag(true)
+        .propagate_version(true)
+        .arg(version)
+        .arg(help)
 }
 
 /// clap's error messages add to the usage line every flag that was used,
@@ -1376,6 +1381,19 @@ mod tests {
         assert_eq!(format!("{quick:?}"), format!("{full:?}"));
         // What the quick parser refuses, the full command refuses too (and
         // its error is the one shown).
+        for line in [
+            &["certwright", "--version"][..],
+            &["certwright", "renew", "-V"],
+        ] {
+            for cmd in [parser(), command()] {
+                let err = cmd.try_get_matches_from(line).unwrap_err();
+                assert_eq!(
+                    err.kind(),
+                    clap::error::ErrorKind::DisplayVersion,
+                    "{line:?}"
+                );
+            }
+        }
         for bad in [
             &["certwright", "issue", "--no-such-flag"][..],
             &["certwright", "-h"],

@@ -30,7 +30,10 @@ enum Rank {
 /// How `pattern` (a server_name value) matches `host`, if it does.
 fn rank(pattern: &str, host: &str, notes: &mut Vec<String>) -> Option<Rank> {
     if let Some(re) = pattern.strip_prefix('~') {
-        return match regex_lite::RegexBuilder::new(re).case_insensitive(true).build() {
+        return match regex_lite::RegexBuilder::new(re)
+            .case_insensitive(true)
+            .build()
+        {
             Ok(r) => r.is_match(host).then_some(Rank::Regex),
             Err(_) => {
                 let note = format!(

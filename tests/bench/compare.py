@@ -17,12 +17,17 @@ client issues for 1 and for 10 names; requests and wall time per delay.
 uacme (webroot hook behind a small web server, since it has no standalone
 mode) joins when listed in --tools.
 
+With --trust it measures one issuance of certwright and lego per way of
+trusting the CA's TLS certificate (the test root alone, system roots plus it
+as a file or as SSL_CERT_FILE, the system's hashed directory).
+
 For every run: wall time, CPU time (user+sys of the process), peak RSS, and
 the HTTP requests the ACME server received. Prints a Markdown table of
 medians and the certwright/peer ratios. See docs/benchmarks.md.
 
 usage: python3 tests/bench/compare.py [--rounds 3] [--tools certwright,certbot,lego]
        python3 tests/bench/compare.py --validation-delays 0,4,11 --tools certwright,certbot,lego,uacme
+       python3 tests/bench/compare.py --trust --tools certwright,lego --rounds 7
 Installs pebble, certbot and lego with apt-get when missing (root or sudo).
 """
 import argparse
@@ -348,6 +353,56 @@ class Bench:
             self.stop()
         self.report()
 
+    def run_trust(self):
+        """One issuance per way of trusting the CA's TLS certificate,
+        certwright and lego side by side (Pebble with no sleep): the CA's
+        test root alone, the system roots plus it (as a file given to each
+        tool, or as SSL_CERT_FILE), and the system's hashed directory with it
+        added (Debian's default path, no variable set). Every run goes
+        through the same mount namespace, in which that directory replaces
+        /etc/ssl/certs, so the wrapper costs every setup alike."""
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        self.start()
+        w = self.work
+        bundle = f"{w}/roots+ca.pem"
+        with open(bundle, "wb") as out:
+            for part in ("/etc/ssl/certs/ca-certificates.crt", f"{w}/ca.pem"):
+                with open(part, "rb") as f:
+                    out.write(f.read())
+        certs = f"{w}/etc-ssl-certs"
+        os.makedirs(certs, exist_ok=True)
+        for name in os.listdir("/etc/ssl/certs"):
+            if name.endswith(".pem"):
+                shutil.copy(os.path.join("/etc/ssl/certs", name), certs)
+        shutil.copy(f"{w}/ca.pem", f"{certs}/bench-ca.pem")
+        shutil.copy(bundle, f"{certs}/ca-certificates.crt")
+        subprocess.run(["openssl", "rehash", certs], check=True)
+        base = dict(self.env)
+        for var in ("CERTWRIGHT_CA_BUNDLE", "LEGO_CA_CERTIFICATES", "SSL_CERT_FILE", "SSL_CERT_DIR"):
+            base.pop(var, None)
+        setups = {
+            "trust: test root only": {"CERTWRIGHT_CA_BUNDLE": f"{w}/ca.pem", "LEGO_CA_CERTIFICATES": f"{w}/ca.pem"},
+            "trust: roots + test root as a file": {"CERTWRIGHT_CA_BUNDLE": bundle, "LEGO_CA_CERTIFICATES": bundle},
+            "trust: SSL_CERT_FILE": {"SSL_CERT_FILE": bundle},
+            "trust: system default": {},
+        }
+        wrap = ["unshare", "--mount", "sh", "-c", 'mount --bind "$0" /etc/ssl/certs && shift && exec "$@"',
+                certs, "--"]
+        tools = [t for t in self.args.tools if t in ("certwright", "lego")]
+        try:
+            self.env = dict(base, CERTWRIGHT_CA_BUNDLE=f"{w}/ca.pem", LEGO_CA_CERTIFICATES=f"{w}/ca.pem")
+            for tool in tools:
+                self.register(tool)
+            for r in range(self.args.rounds):
+                for i, (setup, env) in enumerate(setups.items()):
+                    self.env = dict(base, **env)
+                    for tool in tools:
+                        cmd = wrap + self.issue_cmd(tool, [f"tr{r}-{i}.{tool}.example.test"])
+                        self.record(setup, tool, self.measure(cmd))
+        finally:
+            self.stop()
+        self.report()
+
     def report(self):
         scenarios = []
         for (s, _) in self.results:
@@ -381,6 +436,8 @@ def main():
     p.add_argument("--tools", default="certwright,certbot,lego")
     p.add_argument("--noop", default="10,100,1000")
     p.add_argument("--certbot-noop-max", type=int, default=1000)
+    p.add_argument("--trust", action="store_true",
+                   help="measure one issuance per way of trusting the CA (certwright and lego)")
     p.add_argument("--validation-delays", default="",
                    help="comma-separated PEBBLE_VA_SLEEPTIME values (0 = no sleep): measure validation waits only")
     a = p.parse_args()
@@ -390,6 +447,8 @@ def main():
     ensure_packages(a.tools)
     if a.validation_delays:
         Bench(a).run_validation_delays()
+    elif a.trust:
+        Bench(a).run_trust()
     else:
         Bench(a).run()
 

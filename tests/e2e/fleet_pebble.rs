@@ -40,6 +40,13 @@ fn requests_per_lineage(doc: &Value, names: &[String]) -> Vec<u64> {
 /// happened to sleep. Requests are attributed to the lineage whose block
 /// they are printed in (the block starts with its "renewing NAME" step).
 fn distinct_urls_per_lineage(stderr: &str, names: &[String]) -> Vec<usize> {
+    distinct_url_sets(stderr, names)
+        .iter()
+        .map(|s| s.len())
+        .collect()
+}
+
+fn distinct_url_sets(stderr: &str, names: &[String]) -> Vec<std::collections::BTreeSet<String>> {
     let mut sets = vec![std::collections::BTreeSet::new(); names.len()];
     let mut current = None;
     for line in stderr.lines() {
@@ -58,7 +65,7 @@ fn distinct_urls_per_lineage(stderr: &str, names: &[String]) -> Vec<usize> {
             sets[i].insert(url.to_string());
         }
     }
-    sets.iter().map(|s| s.len()).collect()
+    sets
 }
 
 /// (first, last) event time of each lineage, from the `--json -v` event
@@ -159,9 +166,15 @@ fn jobs_renew_in_parallel_with_the_same_requests_per_lineage() {
     assert_eq!(
         a,
         vec![6; 4],
-        "newOrder, authz, challenge, finalize, order, certificate"
+        "newOrder, authz, challenge, finalize, order, certificate: {:#?}",
+        distinct_url_sets(&alone_events, &names)
     );
-    assert_eq!(t, a, "with 4 jobs vs 1");
+    assert_eq!(
+        t,
+        a,
+        "with 4 jobs vs 1: {:#?}",
+        distinct_url_sets(&together_events, &names)
+    );
     // The per-lineage counts in the report add up to the run's total.
     for doc in [&alone, &together] {
         let sum: u64 = requests_per_lineage(doc, &names).iter().sum();

@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -804,4 +805,81 @@ echo "provider says: record queued" >&2
     let json: serde_json::Value =
         serde_json::from_str(&cw.ok(&["--json", "certificates"])).unwrap();
     assert_eq!(json["certificates"][0]["renewal"]["basis"], "renew_before");
+}
+
+/// `certwright certificates | head -0`: the reader is gone before the
+/// output is written. The run ends quietly with success (before: a panic
+/// on the failed print, and with the release build's panic = abort, a
+/// core dump).
+#[test]
+fn a_reader_that_went_away_ends_the_run_quietly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = runner(
+        tmp.path(),
+        "https://127.0.0.1:9/dir",
+        &tmp.path().join("ca.pem"),
+    );
+    for args in [&["certificates"][..], &["--json", "certificates"]] {
+        let mut child = cw
+            .command()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(out.status.success(), "{args:?}: {}\n{err}", out.status);
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn version_works_after_a_subcommand_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = runner(
+        tmp.path(),
+        "https://127.0.0.1:9/dir",
+        &tmp.path().join("ca.pem"),
+    );
+    for args in [
+        &["--version"][..],
+        &["renew", "--version"],
+        &["issue", "-V"],
+    ] {
+        let out = cw.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        // clap names the subcommand: "certwright-renew 0.1.0".
+        let shown = stdout(&out);
+        assert!(shown.starts_with("certwright"), "{shown}");
+        assert!(
+            shown
+                .trim_end()
+                .ends_with(concat!(" ", env!("CARGO_PKG_VERSION"))),
+            "{shown}"
+        );
+    }
+}
+
+/// A failed run with --json says where its log is, as stderr does for
+/// people.
+#[test]
+fn a_json_error_points_to_the_run_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_ports(1)[0];
+    let cw = runner(
+        tmp.path(),
+        &format!("https://127.0.0.1:{port}/dir"),
+        &tmp.path().join("ca.pem"),
+    );
+    let mut args = vec!["--json"];
+    args.extend_from_slice(REGISTER);
+    let out = cw.run(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["ok"], false, "{doc:#}");
+    let log = doc["log"].as_str().unwrap_or_else(|| panic!("{doc:#}"));
+    assert!(log.ends_with("logs/certwright.log"), "{log}");
+    assert!(std::path::Path::new(log).exists(), "{log}");
 }
