@@ -129,7 +129,7 @@ fn run_cleanups(signal: i32) {
             SIGTERM => "terminated",
             _ => "hung up",
         };
-        crate::output::to_stderr(&format!(
+        crate::stdio::err(&format!(
             "certwright: {name}; cleaning up before exit (press Ctrl-C again to skip)\n"
         ));
     }

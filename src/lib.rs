@@ -27,6 +27,7 @@ pub mod progress;
 pub mod renew;
 pub mod settings;
 pub mod staging;
+pub mod stdio;
 pub mod store;
 pub mod validation;
 

@@ -118,7 +118,7 @@ impl Output {
         }
         if let (Some(path), Mode::Human | Mode::Quiet) = (self.log_path(), self.mode) {
             self.finish();
-            to_stderr(&format!("  details: {}\n", path.display()));
+            crate::stdio::err(&format!("  details: {}\n", path.display()));
         }
     }
 
@@ -156,7 +156,7 @@ impl Output {
                 return;
             }
         }
-        to_stderr(&format!("{text}\n"));
+        crate::stdio::err(&format!("{text}\n"));
     }
 
     /// Something the person at the terminal should hear about even
@@ -205,9 +205,9 @@ impl Output {
         self.finish();
         self.log(human);
         match self.mode {
-            Mode::Human => to_stdout(&format!("{human}\n")),
+            Mode::Human => crate::stdio::out(&format!("{human}\n")),
             Mode::Quiet => {}
-            Mode::Json => to_stdout(&format!(
+            Mode::Json => crate::stdio::out(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&doc).expect("JSON value serialises")
             )),
@@ -227,13 +227,13 @@ impl Output {
                 if let Some(path) = self.log_path() {
                     doc["log"] = json!(path.display().to_string());
                 }
-                to_stdout(&format!(
+                crate::stdio::out(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&doc).expect("JSON value serialises")
                 ));
             }
             Mode::Human | Mode::Quiet => {
-                to_stderr(&format!("error: {}\n", redact(&error.to_string())))
+                crate::stdio::err(&format!("error: {}\n", redact(&error.to_string())))
             }
         }
     }
@@ -267,7 +267,7 @@ impl Output {
     /// Asks for a line of text on the terminal; None when stdin closed.
     pub fn ask(&self, question: &str) -> Option<String> {
         self.finish();
-        to_stderr(&format!("{question} "));
+        crate::stdio::err(&format!("{question} "));
         let mut answer = String::new();
         match std::io::stdin().read_line(&mut answer) {
             Ok(n) if n > 0 => Some(answer.trim().to_string()),
@@ -278,7 +278,7 @@ impl Output {
     /// Asks a yes/no question on the terminal.
     pub fn confirm(&self, question: &str) -> bool {
         self.finish();
-        to_stderr(&format!("{question} [y/N] "));
+        crate::stdio::err(&format!("{question} [y/N] "));
         let mut answer = String::new();
         if std::io::stdin().read_line(&mut answer).is_err() {
             return false;
@@ -352,21 +352,4 @@ impl Progress for Output {
             Mode::Human => self.line(&format!("warning: {message}")),
         }
     }
-}
-/// Writes to stdout. When the reader has gone away (`certwright
-/// certificates | head -1`), the run ends quietly with success, as Unix
-/// tools do, instead of a panic on a failed print.
-pub fn to_stdout(text: &str) {
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
-        && e.kind() == std::io::ErrorKind::BrokenPipe
-    {
-        std::process::exit(0);
-    }
-}
-
-/// Writes to stderr; a stderr nobody reads any more is no reason to stop.
-pub fn to_stderr(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }

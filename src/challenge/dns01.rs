@@ -118,7 +118,7 @@ impl ExternalSolver {
             let published = Arc::clone(&published);
             interrupt::on_interrupt(move || {
                 for problem in clean(&publisher, &published, true) {
-                    crate::output::to_stderr(&format!("certwright: {problem}\n"));
+                    crate::stdio::err(&format!("certwright: {problem}\n"));
                 }
             })?
         };

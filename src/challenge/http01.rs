@@ -262,7 +262,7 @@ impl Webroot {
                 // Waits for a present() in progress, so nothing is missed.
                 if let Ok(mut state) = state.lock() {
                     if let Some(e) = state.clean() {
-                        crate::output::to_stderr(&format!("certwright: {e}\n"));
+                        crate::stdio::err(&format!("certwright: {e}\n"));
                     }
                     state.closed = true;
                 }

@@ -46,7 +46,7 @@ pub struct Terminal(pub Arc<Output>);
 impl Operator for Terminal {
     fn instruct(&self, text: &str) -> Result<()> {
         self.0.finish();
-        crate::output::to_stderr(&format!("\n{text}\n"));
+        crate::stdio::err(&format!("\n{text}\n"));
         let mut line = String::new();
         match std::io::stdin().read_line(&mut line) {
             Ok(n) if n > 0 => Ok(()),
@@ -58,7 +58,7 @@ impl Operator for Terminal {
 
     fn tell(&self, text: &str) {
         self.0.finish();
-        crate::output::to_stderr(&format!("{text}\n"));
+        crate::stdio::err(&format!("{text}\n"));
     }
 }
 

@@ -132,7 +132,7 @@ impl Context {
             }
             match crate::account::check_email(&answer) {
                 Ok(()) => return Ok(answer),
-                Err(e) => crate::output::to_stderr(&format!("{e}; try again\n")),
+                Err(e) => crate::stdio::err(&format!("{e}; try again\n")),
             }
         }
         Err(no_email())

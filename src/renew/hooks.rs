@@ -76,10 +76,10 @@ impl PostHooks {
                     return;
                 };
                 for cmd in std::mem::take(&mut *pending) {
-                    crate::output::to_stderr(&format!("certwright: running post-hook: {cmd}\n"));
+                    crate::stdio::err(&format!("certwright: running post-hook: {cmd}\n"));
                     if let Err(e) = crate::hooks::run("post-hook", &cmd, &BTreeMap::new(), timeout)
                     {
-                        crate::output::to_stderr(&format!("certwright: {e}\n"));
+                        crate::stdio::err(&format!("certwright: {e}\n"));
                     }
                 }
             })?

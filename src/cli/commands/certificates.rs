@@ -30,7 +30,7 @@ pub(super) fn run(ctx: &Context, args: &CertificatesArgs) -> Result<u8> {
                 })
             })
             .collect();
-        crate::output::to_stdout(&metrics::render(&lineages, now));
+        crate::stdio::out(&metrics::render(&lineages, now));
         return Ok(exit::SUCCESS);
     }
     let mut human = String::new();

@@ -12,21 +12,21 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<u8> {
     let thresholds = match Thresholds::from_days(args.warning, args.critical) {
         Ok(t) => t,
         Err(why) => {
-            crate::output::to_stdout(&format!("CERTWRIGHT UNKNOWN - {why}\n"));
+            crate::stdio::out(&format!("CERTWRIGHT UNKNOWN - {why}\n"));
             return Ok(State::Unknown.exit_code());
         }
     };
     let store = match ctx.store() {
         Ok(s) => s,
         Err(e) => {
-            crate::output::to_stdout(&format!("CERTWRIGHT UNKNOWN - {e}\n"));
+            crate::stdio::out(&format!("CERTWRIGHT UNKNOWN - {e}\n"));
             return Ok(State::Unknown.exit_code());
         }
     };
     let entries = match inventory::scan(&store, &args.cert_names) {
         Ok(e) => e,
         Err(e) => {
-            crate::output::to_stdout(&format!("CERTWRIGHT UNKNOWN - {e}\n"));
+            crate::stdio::out(&format!("CERTWRIGHT UNKNOWN - {e}\n"));
             return Ok(State::Unknown.exit_code());
         }
     };
@@ -37,6 +37,6 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<u8> {
         thresholds,
         &store.root().display().to_string(),
     );
-    crate::output::to_stdout(&report.text);
+    crate::stdio::out(&report.text);
     Ok(report.state.exit_code())
 }

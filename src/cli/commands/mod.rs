@@ -44,13 +44,13 @@ pub fn command_line_error(e: &clap::Error) -> u8 {
     }
     if std::env::args_os().any(|a| a == "--json") {
         let doc = json!({"ok": false, "error": plain.trim_end()});
-        crate::output::to_stdout(&format!(
+        crate::stdio::out(&format!(
             "{}\n",
             serde_json::to_string_pretty(&doc).expect("JSON value serialises")
         ));
     } else {
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        crate::output::to_stderr(if color { &styled } else { &plain });
+        crate::stdio::err(if color { &styled } else { &plain });
     }
     exit::USAGE
 }
