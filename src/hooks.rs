@@ -66,6 +66,13 @@ pub enum HookError {
         stderr: String,
     },
 
+    #[error("{what} was not run ({command}): {reason}")]
+    Untrusted {
+        what: String,
+        command: String,
+        reason: String,
+    },
+
     #[error("{what} failed: `{command}` {}{}", describe_status(*status), stderr_block(stderr))]
     Failed {
         what: String,
@@ -81,8 +88,32 @@ impl HookError {
     pub fn stderr(&self) -> Option<&str> {
         match self {
             HookError::Failed { stderr, .. } | HookError::TimedOut { stderr, .. } => Some(stderr),
-            HookError::Spawn { .. } => None,
+            HookError::Spawn { .. } | HookError::Untrusted { .. } => None,
         }
+    }
+}
+
+/// The file a hook command runs: the command itself when it names a file,
+/// else its first word when that is a path (`/usr/local/bin/hook --x`).
+/// None for a command the shell finds on PATH or a shell snippet.
+fn program_path(command: &str) -> Option<&Path> {
+    let whole = Path::new(command);
+    if whole.is_file() {
+        return Some(whole);
+    }
+    let first = command.split_whitespace().next()?;
+    let first = Path::new(first);
+    (first.to_string_lossy().contains('/') && first.is_file()).then_some(first)
+}
+
+/// A hook's program is run as the user running certwright, often root from
+/// cron: it, and every directory above it, must be writable by no one else
+/// (the config file's rule, `crate::store::strict_modes`).
+fn check_program(command: &str) -> Result<(), String> {
+    match program_path(command) {
+        Some(program) => crate::store::strict_modes::check_chain(program, "the hook program")
+            .map_err(|e| e.to_string()),
+        None => Ok(()),
     }
 }
 
@@ -116,8 +147,9 @@ fn stderr_block(stderr: &str) -> String {
 }
 
 /// Catches a hook that cannot run before anything is sent to the CA: an
-/// empty command, or a path (no spaces, contains '/') that is missing or not
-/// executable. Commands for the shell are left to the shell.
+/// empty command, a path (no spaces, contains '/') that is missing or not
+/// executable, or a program someone else could rewrite. Commands for the
+/// shell are left to the shell.
 pub fn preflight(command: &str) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     if command.trim().is_empty() {
@@ -135,7 +167,7 @@ pub fn preflight(command: &str) -> Result<(), String> {
     } else if command.contains('/') && !command.contains(char::is_whitespace) {
         return Err(format!("{command} does not exist"));
     }
-    Ok(())
+    check_program(command)
 }
 
 /// Runs `command` with `env` added to certwright's own environment, stdin
@@ -155,6 +187,11 @@ pub fn run(
     env: &BTreeMap<String, String>,
     timeout: Duration,
 ) -> Result<HookOutput, HookError> {
+    check_program(command).map_err(|reason| HookError::Untrusted {
+        what: what.to_string(),
+        command: command.to_string(),
+        reason,
+    })?;
     let mut cmd = if Path::new(command).is_file() {
         Command::new(command)
     } else {
@@ -314,6 +351,36 @@ mod tests {
         std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         path.to_str().unwrap().to_string()
+    }
+
+    /// A hook program another user could rewrite is never run, however it
+    /// is named: the path alone, or the first word of a command.
+    #[test]
+    fn a_program_others_can_write_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let marker = tmp.path().join("ran");
+        let hook = script(tmp.path(), "hook", &format!("touch {}", marker.display()));
+        run("the deploy hook", &hook, &env(&[])).unwrap();
+        std::fs::remove_file(&marker).unwrap();
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o775)).unwrap();
+        for command in [hook.clone(), format!("{hook} --with-args")] {
+            let err = run("the deploy hook", &command, &env(&[])).unwrap_err();
+            assert!(matches!(err, HookError::Untrusted { .. }), "{err}");
+            let text = err.to_string();
+            assert!(text.contains("writable by its group"), "{text}");
+            assert!(text.contains("chmod go-w"), "{text}");
+            assert!(preflight(&command).unwrap_err().contains("chmod go-w"));
+            assert!(!marker.exists(), "{command} ran");
+        }
+        // A writable directory above it is as bad: the program could be
+        // swapped for another.
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let err = run("the deploy hook", &hook, &env(&[])).unwrap_err();
+        assert!(err.to_string().contains("a directory above"), "{err}");
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        // Shell snippets and programs found on PATH are the shell's to find.
+        run("the deploy hook", "true && echo ok", &env(&[])).unwrap();
     }
 
     #[test]

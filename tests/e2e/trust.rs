@@ -250,6 +250,34 @@ fn a_renewal_file_writable_by_others_or_owned_by_another_user_is_refused() {
     assert!(marker.exists());
 }
 
+/// A hook program (not only the file that names it) must be writable by no
+/// one but root and its owner: a group-writable deploy hook script is not
+/// run, with the fix named; after `chmod 755` it runs.
+#[test]
+fn a_hook_program_others_can_write_is_not_run() {
+    let local = Local::new();
+    let marker = local.tmp.path().join("hook-ran");
+    let hook = local.tmp.path().join("deploy-hook.sh");
+    std::fs::write(&hook, format!("#!/bin/sh\ntouch '{}'\n", marker.display())).unwrap();
+    chmod(&hook, 0o755);
+    let hook_text = hook.to_str().unwrap();
+    let out = local.issue("hookmode.example.test", &["--deploy-hook", hook_text]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(marker.exists());
+    std::fs::remove_file(&marker).unwrap();
+    chmod(&hook, 0o775);
+    let out = local.renew(&[]);
+    refused(
+        &out,
+        &["writable by its group", &format!("chmod go-w {hook_text}")],
+    );
+    assert!(!marker.exists(), "the deploy hook ran");
+    chmod(&hook, 0o755);
+    let out = local.renew(&[]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(marker.exists());
+}
+
 // ---- the renewal file as input ----
 
 #[test]
