@@ -2,7 +2,7 @@
 //! namespace of its own (port 80 and the resolver are the test's):
 //! Caddy's `acme_server` (smallstep) and acme2certifier. Each server gets
 //! the whole life of a certificate (register, issue with 1 and 3 names,
-//! ECDSA and RSA, standalone, webroot, dns-01 hooks, forced renewal,
+//! ECDSA and RSA, standalone, webroot, tls-alpn-01, dns-01 hooks, forced renewal,
 //! revocation by account key and by certificate key) and a validation the
 //! CA rejects, which must end within seconds with the CA's own words.
 //! docs/servers.md describes what each server does differently.
@@ -120,6 +120,17 @@ fn lifecycle(server: Server<'_>) {
     cw.ok(&["issue", "-d", "one.example.com", "--standalone"]);
     let first = check_installed(&cw, "one.example.com", &["one.example.com"], &root_pem);
     assert_eq!(first.key.id(), openssl::pkey::Id::EC);
+
+    // tls-alpn-01 (RFC 8737): the CA's handshake on port 443.
+    cw.ok(&[
+        "issue",
+        "-d",
+        "alpn.example.com",
+        "--standalone",
+        "--preferred-challenges",
+        "tls-alpn-01",
+    ]);
+    check_installed(&cw, "alpn.example.com", &["alpn.example.com"], &root_pem);
 
     cw.ok(&[
         "renew",
