@@ -202,6 +202,11 @@ impl Solver for SharedStandalone {
         }
         Ok(())
     }
+
+    /// The shared server's sightings: each lineage waits on its own tokens.
+    fn sightings(&self) -> Option<&super::sightings::Sightings> {
+        Some(&self.server.seen)
+    }
 }
 
 /// Writes `<webroot>/.well-known/acme-challenge/<token>` files for an

@@ -163,18 +163,29 @@ fn jobs_renew_in_parallel_with_the_same_requests_per_lineage() {
         distinct_urls_per_lineage(&alone_events, &names),
         distinct_urls_per_lineage(&together_events, &names),
     );
-    assert_eq!(
-        a,
-        vec![6; 4],
-        "newOrder, authz, challenge, finalize, order, certificate: {:#?}",
-        distinct_url_sets(&alone_events, &names)
-    );
-    assert_eq!(
-        t,
-        a,
-        "with 4 jobs vs 1: {:#?}",
-        distinct_url_sets(&together_events, &names)
-    );
+    // Pebble reuses a valid authorization 1% of the time even with
+    // PEBBLE_AUTHZREUSE=0 (it reuses when `rand.Intn(100) > percent`):
+    // such an order arrives `ready`, with no authorization or challenge to
+    // touch. Every lineage sends each of the other requests, alone or not.
+    for (run, counts, events) in [
+        ("1 job", &a, &alone_events),
+        ("4 jobs", &t, &together_events),
+    ] {
+        let sets = distinct_url_sets(events, &names);
+        for (set, count) in sets.iter().zip(counts.iter()) {
+            let kinds: std::collections::BTreeSet<&str> =
+                set.iter().filter_map(|url| url.split('/').nth(3)).collect();
+            let reused = !kinds.contains("authZ") && !kinds.contains("chalZ");
+            let want = if reused { 4 } else { 6 };
+            assert_eq!(
+                *count, want,
+                "{run}: newOrder, authz, challenge, finalize, order, certificate: {sets:#?}"
+            );
+            for kind in ["order-plz", "finalize-order", "my-order", "certZ"] {
+                assert!(kinds.contains(kind), "{run}: no {kind}: {sets:#?}");
+            }
+        }
+    }
     // The per-lineage counts in the report add up to the run's total.
     for doc in [&alone, &together] {
         let sum: u64 = requests_per_lineage(doc, &names).iter().sum();
