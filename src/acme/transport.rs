@@ -133,8 +133,8 @@ pub struct Transport {
 /// all of it is resident (half of the heap at the peak of an issuance). An
 /// ACME response's header block, which the input buffer must hold, is a
 /// few KB; bodies stream through in pieces.
-const INPUT_BUFFER: usize = 32 * 1024;
-const OUTPUT_BUFFER: usize = 16 * 1024;
+const INPUT_BUFFER: usize = 16 * 1024;
+const OUTPUT_BUFFER: usize = 8 * 1024;
 
 impl Transport {
     pub fn new(

@@ -5,11 +5,13 @@
 //! public key through its provider machinery), about 1.6M instructions
 //! each; the system bundle holds ~140, which made loading it cost more CPU
 //! than the rest of an issuance (callgrind: 235M of 279M instructions). A
-//! server's chain needs one or two of them. So the bundle is only split into
-//! DER blobs, each indexed by the raw bytes of its subject name, and after
-//! the TLS handshake the certificates whose subject is an issuer of the
-//! server's chain are parsed and the chain is verified against those alone,
-//! by OpenSSL's own verifier (purpose, host or IP, validity, signatures).
+//! server's chain needs one or two of them. So the bundle is only indexed:
+//! where each certificate's PEM block is, by the raw bytes of its subject
+//! name; after the TLS handshake the certificates whose subject is an
+//! issuer of the server's chain are read again, parsed, and the chain is
+//! verified against those alone, by OpenSSL's own verifier (purpose, host or
+//! IP, validity, signatures). Keeping only the index, not every
+//! certificate, keeps the 200 KB of a system bundle out of the peak memory.
 
 use super::error::{Error, Result};
 use base64::Engine;
@@ -28,7 +30,8 @@ const END: &str = "-----END CERTIFICATE-----";
 struct Entry {
     /// The DER of the certificate's subject Name, as encoded in it.
     subject: Vec<u8>,
-    der: Vec<u8>,
+    /// Where its base64 body is in the file.
+    body: std::ops::Range<usize>,
 }
 
 pub struct Bundle {
@@ -46,19 +49,15 @@ impl Bundle {
             path: path.to_path_buf(),
             reason,
         };
-        let text = String::from_utf8_lossy(&pem);
         let mut entries = Vec::new();
-        let mut rest = text.as_ref();
-        while let Some(start) = rest.find(BEGIN) {
-            let body_and_more = &rest[start + BEGIN.len()..];
-            let end = body_and_more.find(END).ok_or_else(|| {
+        let mut at = 0;
+        while let Some(start) = find(&pem[at..], BEGIN.as_bytes()) {
+            let body_start = at + start + BEGIN.len();
+            let end = find(&pem[body_start..], END.as_bytes()).ok_or_else(|| {
                 bad("not a PEM certificate bundle (a certificate has no END line)".into())
             })?;
-            let b64: String = body_and_more[..end]
-                .chars()
-                .filter(|c| !c.is_ascii_whitespace())
-                .collect();
-            let der = STANDARD.decode(b64.as_bytes()).map_err(|e| {
+            let body = body_start..body_start + end;
+            let der = decode(&pem[body.clone()]).map_err(|e| {
                 bad(format!(
                     "not a PEM certificate bundle (certificate {} is not base64: {e})",
                     entries.len() + 1
@@ -72,8 +71,8 @@ impl Bundle {
                     ))
                 })?
                 .to_vec();
-            entries.push(Entry { subject, der });
-            rest = &body_and_more[end + END.len()..];
+            entries.push(Entry { subject, body });
+            at = body_start + end + END.len();
         }
         if entries.is_empty() {
             return Err(bad("the CA bundle holds no certificate".into()));
@@ -92,16 +91,35 @@ impl Bundle {
         self.entries.is_empty()
     }
 
-    fn parse(&self, entry: &Entry) -> Result<X509> {
-        X509::from_der(&entry.der).map_err(|e| Error::CaBundle {
+    /// Reads `entries` from the file again (each PEM body alone: the peak
+    /// of an issuance comes after the handshake, when this runs) and parses
+    /// them.
+    fn parse(&self, entries: &[&Entry]) -> Result<Vec<X509>> {
+        use std::os::unix::fs::FileExt;
+        let bad = |reason: String| Error::CaBundle {
             path: self.path.clone(),
-            reason: format!("not a PEM certificate bundle ({e})"),
-        })
+            reason,
+        };
+        let file = std::fs::File::open(&self.path).map_err(|e| bad(e.to_string()))?;
+        entries
+            .iter()
+            .map(|entry| {
+                let changed = || bad("the file changed while certwright was using it".into());
+                let mut body = vec![0; entry.body.len()];
+                file.read_exact_at(&mut body, entry.body.start as u64)
+                    .map_err(|_| changed())?;
+                let der = decode(&body).map_err(|_| changed())?;
+                if subject_of(&der) != Some(entry.subject.as_slice()) {
+                    return Err(changed());
+                }
+                X509::from_der(&der).map_err(|e| bad(format!("not a PEM certificate bundle ({e})")))
+            })
+            .collect()
     }
 
     /// Every certificate, parsed (for callers that need them all).
     pub fn all(&self) -> Result<Vec<X509>> {
-        self.entries.iter().map(|e| self.parse(e)).collect()
+        self.parse(&self.entries.iter().collect::<Vec<_>>())
     }
 
     /// The certificates that may anchor `chain`: those whose subject is the
@@ -121,8 +139,32 @@ impl Bundle {
         if matching.is_empty() {
             return self.all();
         }
-        matching.into_iter().map(|e| self.parse(e)).collect()
+        self.parse(&matching)
     }
+}
+
+/// Where `needle` (not empty) first occurs in `haystack`: a scan for its
+/// first byte, then a comparison (bundles are mostly base64, which has no
+/// `-`).
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(i) = haystack.get(at..)?.iter().position(|&b| b == needle[0]) {
+        if haystack[at + i..].starts_with(needle) {
+            return Some(at + i);
+        }
+        at += i + 1;
+    }
+    None
+}
+
+/// The DER of a PEM block's base64 body (line breaks and spaces ignored).
+fn decode(body: &[u8]) -> std::result::Result<Vec<u8>, base64::DecodeError> {
+    let b64: Vec<u8> = body
+        .iter()
+        .copied()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    STANDARD.decode(b64)
 }
 
 /// Where a server's certificate must be valid: its host name or IP.
@@ -365,6 +407,29 @@ mod tests {
         let anchors = b.anchors_for(&chain_of(&[leaf])).unwrap();
         assert_eq!(anchors.len(), 1);
         assert_eq!(anchors[0].to_der().unwrap(), f.root.to_der().unwrap());
+    }
+
+    /// Only the index stays in memory: the anchors are read again from the
+    /// file, and a file changed meanwhile is refused, not half-trusted.
+    #[test]
+    fn a_bundle_changed_after_it_was_indexed_is_refused() {
+        let f = fixture();
+        let b = Bundle::read(&f.bundle).unwrap();
+        let leaf = cert(
+            "leaf",
+            &key(),
+            Some((&f.root, &f.root_key)),
+            Some("ca.example"),
+            10,
+        );
+        let other = cert("other", &key(), None, None, 10);
+        std::fs::write(&f.bundle, other.to_pem().unwrap().repeat(7)).unwrap();
+        let err = b.anchors_for(&chain_of(&[leaf])).unwrap_err().to_string();
+        assert!(
+            err.contains("changed while certwright was using it"),
+            "{err}"
+        );
+        assert!(b.all().is_err());
     }
 
     #[test]
