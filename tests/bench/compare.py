@@ -426,7 +426,7 @@ class Bench:
                     ratios = f"{bw / wall:.2f} | {bc / cpu if cpu else 0:.2f} | {br / rss:.2f}"
                 else:
                     ratios = "- | - | -"
-                print(f"| {s} | {tool} | {wall:.3f} | {cpu:.4f} | {rss:.1f} | {req:g} | {ratios} |")
+                print(f"| {s} | {tool} | {wall:.3f} | {cpu:.4f} | {rss:.2f} | {req:g} | {ratios} |")
         print("\nratios are certwright / peer: below 1 means certwright is cheaper.")
 
 
