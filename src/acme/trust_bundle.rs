@@ -393,18 +393,22 @@ mod tests {
         );
     }
 
-    #[test]
-    fn only_the_issuers_of_the_chain_are_parsed() {
-        let f = fixture();
-        let b = Bundle::read(&f.bundle).unwrap();
-        let leaf = cert(
+    /// A server certificate for ca.example issued by the fixture's root.
+    fn leaf_of_root(f: &Fixture) -> X509 {
+        cert(
             "leaf",
             &key(),
             Some((&f.root, &f.root_key)),
             Some("ca.example"),
             10,
-        );
-        let anchors = b.anchors_for(&chain_of(&[leaf])).unwrap();
+        )
+    }
+
+    #[test]
+    fn only_the_issuers_of_the_chain_are_parsed() {
+        let f = fixture();
+        let b = Bundle::read(&f.bundle).unwrap();
+        let anchors = b.anchors_for(&chain_of(&[leaf_of_root(&f)])).unwrap();
         assert_eq!(anchors.len(), 1);
         assert_eq!(anchors[0].to_der().unwrap(), f.root.to_der().unwrap());
     }
@@ -415,13 +419,7 @@ mod tests {
     fn a_bundle_changed_after_it_was_indexed_is_refused() {
         let f = fixture();
         let b = Bundle::read(&f.bundle).unwrap();
-        let leaf = cert(
-            "leaf",
-            &key(),
-            Some((&f.root, &f.root_key)),
-            Some("ca.example"),
-            10,
-        );
+        let leaf = leaf_of_root(&f);
         let other = cert("other", &key(), None, None, 10);
         std::fs::write(&f.bundle, other.to_pem().unwrap().repeat(7)).unwrap();
         let err = b.anchors_for(&chain_of(&[leaf])).unwrap_err().to_string();
