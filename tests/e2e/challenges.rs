@@ -82,6 +82,7 @@ fn tls_alpn01_one_name_then_renew_the_same_way() {
     assert_eq!(renewal["solver"]["tls_address"].as_str(), Some("127.0.0.1"));
 
     // renew reads the choice back from the renewal file.
+    forget_authorizations(&cw);
     let before = std::fs::read_link(cw.live("alpn.example.test")).unwrap();
     run_with(&cw, &["renew", "--no-random-sleep", "--force-renewal"], &[]);
     assert_eq!(pebble_validations(&pebble), (2, 0), "{}", pebble.log());

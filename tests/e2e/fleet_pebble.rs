@@ -143,7 +143,9 @@ fn jobs_renew_in_parallel_with_the_same_requests_per_lineage() {
         (doc, stderr(&out))
     };
 
+    forget_authorizations(&cw);
     let (alone, alone_events) = renew("1");
+    forget_authorizations(&cw);
     let (together, together_events) = renew("4");
 
     // One job: each lineage is done before the next starts.

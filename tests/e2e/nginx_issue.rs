@@ -4,7 +4,7 @@
 //! port).
 
 use crate::common::nginx::{NginxServer, Site};
-use crate::common::{Certwright, Pebble, PebbleOptions, stderr};
+use crate::common::{Certwright, Pebble, PebbleOptions, forget_authorizations, stderr};
 use std::path::{Path, PathBuf};
 
 fn sites() -> Vec<Site> {
@@ -210,6 +210,7 @@ fn issue_installs_serves_and_renew_swaps_the_certificate() {
 
     // Renewal: the same, through the redirect, and nginx serves the new one.
     let first = std::fs::read(live.join("cert.pem")).unwrap();
+    forget_authorizations(&s.cw);
     let started = std::time::Instant::now();
     let out = s.cw.run(&["renew", "--force-renewal", "--no-random-sleep"]);
     ok(&out);

@@ -790,6 +790,7 @@ echo "provider says: record queued" >&2
         &resolver,
     ]);
     assert!(issued.status.success(), "{}", stderr(&issued));
+    forget_authorizations(&cw);
     let renewed = cw.run(&["-v", "renew", "--force-renewal", "--no-random-sleep"]);
     assert!(renewed.status.success(), "{}", stderr(&renewed));
     for out in [&issued, &renewed] {

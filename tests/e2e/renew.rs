@@ -68,6 +68,7 @@ impl Setup {
         ];
         args.extend_from_slice(extra);
         self.cw.ok(&args);
+        forget_authorizations(&self.cw);
     }
 
     fn renew(&self, args: &[&str]) -> Output {

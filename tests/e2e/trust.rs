@@ -91,7 +91,11 @@ impl Local {
         let mut args: Vec<String> = vec!["issue".into(), "-d".into(), name.into()];
         args.extend(self.standalone());
         args.extend(extra.iter().map(|s| s.to_string()));
-        self.cw.command().args(&args).output().unwrap()
+        let out = self.cw.command().args(&args).output().unwrap();
+        if out.status.success() {
+            forget_authorizations(&self.cw);
+        }
+        out
     }
 
     fn renew(&self, extra: &[&str]) -> Output {

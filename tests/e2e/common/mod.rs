@@ -649,3 +649,62 @@ pub fn secret_forms(key: &PKey<Private>, pem: &[u8]) -> Vec<String> {
     }
     forms
 }
+
+/// Deactivates every authorization the runs in `cw`'s config dir touched
+/// (their URLs are in the run logs), so the next order for those names must
+/// be validated again. Pebble 2.4 reuses a valid authorization when
+/// `rand.Intn(100) > PEBBLE_AUTHZREUSE`, so 1% of the time even at 0, and a
+/// test that needs a second validation (a renewal that must fail, a
+/// challenge it watches) failed that often. RFC 8555 §7.5.2.
+pub fn forget_authorizations(cw: &Certwright) {
+    use certwright::acme::client::AcmeClient;
+    use certwright::acme::retry::RetryPolicy;
+    use certwright::acme::transport::{HttpSettings, Repeat, Transport};
+    let store = certwright::store::Store::new(cw.config_dir.clone());
+    let loaded = certwright::account::load(&store, &cw.server, None)
+        .unwrap()
+        .expect("the config dir has an account");
+    let transport = Transport::new(
+        HttpSettings {
+            ca_bundle: Some(&cw.ca_bundle),
+        },
+        RetryPolicy::default(),
+        std::sync::Arc::new(certwright::clock::SystemClock),
+        std::sync::Arc::new(certwright::progress::Silent),
+    )
+    .unwrap();
+    let client = AcmeClient::connect(&cw.server, transport).unwrap();
+    let account = client.account(&loaded.key, &loaded.record.url);
+    let mut urls = std::collections::BTreeSet::new();
+    if let Ok(dir) = std::fs::read_dir(cw.config_dir.join("logs")) {
+        for entry in dir.flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for word in text.split_whitespace() {
+                if word.starts_with("https://") && word.contains("/authZ/") {
+                    urls.insert(word.to_string());
+                }
+            }
+        }
+    }
+    assert!(!urls.is_empty(), "no authorization URL in the run logs");
+    let mut deactivated = 0;
+    for url in &urls {
+        // Already deactivated, or invalid: nothing to reuse either way.
+        let answer = account.post(
+            url,
+            &serde_json::json!({"status": "deactivated"}),
+            Repeat::Safe,
+        );
+        if answer
+            .ok()
+            .and_then(|r| r.json::<serde_json::Value>().ok())
+            .is_some_and(|v| v["status"] == "deactivated")
+        {
+            deactivated += 1;
+        }
+    }
+    assert!(
+        deactivated > 0,
+        "no authorization of {urls:?} was deactivated"
+    );
+}
