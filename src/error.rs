@@ -107,6 +107,16 @@ impl std::fmt::Display for Missing {
     }
 }
 
+impl From<crate::strict_modes::Untrusted> for Error {
+    fn from(e: crate::strict_modes::Untrusted) -> Error {
+        use crate::strict_modes::Untrusted;
+        match e {
+            Untrusted::Refused { path, reason } => Error::BadFile { path, reason },
+            Untrusted::Io { path, source } => Error::Io { path, source },
+        }
+    }
+}
+
 impl Error {
     pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();

@@ -108,11 +108,12 @@ fn program_path(command: &str) -> Option<&Path> {
 
 /// A hook's program is run as the user running certwright, often root from
 /// cron: it, and every directory above it, must be writable by no one else
-/// (the config file's rule, `crate::store::strict_modes`).
+/// (the config file's rule, `crate::strict_modes`).
 fn check_program(command: &str) -> Result<(), String> {
     match program_path(command) {
-        Some(program) => crate::store::strict_modes::check_chain(program, "the hook program")
-            .map_err(|e| e.to_string()),
+        Some(program) => {
+            crate::strict_modes::check_chain(program, "the hook program").map_err(|e| e.to_string())
+        }
         None => Ok(()),
     }
 }

@@ -29,6 +29,7 @@ pub mod settings;
 pub mod staging;
 pub mod stdio;
 pub mod store;
+pub mod strict_modes;
 pub mod validation;
 
 pub use error::{Error, Result};

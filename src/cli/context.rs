@@ -44,7 +44,7 @@ impl Context {
         let dir = config_dir(self.config_dir.as_deref())?;
         let dir = std::path::absolute(&dir).map_err(Error::io(&dir))?;
         // Whoever can write the config dir decides which hooks run as root.
-        crate::store::strict_modes::check_config_dir(&dir)?;
+        crate::strict_modes::check_config_dir(&dir)?;
         Ok(Store::new(dir))
     }
 

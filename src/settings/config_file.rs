@@ -216,7 +216,7 @@ impl ConfigFile {
     pub fn load(path: &Path, required: bool) -> Result<ConfigFile> {
         // It names hooks run as root: refuse one others could have written.
         if path.exists() {
-            crate::store::strict_modes::check_chain(path, "the config file")?;
+            crate::strict_modes::check_chain(path, "the config file")?;
         }
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,

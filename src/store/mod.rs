@@ -22,7 +22,6 @@ mod lock;
 pub mod renewal_check;
 pub mod safe_fs;
 mod schema;
-pub mod strict_modes;
 
 pub use lock::{LOCK_WAIT, StoreLock};
 pub use schema::*;
@@ -237,7 +236,7 @@ impl Store {
 
     /// The renewal file of lineage `name`, checked as input: read without
     /// following a link, refused when others could have written it
-    /// ([`strict_modes`]) or when over [`renewal_check::MAX_RENEWAL_FILE`],
+    /// ([`crate::strict_modes`]) or when over [`renewal_check::MAX_RENEWAL_FILE`],
     /// and every value validated like its flag ([`renewal_check`]).
     pub fn renewal_config(&self, name: &str) -> Result<Option<RenewalConfig>> {
         validate_lineage_name(name)?;
@@ -260,10 +259,10 @@ impl Store {
             (&root, "the config directory"),
             (&dir, "the renewal directory"),
         ] {
-            strict_modes::check_metadata(d.path(), &d.metadata()?, what, false)?;
+            crate::strict_modes::check_metadata(d.path(), &d.metadata()?, what, false)?;
         }
         let meta = file.metadata().map_err(Error::io(&path))?;
-        strict_modes::check_metadata(&path, &meta, "the renewal file", false)?;
+        crate::strict_modes::check_metadata(&path, &meta, "the renewal file", false)?;
         let data = dir
             .read_capped(&file_name, renewal_check::MAX_RENEWAL_FILE)?
             .ok_or_else(|| Error::io(&path)(std::io::ErrorKind::NotFound.into()))?;

@@ -178,7 +178,7 @@ fn parse_ini(text: &str) -> Option<BTreeMap<String, String>> {
 /// directory above it) or read (a secret: no group/other bits at all).
 pub fn check_private(path: &Path) -> Result<()> {
     use std::os::unix::fs::MetadataExt;
-    crate::store::strict_modes::check_chain(path, "the DNS credentials file")?;
+    crate::strict_modes::check_chain(path, "the DNS credentials file")?;
     let meta = std::fs::metadata(path).map_err(Error::io(path))?;
     if !meta.is_file() {
         return Err(Error::BadFile {

@@ -8,9 +8,32 @@
 //! Directories above that are writable by others are accepted only with the
 //! sticky bit (`/tmp`): there, others cannot rename or replace our entries.
 
-use crate::error::{Error, Result};
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why a file is not trusted, or could not be looked at. Its own type, not
+/// `crate::error::Error` (which converts it), so that everything that runs
+/// what files name (hooks) can use these checks without an import circle.
+#[derive(Debug, thiserror::Error)]
+pub enum Untrusted {
+    #[error("{path}: {reason}")]
+    Refused { path: PathBuf, reason: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+type Result<T> = std::result::Result<T, Untrusted>;
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Untrusted + '_ {
+    move |source| Untrusted::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
 
 const GROUP_OR_OTHER_WRITE: u32 = 0o022;
 const STICKY: u32 = 0o1000;
@@ -48,7 +71,7 @@ pub fn check_metadata(
     let me = euid();
     let owner = meta.uid();
     let mode = meta.mode() & 0o7777;
-    let refuse = |problem: String, fix: String| Error::BadFile {
+    let refuse = |problem: String, fix: String| Untrusted::Refused {
         path: path.to_path_buf(),
         reason: format!(
             "refusing to use {what}: {problem}, so someone other than root or you could change what certwright (often run as root) does. Fix: {fix}"
@@ -96,8 +119,8 @@ pub fn check_metadata(
 /// Checks `path` (which must exist) and every directory above it up to `/`.
 /// Links on the way are resolved first: what is checked is what is used.
 pub fn check_chain(path: &Path, what: &str) -> Result<()> {
-    let real = std::fs::canonicalize(path).map_err(Error::io(path))?;
-    let meta = std::fs::metadata(&real).map_err(Error::io(&real))?;
+    let real = std::fs::canonicalize(path).map_err(io(path))?;
+    let meta = std::fs::metadata(&real).map_err(io(&real))?;
     check_metadata(&real, &meta, what, false)?;
     check_parents(&real, what)
 }
@@ -105,7 +128,7 @@ pub fn check_chain(path: &Path, what: &str) -> Result<()> {
 /// The directories above `real` (a resolved path), up to `/`.
 fn check_parents(real: &Path, what: &str) -> Result<()> {
     for dir in real.ancestors().skip(1) {
-        let meta = std::fs::metadata(dir).map_err(Error::io(dir))?;
+        let meta = std::fs::metadata(dir).map_err(io(dir))?;
         check_metadata(dir, &meta, &format!("a directory above {what}"), true)?;
     }
     Ok(())
@@ -120,15 +143,15 @@ pub fn check_config_dir(dir: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             match dir.ancestors().skip(1).find(|a| a.exists()) {
                 Some(existing) => {
-                    let real = std::fs::canonicalize(existing).map_err(Error::io(existing))?;
-                    let meta = std::fs::metadata(&real).map_err(Error::io(&real))?;
+                    let real = std::fs::canonicalize(existing).map_err(io(existing))?;
+                    let meta = std::fs::metadata(&real).map_err(io(&real))?;
                     check_metadata(&real, &meta, "a directory above the config directory", true)?;
                     check_parents(&real, "the config directory")
                 }
                 None => Ok(()),
             }
         }
-        Err(e) => Err(Error::io(dir)(e)),
+        Err(e) => Err(io(dir)(e)),
     }
 }
 
