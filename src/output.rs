@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
+/// Longest JSON body `-vv` shows of one response, in characters.
+pub const MAX_SHOWN_BODY: usize = 4096;
 /// A wait as a line of a log (or of stderr without a terminal).
 pub fn wait_line(what: &str, duration: Duration) -> String {
     format!("{what}: waiting {}", human_duration(duration))
@@ -317,6 +319,48 @@ impl Progress for Output {
             Mode::Human => {
                 if self.verbosity > 0 || duration >= NOTABLE_WAIT {
                     self.line(&wait_line(what, duration))
+                }
+            }
+        }
+    }
+
+    /// `-vv`: the headers that steer the client and the body, a JSON body
+    /// in full up to [`MAX_SHOWN_BODY`] (ACME objects and problem documents:
+    /// what the CA said, for telling its quirks apart), other bodies (a
+    /// certificate chain) by type and size only.
+    fn response(&self, url: &str, headers: &[(&str, String)], body: &[u8]) {
+        if self.verbosity < 2 || self.mode == Mode::Quiet {
+            return;
+        }
+        let json: Option<Value> = serde_json::from_slice(body).ok();
+        match self.mode {
+            Mode::Json => {
+                let headers: serde_json::Map<String, Value> = headers
+                    .iter()
+                    .map(|(name, value)| (name.to_string(), json!(value)))
+                    .collect();
+                self.event(json!({
+                    "event": "response", "url": url, "headers": headers,
+                    "bytes": body.len(), "body": json,
+                }));
+            }
+            Mode::Human | Mode::Quiet => {
+                for (name, value) in headers {
+                    self.line(&format!("  < {name}: {value}"));
+                }
+                match json {
+                    Some(doc) => {
+                        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+                        let mut shown: String = text.chars().take(MAX_SHOWN_BODY).collect();
+                        if shown.len() < text.len() {
+                            shown.push_str(&format!("\n... ({} bytes in all)", text.len()));
+                        }
+                        for line in shown.lines() {
+                            self.line(&format!("  < {line}"));
+                        }
+                    }
+                    None if body.is_empty() => {}
+                    None => self.line(&format!("  < ({} bytes)", body.len())),
                 }
             }
         }

@@ -10,6 +10,9 @@ pub trait Progress: Send + Sync {
     fn waiting(&self, what: &str, duration: Duration);
     /// One HTTP exchange; `status` is None when the request failed in transit.
     fn request(&self, method: &str, url: &str, status: Option<u16>, elapsed: Duration);
+    /// What the CA answered to that request: the headers that steer the
+    /// client (Location, Retry-After, Link) and the body (`-vv`).
+    fn response(&self, _url: &str, _headers: &[(&str, String)], _body: &[u8]) {}
     /// Something the user should know that is not (yet) an error.
     fn warn(&self, message: &str);
 }

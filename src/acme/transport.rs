@@ -291,10 +291,12 @@ impl Transport {
             self.keep_nonce(n);
         }
         let location = header("location");
-        let retry_after =
-            header("retry-after").and_then(|v| parse_retry_after(&v, self.clock.now()));
+        let retry_after_text = header("retry-after");
+        let retry_after = retry_after_text
+            .as_deref()
+            .and_then(|v| parse_retry_after(v, self.clock.now()));
         let content_type = header("content-type");
-        let links = resp
+        let links: Vec<(String, String)> = resp
             .headers()
             .get_all("link")
             .iter()
@@ -318,6 +320,20 @@ impl Transport {
         };
         self.progress
             .request(method, url, Some(status), started.elapsed());
+        let mut shown: Vec<(&str, String)> = Vec::new();
+        for (name, value) in [
+            ("Location", &location),
+            ("Retry-After", &retry_after_text),
+            ("Content-Type", &content_type),
+        ] {
+            if let Some(v) = value {
+                shown.push((name, v.clone()));
+            }
+        }
+        for (url, rel) in &links {
+            shown.push(("Link", format!("<{url}>;rel=\"{rel}\"")));
+        }
+        self.progress.response(url, &shown, &body);
         if (300..400).contains(&status) {
             return Err(Error::Malformed {
                 url: url.to_string(),

@@ -193,9 +193,10 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// More output: -v every request to the CA
     ///
-    /// More output: -v shows every request to the CA, -vv adds details.
-    /// Every run writes this detail to <config-dir>/logs/certwright.log
-    /// anyway, whatever the terminal shows.
+    /// More output: -v shows every request to the CA, -vv adds what it
+    /// answered (headers that steer the client, JSON bodies). Every run
+    /// writes its requests to <config-dir>/logs/certwright.log anyway,
+    /// whatever the terminal shows.
     #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet", help_heading = heading::OUTPUT)]
     pub verbose: u8,
 

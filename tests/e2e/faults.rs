@@ -639,6 +639,51 @@ fn verbose_shows_each_request_and_no_secret() {
     assert!(!err.contains("PRIVATE KEY"), "{err}");
 }
 
+/// `-vv` adds what the CA answered: the steering headers and the JSON
+/// bodies (here the order, with its status), certificate chains by size;
+/// `-v` shows neither. Still no JWS part and no key.
+#[test]
+fn very_verbose_shows_the_cas_answers() {
+    let server = busy_new_order();
+    let tmp = tempfile::tempdir().unwrap();
+    let cw = server.certwright(tmp.path());
+    let out = run(&cw, &issue_args("vv.example.test"), &["-vv"]);
+    assert!(out.status.success(), "{}", describe(&out, &server));
+    let err = stderr(&out);
+    for needle in [
+        "  < Retry-After: 1",
+        "  < Location: ",
+        "  <   \"status\": \"pending\"",
+        "  <   \"identifiers\": [",
+        "  < Content-Type: application/pem-certificate-chain",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in\n{err}");
+    }
+    assert!(!err.contains("PRIVATE KEY"), "{err}");
+    for r in server.log().iter().filter(|r| r.method == "POST") {
+        let jws: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let signature = jws["signature"].as_str().unwrap();
+        assert!(!err.contains(signature), "a signature leaked");
+    }
+    let out = run(&cw, &issue_args("v.example.test"), &["-v"]);
+    assert!(!stderr(&out).contains("  < "), "{}", stderr(&out));
+
+    // JSON: one `response` event per answer, the body parsed.
+    let out = run(&cw, &issue_args("vvj.example.test"), &["-vv", "--json"]);
+    assert!(out.status.success(), "{}", describe(&out, &server));
+    let responses: Vec<serde_json::Value> = stderr(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["event"] == "response")
+        .collect();
+    assert!(
+        responses
+            .iter()
+            .any(|v| v["body"]["status"] == "pending" && v["headers"]["Location"].is_string()),
+        "{responses:#?}"
+    );
+}
+
 #[test]
 fn spinner_on_a_terminal_names_what_is_awaited() {
     let server = busy_new_order();
