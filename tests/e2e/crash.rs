@@ -489,13 +489,20 @@ fn killed_from_outside_at_random_moments() {
     due_lineage(&server, &template, name);
     let old = check_store(&template, name, &ca_root, "template").unwrap();
     // Kill within the time a whole run takes (or 400 ms, if shorter), so
-    // the kills land in every phase rather than after the run is over.
-    let probe = tmp.path().join("probe");
-    copy_dir(&template, &probe);
-    let t0 = Instant::now();
-    run_ok(renew_cmd(&server.certwright(&probe)), &server);
-    let span = (t0.elapsed().as_millis() as u64).clamp(1, 400);
-    eprintln!("an uninterrupted renew run takes {:?}", t0.elapsed());
+    // the kills land in every phase rather than after the run is over. The
+    // fastest of three runs: the first start of a binary can take several
+    // times longer than the later ones (its pages are not cached yet),
+    // which once left most kills after the runs had ended.
+    let mut fastest = Duration::MAX;
+    for p in 0..3 {
+        let probe = tmp.path().join(format!("probe{p}"));
+        copy_dir(&template, &probe);
+        let t0 = Instant::now();
+        run_ok(renew_cmd(&server.certwright(&probe)), &server);
+        fastest = fastest.min(t0.elapsed());
+    }
+    let span = (fastest.as_millis() as u64).clamp(1, 400);
+    eprintln!("an uninterrupted renew run takes {fastest:?} (the fastest of 3)");
     let mut killed = 0;
     let mut delays = Vec::new();
     for i in 0..RUNS {
