@@ -56,8 +56,8 @@ pub trait Solver {
     }
     fn cleanup(&mut self) -> Result<()>;
     /// The CA's fetches of the challenges, for a solver that can see them
-    /// (the standalone http-01 server): the poller then asks for the
-    /// verdict right after the CA has looked, instead of guessing.
+    /// (the built-in http-01 and tls-alpn-01 servers): the poller then asks
+    /// for the verdict right after the CA has looked, instead of guessing.
     fn sightings(&self) -> Option<&sightings::Sightings> {
         None
     }
