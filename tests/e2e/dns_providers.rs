@@ -372,6 +372,51 @@ fn persist_record_creates_the_records_through_rfc2136() {
     );
 }
 
+/// The same through PowerDNS's HTTP API: the records land beside a value
+/// someone else put there, once each however often it runs.
+#[test]
+fn persist_record_creates_the_records_through_powerdns() {
+    const NAME: &str = "_validation-persist.pdns.test";
+    let tmp = tempfile::tempdir().unwrap();
+    let pdns = PowerDns::start(&["pdns.test"]);
+    let pebble = Pebble::start();
+    let cw = Certwright::new(tmp.path(), &pebble);
+    cw.register();
+    let creds = pdns.credentials(tmp.path(), None);
+    let mut p = dns_provider::open("powerdns", Some(&creds)).unwrap();
+    p.present("pdns.test", NAME, "someone-else").unwrap();
+    let resolver = format!("127.0.0.1:{}", pdns.port);
+    let args = [
+        "--json",
+        "persist-record",
+        "-d",
+        "pdns.test",
+        "-d",
+        "*.pdns.test",
+        "--issuer-domain-name",
+        "pebble.example",
+        "--dns-provider",
+        "powerdns",
+        "--dns-credentials",
+        creds.to_str().unwrap(),
+        "--dns-resolver",
+        &resolver,
+    ];
+    let doc: serde_json::Value = serde_json::from_str(&cw.ok(&args)).unwrap();
+    let records = doc["records"].as_array().unwrap();
+    assert_eq!(records.len(), 2, "{doc:#}");
+    let mut want = vec!["someone-else".to_string()];
+    for r in records {
+        assert_eq!(r["name"], NAME, "{doc:#}");
+        assert_eq!(r["created"], true, "{doc:#}");
+        want.push(r["value"].as_str().unwrap().to_string());
+    }
+    want.sort();
+    assert_eq!(pdns.txt(NAME), want);
+    cw.ok(&args);
+    assert_eq!(pdns.txt(NAME), want, "a second run adds nothing");
+}
+
 #[test]
 fn powerdns_issues_apex_and_wildcard_with_pebble_asking_powerdns() {
     let tmp = tempfile::tempdir().unwrap();
