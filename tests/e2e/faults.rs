@@ -261,19 +261,7 @@ fn authorization_pending_forever_hits_the_order_timeout() {
     // fault server never makes).
     let webroot = tmp.path().join("www");
     std::fs::create_dir(&webroot).unwrap();
-    let args: Vec<String> = [
-        "issue",
-        "-d",
-        "pending.example.test",
-        "--webroot",
-        "-w",
-        webroot.to_str().unwrap(),
-        "--email",
-        "admin@example.com",
-        "--agree-tos",
-    ]
-    .map(String::from)
-    .to_vec();
+    let args = webroot_issue_args("pending.example.test", &webroot);
     let out = run(&cw, &args, &["--order-timeout", "3"]);
     let elapsed = started.elapsed();
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out, &server));

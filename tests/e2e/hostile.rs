@@ -158,19 +158,7 @@ fn hostile_tokens_never_leave_the_webroot() {
         let webroot = outside.join("public");
         std::fs::create_dir_all(&webroot).unwrap();
         let cw = server.certwright(&tmp.path().join("config"));
-        let args: Vec<String> = [
-            "issue",
-            "-d",
-            "webroot.bad.test",
-            "--webroot",
-            "-w",
-            webroot.to_str().unwrap(),
-            "--email",
-            "admin@example.com",
-            "--agree-tos",
-        ]
-        .map(String::from)
-        .to_vec();
+        let args = webroot_issue_args("webroot.bad.test", &webroot);
         let (out, _) = run(&cw, &args);
         fails_clearly(&out, &["challenge token that is not base64url"], &server);
         // Nothing was written anywhere: not in the webroot, not beside it.

@@ -166,6 +166,18 @@ pub fn issue_args(name: &str) -> Vec<String> {
     args
 }
 
+/// The same with a webroot instead of the standalone server.
+pub fn webroot_issue_args(name: &str, webroot: &Path) -> Vec<String> {
+    let mut args: Vec<String> = vec!["issue".into(), "-d".into(), name.into()];
+    args.extend([
+        "--webroot".into(),
+        "-w".into(),
+        webroot.display().to_string(),
+    ]);
+    args.extend(["--email", "admin@example.com", "--agree-tos"].map(String::from));
+    args
+}
+
 /// `n` distinct free loopback ports (all held while choosing, so they differ).
 /// Ports for the servers a test starts. They are taken below the kernel's
 /// ephemeral range (32768 and up), so no outgoing connection of any process
